@@ -1,0 +1,100 @@
+"""The ASGI application: REST controllers, GraphQL, the unit of work and problem details."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.litestar import make_graphql_controller
+
+from api.deps import provide_actor, provide_session
+from api.graphql.schema import build_schema, graphql_context
+from api.middleware import UnitOfWorkMiddleware
+from api.problems import EXCEPTION_HANDLERS
+from api.rest.admin import AnalyticsController, MemberController, health, ready
+from api.rest.capacity import OfferController, PartnershipController, ResourceController, SiteController
+from api.rest.orders import AllocationController, OrderController
+from capool import jobs
+from capool.config import Settings, get_settings
+from capool.db import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 30
+
+
+def _broker_check(broker: Any) -> str:
+    client = getattr(broker, "client", None)
+    if client is None:
+        return "ok"  # the in-process broker lives in this process
+    try:
+        client.ping()
+        return "ok"
+    except Exception as exc:  # readiness reports, it does not fail
+        return f"error: {type(exc).__name__}"
+
+
+async def _sweep_forever(app: Litestar) -> None:
+    # The first pass picks up events committed while no worker ran (e.g. by `capool demo`).
+    older_than = timedelta(0)
+    while True:
+        try:
+            async with app.state.session_factory() as session:
+                await jobs.sweep_outbox(session, older_than=older_than, limit=10_000)
+        except Exception:
+            log.exception("outbox sweep failed")
+        older_than = timedelta(seconds=SWEEP_SECONDS)
+        await asyncio.sleep(SWEEP_SECONDS)
+
+
+def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None, run_worker: bool | None = None) -> Litestar:
+    """`run_worker` defaults to True for the embedded (no Redis) setup, where the API process
+    consumes its own jobs; with Redis, `capool worker` processes do that."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owns_engine = engine is None
+        active_engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
+        app.state.session_factory = create_session_factory(active_engine)
+        broker = jobs.use_broker(settings.redis_url)
+        jobs.job_database.configure(str(active_engine.url.render_as_string(hide_password=False)))
+        app.state.broker_check = lambda: _broker_check(broker)
+        worker = None
+        sweeper = None
+        if run_worker if run_worker is not None else settings.redis_url is None:
+            worker = jobs.start_worker(broker)
+            sweeper = asyncio.create_task(_sweep_forever(app))
+        try:
+            yield
+        finally:
+            if sweeper:
+                sweeper.cancel()
+            if worker:
+                worker.stop()
+            if owns_engine:
+                await active_engine.dispose()
+
+    graphql = make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql")
+    return Litestar(
+        route_handlers=[
+            health, ready, SiteController, ResourceController, OfferController, PartnershipController,
+            OrderController, AllocationController, AnalyticsController, MemberController, graphql,
+        ],
+        dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
+        middleware=[UnitOfWorkMiddleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        # With an engine given (tests, embedding) the app serves without its lifespan running.
+        state=State({"session_factory": create_session_factory(engine) if engine else None, "broker_check": lambda: "ok"}),
+        openapi_config=OpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs.", path="/schema"),
+        debug=False,
+    )

@@ -1,0 +1,352 @@
+"""GraphQL for partner integrations: the same services as REST, typed errors with codes,
+dataloaders for relations, and depth / token / alias limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import msgspec
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import Info
+
+from api.middleware import ROLLBACK_KEY
+from api.problems import _PATH, _pointer
+from capool.config import get_settings
+from capool.errors import DomainError, FieldError, InvalidInput
+from capool.tenancy.actor import Actor
+from marketplace import allocations as allocation_service
+from marketplace import analytics, capacity, orders, repository
+from marketplace.models import Allocation, CapacityOffer, Order
+from marketplace.schemas import OfferIn, OrderIn
+
+T = TypeVar("T")
+MAX_PAGE = 100
+
+
+def _ctx(info: Info) -> dict[str, Any]:
+    return info.context
+
+
+async def _call(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+    """Run a service call for a query; domain errors become GraphQL errors with codes."""
+    ctx = _ctx(info)
+    try:
+        return await work(ctx["session"], ctx["actor"])
+    except DomainError as exc:
+        raise GraphQLError(exc.detail, extensions={"code": exc.code.upper(), "status": exc.status, "fields": [e.path for e in exc.errors]}) from exc
+
+
+def _limit(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise GraphQLError(f"first must be between 1 and {MAX_PAGE}", extensions={"code": "INVALID_INPUT"})
+    return first
+
+
+@strawberry.type
+class UserError:
+    code: str
+    message: str
+    field: str | None = None
+
+
+def _errors(exc: DomainError) -> list[UserError]:
+    if exc.errors:
+        return [UserError(code=exc.code.upper(), message=e.message, field=e.path) for e in exc.errors]
+    return [UserError(code=exc.code.upper(), message=exc.detail)]
+
+
+def _convert(shape: type[T], data: dict[str, Any]) -> T:
+    try:
+        return msgspec.convert(data, shape)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        raise InvalidInput("the input does not match the schema", [FieldError("/input" + _pointer(message, None, None).rstrip("/"), _PATH.sub("", message).rstrip(" -"))]) from exc
+
+
+async def _mutate(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Mutations return the object or typed errors; errors mark the request rollback-only,
+    so nothing a failed mutation did is committed."""
+    ctx = _ctx(info)
+    try:
+        return await work(ctx["session"], ctx["actor"]), []
+    except DomainError as exc:
+        ctx["request"].scope["state"][ROLLBACK_KEY] = True
+        return None, _errors(exc)
+
+
+@strawberry.type
+class Offer:
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    resource_id: uuid.UUID
+    process: str
+    materials: list[str]
+    window_start: dt.date
+    window_end: dt.date
+    capacity_unit: str
+    capacity_per_day: int
+    total_capacity: int
+    reserved: int
+    remaining: int
+    unit_price_minor: int
+    currency: str
+    min_batch: int
+    lead_time_days: int
+    visibility: str
+    status: str
+
+    @classmethod
+    def of(cls, row: CapacityOffer) -> Offer:
+        return cls(
+            id=row.id, organisation_id=row.organisation_id, resource_id=row.resource_id, process=row.process,
+            materials=list(row.materials), window_start=row.window_start, window_end=row.window_end,
+            capacity_unit=row.capacity_unit.value, capacity_per_day=row.capacity_per_day, total_capacity=row.total_capacity,
+            reserved=row.reserved, remaining=row.remaining, unit_price_minor=row.unit_price_minor, currency=row.currency,
+            min_batch=row.min_batch, lead_time_days=row.lead_time_days, visibility=row.visibility.value, status=row.status.value,
+        )
+
+
+@strawberry.type(name="Allocation")
+class Allocation_:
+    id: uuid.UUID
+    order_id: uuid.UUID
+    offer_id: uuid.UUID
+    factory_org_id: uuid.UUID
+    quantity: int
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    unit_price_minor: int
+    currency: str
+    tier: str
+    status: str
+
+    @strawberry.field
+    async def offer(self, info: Info) -> Offer | None:
+        row = await _ctx(info)["loaders"]["offer"].load(self.offer_id)
+        return Offer.of(row) if row else None
+
+    @strawberry.field
+    async def order(self, info: Info) -> Order_ | None:
+        row = await _ctx(info)["loaders"]["order"].load(self.order_id)
+        return Order_.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: Allocation) -> Allocation_:
+        return cls(
+            id=row.id, order_id=row.order_id, offer_id=row.offer_id, factory_org_id=row.factory_org_id, quantity=row.quantity,
+            slot_start=row.slot_start, slot_end=row.slot_end, unit_price_minor=row.unit_price_minor, currency=row.currency,
+            tier=row.tier.value, status=row.status.value,
+        )
+
+
+@strawberry.type(name="Order")
+class Order_:
+    id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    reference: str
+    product: str
+    process: str
+    material: str | None
+    quantity: int
+    due_at: dt.datetime
+    urgency: str
+    cost_sensitivity: str
+    currency: str
+    split_allowed: bool
+    aql: float
+    status: str
+
+    @strawberry.field
+    async def allocations(self, info: Info) -> list[Allocation_]:
+        rows = await _ctx(info)["loaders"]["allocations_by_order"].load(self.id)
+        return [Allocation_.of(r) for r in rows]
+
+    @classmethod
+    def of(cls, row: Order) -> Order_:
+        return cls(
+            id=row.id, buyer_org_id=row.buyer_org_id, reference=row.reference, product=row.product, process=row.process,
+            material=row.material, quantity=row.quantity, due_at=row.due_at, urgency=row.urgency.value,
+            cost_sensitivity=row.cost_sensitivity.value, currency=row.currency, split_allowed=row.split_allowed,
+            aql=row.aql, status=row.status.value,
+        )
+
+
+@strawberry.type
+class OfferConnection:
+    items: list[Offer]
+    next_cursor: str | None
+
+
+@strawberry.type
+class OrderConnection:
+    items: list[Order_]
+    next_cursor: str | None
+
+
+@strawberry.type
+class UtilisationRow:
+    group: str
+    key: str
+    label: str
+    unit: str
+    published: int | None
+    allocated: int
+    utilisation: float | None
+    share: float | None
+
+
+@strawberry.type
+class OfferPayload:
+    offer: Offer | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order_ | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class PublishOfferInput:
+    resource_id: uuid.UUID
+    process: str
+    window_start: dt.date
+    window_end: dt.date
+    capacity_per_day: int
+    unit_price_minor: int
+    currency: str
+    capacity_unit: str = "piece"
+    units_per_hour: int = 1
+    materials: list[str] | None = None
+    min_batch: int = 1
+    lead_time_days: int = 0
+    visibility: str = "alliance"
+
+
+@strawberry.input
+class PlaceOrderInput:
+    reference: str
+    product: str
+    process: str
+    quantity: int
+    due_at: dt.datetime
+    currency: str
+    material: str | None = None
+    operations: list[str] | None = None
+    certifications: list[str] = strawberry.field(default_factory=list)
+    urgency: str = "normal"
+    cost_sensitivity: str = "medium"
+    max_unit_price_minor: int | None = None
+    split_allowed: bool = False
+    aql: float = 2.5
+    min_quality_score: int | None = None
+    submit: bool = True
+
+
+def _input_dict(value: Any) -> dict[str, Any]:
+    data = strawberry.asdict(value)
+    for key, item in list(data.items()):
+        if isinstance(item, (dt.date, dt.datetime, uuid.UUID)):
+            data[key] = item.isoformat() if not isinstance(item, uuid.UUID) else str(item)
+    return {k: v for k, v in data.items() if v is not None or k in ("materials", "operations")}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Capacity offers visible to the caller")
+    async def offers(self, info: Info, process: str | None = None, first: int = 50, after: str | None = None) -> OfferConnection:
+        page = await _call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=_limit(first)))
+        return OfferConnection(items=[Offer.of(o) for o in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field
+    async def offer(self, info: Info, id: uuid.UUID) -> Offer:
+        return Offer.of(await _call(info, lambda s, a: capacity.get_offer(s, a, id)))
+
+    @strawberry.field(description="Orders the caller may read")
+    async def orders(self, info: Info, status: str | None = None, first: int = 50, after: str | None = None) -> OrderConnection:
+        page = await _call(info, lambda s, a: orders.list_orders(s, a, status=status, cursor=after, limit=_limit(first)))
+        return OrderConnection(items=[Order_.of(o) for o in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field
+    async def order(self, info: Info, id: uuid.UUID) -> Order_:
+        return Order_.of(await _call(info, lambda s, a: orders.get_order(s, a, id)))
+
+    @strawberry.field
+    async def allocations(self, info: Info, order_id: uuid.UUID | None = None, first: int = 50, after: str | None = None) -> list[Allocation_]:
+        page = await _call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, cursor=after, limit=_limit(first)))
+        return [Allocation_.of(r) for r in page.items]
+
+    @strawberry.field
+    async def utilisation(self, info: Info, group_by: str = "factory", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[UtilisationRow]:
+        default_start, default_end = analytics.default_window(dt.datetime.now(dt.UTC))
+        rows = await _call(info, lambda s, a: analytics.utilisation(s, a, start or default_start, end or default_end, group_by))
+        return [UtilisationRow(**vars(r)) for r in rows]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Publish a capacity offer")
+    async def publish_offer(self, info: Info, input: PublishOfferInput) -> OfferPayload:
+        row, errors = await _mutate(info, lambda s, a: capacity.publish_offer(s, a, _convert(OfferIn, _input_dict(input))))
+        return OfferPayload(offer=Offer.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Place an order")
+    async def place_order(self, info: Info, input: PlaceOrderInput) -> OrderPayload:
+        row, errors = await _mutate(info, lambda s, a: orders.place_order(s, a, _convert(OrderIn, _input_dict(input))))
+        return OrderPayload(order=Order_.of(row) if row else None, errors=errors)
+
+
+class RollbackOnErrors(SchemaExtension):
+    """A response that carries any GraphQL error commits nothing."""
+
+    def on_execute(self):  # type: ignore[no-untyped-def]
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            request = self.execution_context.context.get("request")
+            if request is not None:
+                request.scope["state"][ROLLBACK_KEY] = True
+
+
+def _loaders(session: AsyncSession, actor: Actor) -> dict[str, DataLoader[Any, Any]]:
+    def by_id(model: type) -> Callable[[list[uuid.UUID]], Awaitable[list[Any]]]:
+        async def load(ids: list[uuid.UUID]) -> list[Any]:
+            found = await repository.visible_by_ids(session, actor, model, ids)
+            return [found.get(i) for i in ids]
+
+        return load
+
+    async def load_allocations(order_ids: list[uuid.UUID]) -> list[list[Allocation]]:
+        grouped: dict[uuid.UUID, list[Allocation]] = defaultdict(list)
+        for row in await repository.visible_allocations_of_orders(session, actor, order_ids):
+            grouped[row.order_id].append(row)
+        return [grouped[i] for i in order_ids]
+
+    return {"offer": DataLoader(by_id(CapacityOffer)), "order": DataLoader(by_id(Order)), "allocations_by_order": DataLoader(load_allocations)}
+
+
+async def graphql_context(db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    return {"session": db_session, "actor": actor, "loaders": _loaders(db_session, actor)}
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            RollbackOnErrors,
+        ],
+    )

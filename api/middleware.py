@@ -1,0 +1,147 @@
+"""The request's unit of work: one session per request, committed or rolled back here only.
+
+The handler's response is held until the transaction has committed, so a client never sees
+success for work that was then lost. GraphQL marks `rollback_only` when a mutation returns
+errors, so a 200 carrying errors commits nothing. POSTs with an `Idempotency-Key` store
+their response in the same transaction as the work they did.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.exc import IntegrityError
+
+from capool import idempotency
+from capool.config import get_settings
+from capool.tenancy.service import key_prefix_of
+
+SESSION_KEY = "db_session"
+ROLLBACK_KEY = "rollback_only"
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def credential_scope(scope: Scope) -> str | None:
+    token = _header(scope, b"x-api-key")
+    authorization = _header(scope, b"authorization")
+    if token is None and authorization and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    return key_prefix_of(token) if token else None
+
+
+async def _send_problem(send: Send, status: int, code: str, detail: str) -> None:
+    body = json.dumps({"type": f"https://capool.dev/problems/{code}", "title": "Invalid input" if status == 422 else "Conflict", "status": status, "detail": detail, "code": code}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _replay(send: Send, record: idempotency.IdempotencyRecord) -> None:
+    await send({
+        "type": "http.response.start",
+        "status": record.status_code,
+        "headers": [(b"content-type", record.content_type.encode()), (b"content-length", str(len(record.body)).encode()), (b"idempotent-replayed", b"true")],
+    })
+    await send({"type": "http.response.body", "body": record.body})
+
+
+class UnitOfWorkMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        factory = scope["litestar_app"].state.session_factory if "litestar_app" in scope else scope["app"].state.session_factory
+        async with factory() as session:
+            scope["state"][SESSION_KEY] = session
+            try:
+                if scope["method"] in READ_METHODS:
+                    await self.app(scope, receive, send)
+                    return
+                await self._write_request(scope, receive, send, session)
+            finally:
+                if session.in_transaction():
+                    await session.rollback()
+
+    async def _write_request(self, scope: Scope, receive: Receive, send: Send, session: Any) -> None:
+        key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
+        caller = credential_scope(scope) if key else None
+        body = b""
+        if key and caller:
+            if len(key) > 255:
+                await _send_problem(send, 422, "invalid_idempotency_key", "Idempotency-Key may be at most 255 characters")
+                return
+            more = True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            fingerprint = idempotency.request_fingerprint(scope["method"], scope["path"], body)
+            stored = await idempotency.find(session, caller, key)
+            await session.rollback()
+            if stored is not None:
+                await self._answer_stored(send, stored, fingerprint)
+                return
+            delivered = False
+
+            async def replay_body() -> Message:
+                nonlocal delivered
+                if delivered:
+                    return {"type": "http.disconnect"}
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            receive = replay_body
+
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, hold)
+        status = start.get("status", 500)
+        response_body = b"".join(chunks)
+        if status < 400 and not scope["state"].get(ROLLBACK_KEY):
+            if key and caller:
+                content_type = next((v.decode() for k, v in start.get("headers", []) if k.lower() == b"content-type"), "application/json")
+                ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
+                session.add(idempotency.new_record(caller, key, scope["method"], scope["path"], fingerprint, status, content_type, response_body, ttl))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+                if key and caller:
+                    # A concurrent request with the same key won the race: answer as it did.
+                    stored = await idempotency.find(session, caller, key)
+                    await session.rollback()
+                    if stored is not None:
+                        await self._answer_stored(send, stored, fingerprint)
+                        return
+                await _send_problem(send, 409, "conflict", "the change conflicts with data stored meanwhile; nothing was changed")
+                return
+        else:
+            await session.rollback()
+        await send({"type": "http.response.start", "status": status, "headers": start.get("headers", [])})
+        await send({"type": "http.response.body", "body": response_body})
+
+    @staticmethod
+    async def _answer_stored(send: Send, stored: idempotency.IdempotencyRecord, fingerprint: str) -> None:
+        if stored.request_hash != fingerprint:
+            await _send_problem(send, 422, "idempotency_key_reused", "this Idempotency-Key was already used with a different request")
+        else:
+            await _replay(send, stored)

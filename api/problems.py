@@ -1,0 +1,81 @@
+"""RFC 9457 problem details for every error, in one place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError
+
+from capool.errors import DomainError, FieldError
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, code: str, errors: list[FieldError] | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"type": f"https://capool.dev/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
+    if errors:
+        body["errors"] = [{"pointer": e.path, "detail": e.message} for e in errors]
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+TITLES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 409: "Conflict", 422: "Invalid input", 500: "Internal error"}
+
+
+def domain_error(_: Request, exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(exc.status, TITLES.get(exc.status, "Error"), exc.detail, exc.code, exc.errors)
+
+
+_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
+
+
+def _pointer(message: str, key: str | None, source: str | None) -> str:
+    """msgspec reports `$.items[2].quantity`; RFC 6901 wants `/items/2/quantity`."""
+    match = _PATH.search(message)
+    if match:
+        raw = match.group("path")
+        parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", raw)
+        return "/" + "/".join(a or b for a, b in parts) if parts else "/"
+    if key:
+        return f"/{key}" if source in (None, "body") else f"{source}:{key}"
+    return "/"
+
+
+def validation_error(_: Request, exc: ValidationException) -> Response[dict[str, Any]]:
+    errors: list[FieldError] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message", ""))
+            errors.append(FieldError(_pointer(message, item.get("key"), item.get("source")), _PATH.sub("", message).rstrip(" -")))
+    if "malformed" in str(exc.detail).lower() and not errors:
+        return problem(400, "Bad request", "the request body is not valid JSON", "malformed_json")
+    return problem(422, "Invalid input", "the request does not match the schema", "invalid_input", errors or [FieldError("/", str(exc.detail))])
+
+
+def http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated", 403: "permission_denied"}.get(exc.status_code, "http_error")
+    return problem(exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc.detail), code)
+
+
+def integrity_error(_: Request, exc: IntegrityError) -> Response[dict[str, Any]]:
+    log.warning("integrity error: %s", exc.orig)
+    return problem(409, "Conflict", "the change conflicts with data already stored", "conflict")
+
+
+def unexpected_error(_: Request, exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "Internal error", "an unexpected error occurred; nothing was changed", "internal_error")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    IntegrityError: integrity_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,105 @@
+"""Supplier API: sites, resources and capacity offers; buyer partnerships."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.rest.schemas import OfferOut, PageOut, PartnershipOut, ResourceOut, SiteOut, WithdrawOut, out, page_out
+from capool.tenancy.actor import Actor
+from marketplace import capacity
+from marketplace.models import OfferStatus
+from marketplace.schemas import OfferChange, OfferIn, PartnershipIn, ResourceIn, SiteIn, WithdrawIn
+
+Cursor = Parameter(query="cursor", required=False, description="next_cursor of the previous page")
+Limit = Parameter(query="limit", ge=1, le=200, default=50)
+
+
+class SiteController(Controller):
+    path = "/v1/sites"
+    tags = ["capacity"]
+
+    @post("/", status_code=201, summary="Register a site")
+    async def create(self, data: SiteIn, db_session: AsyncSession, actor: Actor) -> SiteOut:
+        return out(SiteOut, await capacity.create_site(db_session, actor, data))
+
+    @get("/", summary="List own sites")
+    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[SiteOut]:
+        return page_out(SiteOut, await capacity.list_sites(db_session, actor, cursor, limit))
+
+
+class ResourceController(Controller):
+    path = "/v1/resources"
+    tags = ["capacity"]
+
+    @post("/", status_code=201, summary="Register a machine, work centre or crew")
+    async def create(self, data: ResourceIn, db_session: AsyncSession, actor: Actor) -> ResourceOut:
+        return out(ResourceOut, await capacity.create_resource(db_session, actor, data))
+
+    @get("/", summary="List own resources")
+    async def list(
+        self, db_session: AsyncSession, actor: Actor, site_id: uuid.UUID | None = None, cursor: str | None = Cursor, limit: int = Limit
+    ) -> PageOut[ResourceOut]:
+        return page_out(ResourceOut, await capacity.list_resources(db_session, actor, site_id, cursor, limit))
+
+
+class OfferController(Controller):
+    path = "/v1/offers"
+    tags = ["capacity"]
+
+    @post("/", status_code=201, summary="Publish a capacity offer")
+    async def publish(self, data: OfferIn, db_session: AsyncSession, actor: Actor) -> OfferOut:
+        return out(OfferOut, await capacity.publish_offer(db_session, actor, data))
+
+    @get("/", summary="Search capacity offers visible to the caller")
+    async def list(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        process: str | None = None,
+        organisation_id: uuid.UUID | None = None,
+        status: OfferStatus | None = None,
+        available_on: date | None = None,
+        min_remaining: int | None = Parameter(query="min_remaining", ge=0, required=False),
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+    ) -> PageOut[OfferOut]:
+        page = await capacity.list_offers(
+            db_session, actor, process=process, organisation_id=organisation_id, status=status,
+            available_on=available_on, min_remaining=min_remaining, cursor=cursor, limit=limit,
+        )
+        return page_out(OfferOut, page)
+
+    @get("/{offer_id:uuid}", summary="Read one offer")
+    async def read(self, offer_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> OfferOut:
+        return out(OfferOut, await capacity.get_offer(db_session, actor, offer_id))
+
+    @patch("/{offer_id:uuid}", summary="Change an offer (never below what is reserved)")
+    async def change(self, offer_id: uuid.UUID, data: OfferChange, db_session: AsyncSession, actor: Actor) -> OfferOut:
+        return out(OfferOut, await capacity.change_offer(db_session, actor, offer_id, data))
+
+    @post("/{offer_id:uuid}/withdraw", status_code=200, summary="Withdraw an offer; its allocations are listed for repair")
+    async def withdraw(self, offer_id: uuid.UUID, data: WithdrawIn, db_session: AsyncSession, actor: Actor) -> WithdrawOut:
+        offer, affected = await capacity.withdraw_offer(db_session, actor, offer_id, data.reason)
+        return WithdrawOut(offer=out(OfferOut, offer), affected_allocations=affected)
+
+
+class PartnershipController(Controller):
+    path = "/v1/partnerships"
+    tags = ["partnerships"]
+
+    @post("/", status_code=201, summary="Contract a partner factory")
+    async def create(self, data: PartnershipIn, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
+        return out(PartnershipOut, await capacity.create_partnership(db_session, actor, data))
+
+    @get("/", summary="Partnerships the caller is party to")
+    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[PartnershipOut]:
+        return page_out(PartnershipOut, await capacity.list_partnerships(db_session, actor, cursor, limit))
+
+    @post("/{partnership_id:uuid}/end", status_code=200, summary="End a partnership")
+    async def end(self, partnership_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
+        return out(PartnershipOut, await capacity.end_partnership(db_session, actor, partnership_id))

@@ -1,0 +1,165 @@
+"""The `capool` command line: serve, worker, migrate, demo, member administration, and the
+engines' own commands. Every verb goes through the same service layer as the API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.config import get_settings
+from capool.errors import DomainError
+
+T = TypeVar("T")
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """The CLI's unit of work: one transaction, committed only if `work` succeeds."""
+    from capool.db import create_engine, create_session_factory
+
+    async def run() -> T:
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+@click.group()
+def main() -> None:
+    """capool: pooled manufacturing capacity for an alliance of factories and brands."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    from capool.migrate import upgrade
+
+    settings = get_settings()
+    settings.ensure_sqlite_directory()
+    upgrade(settings.database_url)
+    click.echo(f"database at head: {settings.database_url}")
+
+
+@main.command()
+@click.option("--host", default=None)
+@click.option("--port", default=None, type=int)
+def serve(host: str | None, port: int | None) -> None:
+    """Run the API (REST, GraphQL, OpenAPI). Without REDIS_URL it also runs the job worker."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    settings.ensure_sqlite_directory()
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"capool API:     http://{host}:{port}/v1/offers")
+    click.echo(f"OpenAPI:        http://{host}:{port}/schema")
+    click.echo(f"GraphQL:        http://{host}:{port}/graphql")
+    click.echo(f"Health / ready: http://{host}:{port}/health  http://{host}:{port}/ready")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.option("--threads", default=4, show_default=True)
+def worker(threads: int) -> None:
+    """Consume jobs from Redis (REDIS_URL must be set)."""
+    from capool import jobs
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the jobs in-process")
+    broker = jobs.use_broker(settings.redis_url)
+    jobs.job_database.configure(settings.database_url)
+    running = jobs.start_worker(broker, threads=threads)
+    click.echo(f"worker consuming {settings.redis_url} with {threads} threads; Ctrl-C stops")
+    try:
+        while True:
+            time.sleep(30)
+            in_transaction(jobs.sweep_outbox)
+    except KeyboardInterrupt:
+        running.stop()
+
+
+@main.command()
+@click.option("--orders", default=300, show_default=True, help="historical orders to generate")
+@click.option("--seed", default=7, show_default=True)
+def demo(orders: int, seed: int) -> None:
+    """Load a demo alliance (a brand with 3 workshops, 5 partners, 20 floating factories)."""
+    from capool.demo import load_demo
+
+    settings = get_settings()
+    settings.ensure_sqlite_directory()
+    summary = in_transaction(lambda session: load_demo(session, orders=orders, seed=seed))
+    click.echo(json.dumps(summary, indent=2))
+
+
+@main.group()
+def admin() -> None:
+    """Create alliances, organisations, users and API keys."""
+
+
+@admin.command("create-alliance")
+@click.argument("name")
+def create_alliance(name: str) -> None:
+    from capool.tenancy import service
+
+    alliance = in_transaction(lambda s: service.create_alliance(s, name))
+    click.echo(json.dumps({"alliance_id": str(alliance.id), "name": alliance.name}))
+
+
+@admin.command("create-org")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+@click.option("--kind", type=click.Choice(["factory", "buyer", "both"]), required=True)
+@click.option("--region", default=None)
+@click.argument("name")
+def create_org(alliance_id: uuid.UUID, kind: str, region: str | None, name: str) -> None:
+    from capool.tenancy import service
+    from capool.tenancy.models import OrgKind
+
+    org = in_transaction(lambda s: service.create_organisation(s, alliance_id, name, OrgKind(kind), region))
+    click.echo(json.dumps({"organisation_id": str(org.id), "name": org.name, "kind": org.kind.value}))
+
+
+@admin.command("create-user")
+@click.option("--org", "org_id", required=True, type=click.UUID)
+@click.option("--role", type=click.Choice(["org_admin", "supplier_operator", "buyer", "alliance_admin", "auditor"]), required=True)
+@click.option("--name", required=True)
+@click.argument("email")
+def create_user(org_id: uuid.UUID, role: str, name: str, email: str) -> None:
+    from capool.tenancy import service
+    from capool.tenancy.models import Role
+
+    user = in_transaction(lambda s: service.create_user(s, org_id, email, name, Role(role)))
+    click.echo(json.dumps({"user_id": str(user.id), "email": user.email, "role": user.role.value}))
+
+
+@admin.command("create-key")
+@click.option("--user", "user_id", required=True, type=click.UUID)
+@click.option("--scope", "scopes", multiple=True, help="permission such as orders:write; default all of the role's")
+@click.argument("name")
+def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
+    """Issue an API key; the secret is printed once and stored only as a hash."""
+    from capool.tenancy import service
+
+    issued = in_transaction(lambda s: service.issue_api_key(s, user_id, name, list(scopes) or None))
+    click.echo(json.dumps({"api_key_id": str(issued.key.id), "api_key": issued.token, "scopes": issued.key.scopes}))
+
+

@@ -1,0 +1,186 @@
+"""A realistic demo alliance, loaded through the same services as the API.
+
+A T-shirt brand with three own workshops (core tier), five contracted partner factories,
+twenty floating factories (garment and precision-parts shops), and a few hundred orders
+over the last 90 days with allocations, shop-floor progress and deliveries.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.clock import utcnow
+from capool.tenancy import service as members
+from capool.tenancy.actor import Actor, effective_permissions
+from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
+from marketplace import allocations, capacity, orders
+from marketplace.models import CapacityOffer, OrderStatus, ProgressStep, Visibility
+from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, ProgressIn, ResourceIn, SiteIn
+
+ALLIANCE = "Pearl River Capacity Alliance"
+GARMENT = ["screen_printing", "dtg_printing", "embroidery", "cut_and_sew", "heat_transfer"]
+PARTS = ["cnc_milling", "stamping"]
+MATERIALS = {"screen_printing": ["cotton", "poly_cotton"], "dtg_printing": ["cotton"], "embroidery": ["cotton", "polyester"],
+             "cut_and_sew": ["cotton", "polyester"], "heat_transfer": ["polyester", "cotton"], "cnc_milling": ["aluminium", "steel"],
+             "stamping": ["steel", "aluminium"]}
+REGIONS = ["guangzhou", "dongguan", "foshan", "shenzhen", "zhongshan"]
+PRODUCTS = {"screen_printing": "Printed tee", "dtg_printing": "Photo-print tee", "embroidery": "Embroidered polo",
+            "cut_and_sew": "Custom hoodie", "heat_transfer": "Team jersey", "cnc_milling": "Machined bracket", "stamping": "Stamped clip"}
+
+
+def actor_for(user: User, org: Organisation, alliance: Alliance) -> Actor:
+    return Actor(
+        user_id=user.id, organisation_id=org.id, alliance_id=alliance.id, role=user.role, org_kind=org.kind,
+        permissions=effective_permissions(user.role, org.kind, None), admins_see_prices=alliance.admins_see_prices,
+    )
+
+
+async def _member(session: AsyncSession, alliance: Alliance, name: str, kind: OrgKind, region: str, role: Role, email: str) -> tuple[Organisation, Actor]:
+    org = await members.create_organisation(session, alliance.id, name, kind, region)
+    user = await members.create_user(session, org.id, email, f"{name} {role.value.replace('_', ' ')}", role)
+    return org, actor_for(user, org, alliance)
+
+
+async def _factory(session: AsyncSession, actor: Actor, name: str, region: str, processes: list[str], rng: random.Random, visibility: Visibility, today: datetime) -> list[CapacityOffer]:
+    site = await capacity.create_site(session, actor, SiteIn(name=f"{name} plant", region=region))
+    offers = []
+    for index, process in enumerate(processes):
+        resource = await capacity.create_resource(session, actor, ResourceIn(
+            site_id=site.id, name=f"{process.replace('_', ' ')} line {index + 1}",
+            kind="work_centre" if process in PARTS else "crew", processes=[process], materials=MATERIALS[process],
+            certifications=rng.sample(["iso9001", "oeko_tex", "bsci", "gots"], k=rng.randint(0, 2)),
+            skills={} if process in PARTS else {"operators": rng.randint(4, 20)}, carbon_g_per_unit=rng.randint(80, 600),
+        ))
+        offers.append(await capacity.publish_offer(session, actor, OfferIn(
+            resource_id=resource.id, process=process, window_start=(today - timedelta(days=100)).date(),
+            window_end=(today + timedelta(days=60)).date(), capacity_per_day=rng.randint(8, 30) * 10,
+            unit_price_minor=rng.randint(150, 900) * 10, currency="CNY", min_batch=rng.choice([10, 20, 50]),
+            lead_time_days=rng.randint(0, 3), visibility=visibility,
+        )))
+    return offers
+
+
+async def load_demo(session: AsyncSession, *, orders: int = 300, seed: int = 7, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    rng = random.Random(seed)
+    if (await session.execute(select(Alliance).where(Alliance.name == ALLIANCE))).scalar_one_or_none():
+        return await _fresh_keys(session)
+    alliance = await members.create_alliance(session, ALLIANCE)
+    brand, brand_buyer = await _member(session, alliance, "Inkwell Tees", OrgKind.BOTH, "guangzhou", Role.BUYER, "buyer@inkwell.example")
+    brand_ops_user = await members.create_user(session, brand.id, "ops@inkwell.example", "Inkwell workshop lead", Role.SUPPLIER_OPERATOR)
+    brand_ops = actor_for(brand_ops_user, brand, alliance)
+    _, admin = await _member(session, alliance, "Alliance Office", OrgKind.BUYER, "guangzhou", Role.ALLIANCE_ADMIN, "admin@alliance.example")
+
+    offers: list[tuple[CapacityOffer, Actor]] = []
+    for index, processes in enumerate([["screen_printing", "cut_and_sew"], ["dtg_printing", "heat_transfer"], ["embroidery", "screen_printing"]]):
+        for offer in await _factory(session, brand_ops, f"Inkwell workshop {index + 1}", REGIONS[index], processes, rng, Visibility.PRIVATE, now):
+            offers.append((offer, brand_ops))
+    partner_actors = []
+    partnerships: set[tuple[Any, Any]] = set()
+    for index in range(5):
+        org, operator = await _member(session, alliance, f"Partner Garments {index + 1}", OrgKind.FACTORY, rng.choice(REGIONS), Role.SUPPLIER_OPERATOR, f"ops@partner{index + 1}.example")
+        partner_actors.append(operator)
+        for offer in await _factory(session, operator, org.name, org.region or "", rng.sample(GARMENT, k=2), rng, Visibility.PARTNERS, now):
+            offers.append((offer, operator))
+        await capacity.create_partnership(session, brand_buyer, PartnershipIn(factory_org_id=org.id, priority=index + 1, reserved_share_pct=20))
+        partnerships.add((brand.id, org.id))
+    floating_actors = []
+    for index in range(20):
+        processes = rng.sample(PARTS, k=1) if index % 4 == 3 else rng.sample(GARMENT, k=rng.randint(1, 2))
+        org, operator = await _member(session, alliance, f"Floating Works {index + 1:02d}", OrgKind.FACTORY, rng.choice(REGIONS), Role.SUPPLIER_OPERATOR, f"ops@floating{index + 1:02d}.example")
+        floating_actors.append(operator)
+        for offer in await _factory(session, operator, org.name, org.region or "", processes, rng, Visibility.ALLIANCE, now):
+            offers.append((offer, operator))
+    _, other_buyer = await _member(session, alliance, "Northwind Outfitters", OrgKind.BUYER, "shenzhen", Role.BUYER, "buyer@northwind.example")
+
+    status_counts: dict[str, int] = {}
+    start = now - timedelta(days=90)
+    for number in range(orders):
+        buyer = brand_buyer if number % 10 else other_buyer
+        created = start + timedelta(hours=number * 90 * 24 / orders)
+        process = rng.choice(GARMENT)
+        order = await orders_service_place(session, buyer, number, process, rng, created)
+        status = await _history(session, buyer, order, offers, rng, created, now, partnerships)
+        status_counts[status] = status_counts.get(status, 0) + 1
+
+    keys = await _issue_keys(session, {"buyer (Inkwell Tees)": brand_buyer, "supplier (Inkwell workshops)": brand_ops,
+                                       "supplier (Partner Garments 1)": partner_actors[0], "supplier (Floating Works 01)": floating_actors[0],
+                                       "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer})
+    return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts, "api_keys": keys}
+
+
+async def orders_service_place(session: AsyncSession, buyer: Actor, number: int, process: str, rng: random.Random, created: datetime) -> Any:
+    return await orders.place_order(session, buyer, OrderIn(
+        reference=f"PO-{created:%Y%m}-{number:04d}", product=PRODUCTS[process], process=process,
+        material=rng.choice(MATERIALS[process]), quantity=rng.randint(5, 200) * 10, due_at=created + timedelta(days=rng.randint(6, 21)),
+        currency="CNY", operations=[process, "packing"], urgency=rng.choice(["normal", "normal", "high", "urgent"]),
+        cost_sensitivity=rng.choice(["low", "medium", "high"]), split_allowed=rng.random() < 0.3,
+    ), now=created)
+
+
+async def _history(session: AsyncSession, buyer: Actor, order: Any, offers: list[tuple[CapacityOffer, Actor]], rng: random.Random, created: datetime, now: datetime, partners: set[Any]) -> str:
+    age = now - created
+    if age < timedelta(days=1):
+        return order.status.value
+    candidates = [(o, a) for o, a in offers if o.process == order.process and order.material in o.materials
+                  and o.min_batch <= order.quantity and o.remaining >= o.capacity_for(order.quantity)
+                  and (o.organisation_id == buyer.organisation_id or o.visibility == Visibility.ALLIANCE
+                       or (o.visibility == Visibility.PARTNERS and (buyer.organisation_id, o.organisation_id) in partners))]
+    if not candidates:
+        return order.status.value
+    offer, supplier = rng.choice(candidates)
+    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], now=created)
+    await session.refresh(offer)
+    allocation = (await allocations.list_allocations(session, buyer, order_id=order.id)).items[0]
+    if age < timedelta(days=2):
+        return "allocated"
+    await allocations.respond(session, supplier, allocation.id, accept=True)
+    if age < timedelta(days=3):
+        return "confirmed"
+    duration = order.due_at - created
+    finish = created + duration * rng.uniform(0.5, 1.15)
+    for step_index, operation in enumerate(order.operations):
+        for offset, step in enumerate(ProgressStep):
+            at = created + (finish - created) * ((step_index * 3 + offset + 1) / (len(order.operations) * 3 + 1))
+            if at > now:
+                return "in_production"
+            await allocations.report_progress(session, supplier, allocation.id, ProgressIn(
+                operation=operation, step=step, quantity=order.quantity, operator=f"operator-{rng.randint(1, 30)}", occurred_at=at))
+    if finish > now:
+        return "in_production"
+    await orders.change_status(session, supplier, order, OrderStatus.INSPECTED, reason="final QC passed", at=finish)
+    delivered = finish + timedelta(hours=rng.randint(4, 48))
+    if delivered > now:
+        return "inspected"
+    await orders.change_status(session, buyer, order, OrderStatus.DELIVERED, at=delivered)
+    return "delivered"
+
+
+async def _issue_keys(session: AsyncSession, actors: dict[str, Actor]) -> dict[str, str]:
+    keys = {}
+    for label, actor in actors.items():
+        issued = await members.issue_api_key(session, actor.user_id, f"demo key: {label}")
+        keys[label] = issued.token
+    Path("var").mkdir(exist_ok=True)
+    Path("var/demo-keys.json").write_text(json.dumps(keys, indent=2))
+    return keys
+
+
+async def _fresh_keys(session: AsyncSession) -> dict[str, Any]:
+    emails = {"buyer (Inkwell Tees)": "buyer@inkwell.example", "supplier (Inkwell workshops)": "ops@inkwell.example",
+              "supplier (Partner Garments 1)": "ops@partner1.example", "supplier (Floating Works 01)": "ops@floating01.example",
+              "alliance admin": "admin@alliance.example", "buyer (Northwind Outfitters)": "buyer@northwind.example"}
+    keys = {}
+    for label, email in emails.items():
+        user = (await session.execute(select(User).where(User.email == email))).scalar_one()
+        keys[label] = (await members.issue_api_key(session, user.id, f"demo key: {label}")).token
+    Path("var").mkdir(exist_ok=True)
+    Path("var/demo-keys.json").write_text(json.dumps(keys, indent=2))
+    return {"alliance": ALLIANCE, "note": "demo data already loaded; issued fresh API keys", "api_keys": keys, "at": datetime.now(UTC).isoformat()}

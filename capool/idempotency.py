@@ -1,0 +1,52 @@
+"""Stored responses for `Idempotency-Key`: same key and body replays, another body is refused."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from capool.clock import utcnow
+from capool.db import Base, IdMixin
+
+
+class IdempotencyRecord(IdMixin, Base):
+    __tablename__ = "idempotency_records"
+
+    # The caller's credential prefix: keys are private to the API key that sent them.
+    scope: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+async def find(session: AsyncSession, scope: str, key: str) -> IdempotencyRecord | None:
+    statement = select(IdempotencyRecord).where(
+        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key, IdempotencyRecord.expires_at > utcnow()
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def purge_expired(session: AsyncSession) -> None:
+    await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow()))
+
+
+def new_record(scope: str, key: str, method: str, path: str, fingerprint: str, status: int, content_type: str, body: bytes, ttl: timedelta) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        scope=scope, key=key, method=method, path=path, request_hash=fingerprint,
+        status_code=status, content_type=content_type, body=body, expires_at=utcnow() + ttl,
+    )

@@ -1,0 +1,147 @@
+"""Background jobs on dramatiq.
+
+Embedded default: a StubBroker consumed by worker threads inside the API process.
+Production: `REDIS_URL` selects the Redis broker and `capool worker` runs the consumers.
+Jobs take ids, reload their rows in their own transaction and are idempotent; messages
+are sent only after the producing transaction commits (capool/events.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware.asyncio import AsyncIO
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from capool import events
+from capool.clock import utcnow
+from capool.config import get_settings
+from capool.db import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+_actors: list[dramatiq.Actor[Any, Any]] = []
+
+
+def _make_broker(redis_url: str | None) -> dramatiq.Broker:
+    broker: dramatiq.Broker = RedisBroker(url=redis_url) if redis_url else StubBroker()
+    broker.add_middleware(AsyncIO())
+    return broker
+
+
+# Actors bind to a broker when declared; this one is replaced by use_broker() at start-up.
+dramatiq.set_broker(_make_broker(None))
+
+
+def job(**options: Any) -> Callable[[Callable[..., Any]], dramatiq.Actor[Any, Any]]:
+    options.setdefault("max_retries", 8)
+    options.setdefault("min_backoff", 1_000)
+    options.setdefault("max_backoff", 300_000)
+
+    def declare(fn: Callable[..., Any]) -> dramatiq.Actor[Any, Any]:
+        actor = dramatiq.actor(**options)(fn)
+        _actors.append(actor)
+        return actor
+
+    return declare
+
+
+def use_broker(redis_url: str | None) -> dramatiq.Broker:
+    broker = _make_broker(redis_url)
+    dramatiq.set_broker(broker)
+    for actor in _actors:
+        actor.broker = broker
+        broker.declare_actor(actor)
+    return broker
+
+
+class _JobDatabase:
+    """Jobs run on the worker's own event loop, so they get their own engine."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self._engines: dict[int, tuple[AsyncEngine, async_sessionmaker[AsyncSession]]] = {}
+
+    def configure(self, url: str) -> None:
+        self.url = url
+        self._engines.clear()
+
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        loop_key = id(asyncio.get_running_loop())
+        if loop_key not in self._engines:
+            engine = create_engine(self.url or get_settings().database_url)
+            self._engines[loop_key] = (engine, create_session_factory(engine))
+        return self._engines[loop_key][1]
+
+    async def dispose(self) -> None:
+        loop_key = id(asyncio.get_running_loop())
+        entry = self._engines.pop(loop_key, None)
+        if entry:
+            await entry[0].dispose()
+
+
+job_database = _JobDatabase()
+
+
+@asynccontextmanager
+async def job_transaction() -> AsyncIterator[AsyncSession]:
+    """The transaction boundary of a job: commit on success, roll back on error."""
+    async with job_database.sessions()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+@job(queue_name="outbox")
+async def process_outbox_event(event_id: str) -> None:
+    async with job_transaction() as session:
+        row = await session.get(events.OutboxEvent, uuid.UUID(event_id), with_for_update=True)
+        if row is None or row.processed_at is not None:
+            return
+        row.attempts += 1
+        for handler in events.consumers_for(row.type):
+            await handler(session, row)
+        row.processed_at = utcnow()
+
+
+def _send_events(event_ids: list[uuid.UUID]) -> None:
+    for event_id in event_ids:
+        try:
+            process_outbox_event.send(str(event_id))
+        except Exception:  # the broker is down: the sweep resends once it is back
+            log.exception("could not enqueue outbox event %s; the sweep will retry", event_id)
+
+
+events.on_committed(_send_events)
+
+
+async def sweep_outbox(session: AsyncSession, older_than: timedelta = timedelta(seconds=30), limit: int = 500) -> int:
+    """Re-send events whose first send was lost (broker down, process crash)."""
+    statement = (
+        select(events.OutboxEvent.id)
+        .where(events.OutboxEvent.processed_at.is_(None), events.OutboxEvent.created_at < utcnow() - older_than)
+        .order_by(events.OutboxEvent.created_at)
+        .limit(limit)
+    )
+    ids = list((await session.execute(statement)).scalars())
+    _send_events(ids)
+    return len(ids)
+
+
+def start_worker(broker: dramatiq.Broker, threads: int = 2) -> dramatiq.Worker:
+    worker = dramatiq.Worker(broker, worker_threads=threads)
+    worker.start()
+    return worker

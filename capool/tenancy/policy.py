@@ -1,0 +1,120 @@
+"""The one place that decides which rows an actor may read and write.
+
+Tenant models declare how they are owned with `__tenancy__ = TenantScope(...)`; every
+repository query over a tenant model goes through `scoped()`, and every lookup by id
+through `get_visible()` / `get_writable()`. A row the actor may not read answers 404, so
+another organisation's ids reveal nothing. tests/test_tenancy_lint.py rejects repository
+code that selects a tenant model without `scoped()`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.errors import NotFound, PermissionDenied
+from capool.tenancy.actor import Actor
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    owner: str
+    readers: tuple[str, ...] = ()
+    # Capacity offers: also readable by other members according to their visibility.
+    offer_visibility: bool = False
+    # Orders: also readable by factories that hold an allocation on them.
+    order_allocations: bool = False
+    # Rows that belong to an order: readable exactly when the order is.
+    via_order: bool = False
+
+
+def _scope(model: type) -> TenantScope:
+    scope = getattr(model, "__tenancy__", None)
+    if not isinstance(scope, TenantScope):
+        raise TypeError(f"{model.__name__} declares no tenancy scope")
+    return scope
+
+
+def _alliance_orgs(actor: Actor) -> Select[Any]:
+    from capool.tenancy.models import Organisation
+
+    return select(Organisation.id).where(Organisation.alliance_id == actor.alliance_id)
+
+
+def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
+    from marketplace.models import Allocation, Order, Partnership, Visibility
+
+    scope = _scope(model)
+    org = actor.organisation_id
+    own = getattr(model, scope.owner) == org
+    if scope.offer_visibility:
+        in_alliance = model.organisation_id.in_(_alliance_orgs(actor))  # type: ignore[attr-defined]
+        if actor.is_alliance_admin and actor.admins_see_prices:
+            return or_(own, in_alliance)
+        partner_factories = select(Partnership.factory_org_id).where(
+            Partnership.buyer_org_id == org, Partnership.active.is_(True)
+        )
+        visible_to_member = or_(
+            model.visibility == Visibility.ALLIANCE,  # type: ignore[attr-defined]
+            and_(
+                model.visibility == Visibility.PARTNERS,  # type: ignore[attr-defined]
+                model.organisation_id.in_(partner_factories),  # type: ignore[attr-defined]
+            ),
+        )
+        return or_(own, and_(in_alliance, visible_to_member))
+    if scope.order_allocations:
+        allocated_to_me = select(Allocation.order_id).where(Allocation.factory_org_id == org)
+        return or_(own, model.id.in_(allocated_to_me))  # type: ignore[attr-defined]
+    if scope.via_order:
+        readable_orders = select(Order.id).where(read_clause(actor, Order))
+        return model.order_id.in_(readable_orders)  # type: ignore[attr-defined]
+    columns = scope.readers or (scope.owner,)
+    return or_(*(getattr(model, column) == org for column in columns))
+
+
+def write_clause(actor: Actor, model: type, column: str | None = None) -> ColumnElement[bool]:
+    """Rows the actor's organisation acts on through `column` (the owner by default)."""
+    scope = _scope(model)
+    return getattr(model, column or scope.owner) == actor.organisation_id
+
+
+def scoped(statement: Select[Any], actor: Actor, model: type) -> Select[Any]:
+    return statement.where(read_clause(actor, model))
+
+
+def org_members_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
+    """For alliance-wide aggregates: rows of any organisation in the actor's alliance."""
+    if not actor.is_alliance_admin:
+        return column == actor.organisation_id
+    return column.in_(_alliance_orgs(actor)) if actor.alliance_id else true()
+
+
+async def get_visible(session: AsyncSession, actor: Actor, model: type[T], ident: uuid.UUID, *, for_update: bool = False) -> T:
+    statement = scoped(select(model), actor, model).where(model.id == ident)  # type: ignore[attr-defined]
+    if for_update:
+        statement = statement.with_for_update()
+    row = (await session.execute(statement)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(_label(model), ident)
+    return row
+
+
+async def get_writable(
+    session: AsyncSession, actor: Actor, model: type[T], ident: uuid.UUID, *, column: str | None = None, for_update: bool = False
+) -> T:
+    """A row the actor may change: 404 when it may not even read it, 403 when it may read only."""
+    row = await get_visible(session, actor, model, ident, for_update=for_update)
+    if getattr(row, column or _scope(model).owner) != actor.organisation_id:
+        raise PermissionDenied(f"this organisation may read but not change {_label(model)} {ident}")
+    return row
+
+
+def _label(model: type) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()

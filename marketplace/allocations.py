@@ -1,0 +1,279 @@
+"""Allocations: applying an allocation plan atomically, suppliers' answers, shop-floor progress."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool import events
+from capool.clock import ensure_utc, utcnow
+from capool.errors import Conflict, FieldError, InvalidInput
+from capool.ids import new_id
+from capool.pagination import Page, paginate
+from capool.tenancy.actor import Actor, Permission
+from capool.tenancy.policy import get_visible, get_writable
+from marketplace import repository
+from marketplace.models import (
+    Allocation,
+    AllocationStatus,
+    CapacityOffer,
+    OfferStatus,
+    Order,
+    OrderStatus,
+    ProgressReport,
+    ProgressStep,
+    Resource,
+    Tier,
+)
+from marketplace.orders import change_status, release_allocations
+from marketplace.schemas import PlanItem, ProgressIn
+
+PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
+
+
+def _window_slot(offer: CapacityOffer, now: datetime) -> tuple[datetime, datetime]:
+    earliest = datetime.combine(offer.window_start, time.min, UTC)
+    ready = now + timedelta(days=offer.lead_time_days)
+    return max(earliest, ready), datetime.combine(offer.window_end, time.max, UTC)
+
+
+async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], *, now: datetime | None = None) -> list[Allocation]:
+    """Apply a whole allocation plan or nothing: every check runs first, capacity is then
+    reserved offer by offer with a conditional update, and any failure raises, which rolls
+    back the caller's transaction."""
+    actor.require(Permission.ALLOCATIONS_WRITE)
+    now = now or utcnow()
+    errors: list[FieldError] = []
+    orders: dict[uuid.UUID, Order] = {}
+    offers: dict[uuid.UUID, CapacityOffer] = {}
+    for index, item in enumerate(items):
+        if item.order_id not in orders:
+            orders[item.order_id] = await get_writable(session, actor, Order, item.order_id, for_update=True)
+        if item.offer_id not in offers:
+            offers[item.offer_id] = await get_visible(session, actor, CapacityOffer, item.offer_id)
+    per_order: dict[uuid.UUID, list[tuple[int, PlanItem]]] = defaultdict(list)
+    for index, item in enumerate(items):
+        per_order[item.order_id].append((index, item))
+
+    planned: list[tuple[int, PlanItem, Order, CapacityOffer, datetime, datetime]] = []
+    for order_id, order_items in per_order.items():
+        order = orders[order_id]
+        first = order_items[0][0]
+        if order.status not in PLANNABLE:
+            raise Conflict(f"order {order.reference} is {order.status.value}; only submitted or matching orders can be allocated", "illegal_transition")
+        existing = await repository.order_allocations(session, order.id, active_only=True)
+        covered = sum(a.quantity for a in existing) + sum(item.quantity for _, item in order_items)
+        if covered != order.quantity:
+            errors.append(FieldError(f"/items/{first}/quantity", f"order {order.reference} needs {order.quantity - sum(a.quantity for a in existing)} more units; the plan gives {covered - sum(a.quantity for a in existing)}"))
+        if not order.split_allowed and len(existing) + len(order_items) > 1:
+            errors.append(FieldError(f"/items/{first}/order_id", f"order {order.reference} may not be split across offers"))
+        for index, item in order_items:
+            offer = offers[item.offer_id]
+            prefix = f"/items/{index}"
+            if offer.status != OfferStatus.ACTIVE:
+                errors.append(FieldError(f"{prefix}/offer_id", f"offer {offer.id} is withdrawn"))
+            if offer.process != order.process:
+                errors.append(FieldError(f"{prefix}/offer_id", f"offer {offer.id} is for {offer.process}, the order needs {order.process}"))
+            if order.material and order.material not in offer.materials:
+                errors.append(FieldError(f"{prefix}/offer_id", f"offer {offer.id} does not handle material {order.material}"))
+            if offer.currency != order.currency:
+                errors.append(FieldError(f"{prefix}/offer_id", f"offer {offer.id} is priced in {offer.currency}, the order in {order.currency}"))
+            if item.quantity < offer.min_batch:
+                errors.append(FieldError(f"{prefix}/quantity", f"offer {offer.id} has a minimum batch of {offer.min_batch}"))
+            window_start, window_end = _window_slot(offer, now)
+            slot_start = ensure_utc(item.slot_start) if item.slot_start else window_start
+            slot_end = ensure_utc(item.slot_end) if item.slot_end else window_end
+            if slot_start < window_start or slot_end > window_end or slot_end <= slot_start:
+                errors.append(FieldError(f"{prefix}/slot_start", f"the slot must lie inside the offer's window after its lead time ({window_start.isoformat()} to {window_end.isoformat()})"))
+            planned.append((index, item, order, offer, slot_start, slot_end))
+    if errors:
+        raise InvalidInput("the allocation plan is not valid; nothing was applied", errors)
+
+    # Reserve in a fixed order (by offer id) so that concurrent plans cannot deadlock.
+    needed: dict[uuid.UUID, int] = defaultdict(int)
+    for _, item, _, offer, _, _ in planned:
+        needed[offer.id] += offer.capacity_for(item.quantity)
+    for offer_id in sorted(needed):
+        if not await repository.reserve_capacity(session, offer_id, needed[offer_id]):
+            offer = offers[offer_id]
+            await session.refresh(offer)
+            raise Conflict(
+                f"offer {offer_id} has {offer.remaining} {offer.capacity_unit.value}(s) left; the plan needs {needed[offer_id]}. Nothing was applied.",
+                "capacity_exhausted",
+            )
+
+    plan_id = new_id()
+    created: list[Allocation] = []
+    for index, item, order, offer, slot_start, slot_end in planned:
+        tier, unit_price = await _tier_and_price(session, order, offer)
+        if order.max_unit_price_minor is not None and unit_price > order.max_unit_price_minor:
+            raise InvalidInput.at(f"/items/{index}/offer_id", f"offer {offer.id} costs {unit_price} per unit, above the order's maximum {order.max_unit_price_minor}")
+        allocation = Allocation(
+            plan_id=plan_id,
+            order_id=order.id,
+            offer_id=offer.id,
+            buyer_org_id=order.buyer_org_id,
+            factory_org_id=offer.organisation_id,
+            quantity=item.quantity,
+            capacity_used=offer.capacity_for(item.quantity),
+            slot_start=slot_start,
+            slot_end=slot_end,
+            unit_price_minor=unit_price,
+            currency=offer.currency,
+            tier=tier,
+            status=AllocationStatus.PROPOSED,
+            explanation=item.explanation,
+        )
+        session.add(allocation)
+        created.append(allocation)
+    await session.flush()
+    for allocation in created:
+        events.emit(session, actor, "allocation.proposed", "allocation", allocation.id, _allocation_payload(allocation))
+    for order in orders.values():
+        await change_status(session, actor, order, OrderStatus.ALLOCATED, at=now)
+    await session.flush()
+    return created
+
+
+def _allocation_payload(allocation: Allocation) -> dict[str, object]:
+    return {
+        "allocation_id": str(allocation.id),
+        "order_id": str(allocation.order_id),
+        "offer_id": str(allocation.offer_id),
+        "factory_org_id": str(allocation.factory_org_id),
+        "quantity": allocation.quantity,
+        "unit_price_minor": allocation.unit_price_minor,
+        "currency": allocation.currency,
+        "tier": allocation.tier.value,
+        "status": allocation.status.value,
+    }
+
+
+async def _tier_and_price(session: AsyncSession, order: Order, offer: CapacityOffer) -> tuple[Tier, int]:
+    if offer.organisation_id == order.buyer_org_id:
+        return Tier.CORE, offer.unit_price_minor
+    partnership = await repository.active_partnership(session, order.buyer_org_id, offer.organisation_id)
+    if partnership is None:
+        return Tier.FLOATING, offer.unit_price_minor
+    agreed = partnership.agreed_unit_price_minor if partnership.currency == offer.currency else None
+    return Tier.PARTNER, agreed if agreed is not None else offer.unit_price_minor
+
+
+async def respond(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID, accept: bool, reason: str | None = None) -> Allocation:
+    actor.require(Permission.ALLOCATIONS_RESPOND)
+    allocation = await get_writable(session, actor, Allocation, allocation_id, column="factory_org_id", for_update=True)
+    if allocation.status != AllocationStatus.PROPOSED:
+        raise Conflict(f"allocation {allocation.id} is already {allocation.status.value}", "already_answered")
+    order = await session.get(Order, allocation.order_id, with_for_update=True)
+    assert order is not None
+    if not accept:
+        if not reason:
+            raise InvalidInput.at("/reason", "a decline needs a reason")
+        await release_allocations(session, [allocation], AllocationStatus.DECLINED)
+        allocation.decline_reason = reason
+        events.emit(session, actor, "allocation.declined", "allocation", allocation.id, _allocation_payload(allocation) | {"reason": reason})
+        if order.status == OrderStatus.ALLOCATED:
+            await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"allocation declined: {reason}")
+        return allocation
+    allocation.status = AllocationStatus.ACCEPTED
+    allocation.responded_at = utcnow()
+    events.emit(session, actor, "allocation.accepted", "allocation", allocation.id, _allocation_payload(allocation))
+    active = await repository.order_allocations(session, order.id, active_only=True)
+    fully_covered = sum(a.quantity for a in active) == order.quantity
+    if order.status == OrderStatus.ALLOCATED and fully_covered and all(a.status == AllocationStatus.ACCEPTED for a in active):
+        await change_status(session, actor, order, OrderStatus.CONFIRMED)
+    await session.flush()
+    return allocation
+
+
+async def get_allocation(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID) -> Allocation:
+    actor.require(Permission.ORDERS_READ)
+    return await get_visible(session, actor, Allocation, allocation_id)
+
+
+async def list_allocations(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    order_id: uuid.UUID | None = None,
+    offer_id: uuid.UUID | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Allocation]:
+    actor.require(Permission.ORDERS_READ)
+    if status is not None and status not in AllocationStatus._value2member_map_:
+        raise InvalidInput.at("/status", f"unknown allocation status {status!r}")
+    statement = repository.allocations_query(actor, order_id=order_id, offer_id=offer_id, status=status)
+    return await paginate(session, statement, Allocation.id, cursor, limit)
+
+
+NEXT_STEP = {None: ProgressStep.SCAN, ProgressStep.SCAN: ProgressStep.DONE, ProgressStep.DONE: ProgressStep.CONFIRM, ProgressStep.CONFIRM: ProgressStep.SCAN}
+
+
+async def report_progress(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID, data: ProgressIn) -> ProgressReport:
+    """Shop-floor reporting, per operation: scan -> done -> confirm for each batch."""
+    actor.require(Permission.PROGRESS_WRITE)
+    allocation = await get_writable(session, actor, Allocation, allocation_id, column="factory_org_id", for_update=True)
+    if allocation.status != AllocationStatus.ACCEPTED:
+        raise Conflict(f"allocation {allocation.id} is {allocation.status.value}; progress needs an accepted allocation", "not_accepted")
+    order = await session.get(Order, allocation.order_id, with_for_update=True)
+    assert order is not None
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION):
+        raise Conflict(f"order {order.reference} is {order.status.value}; progress is reported while it is confirmed or in production", "illegal_transition")
+    if data.operation not in order.operations:
+        raise InvalidInput.at("/operation", f"order {order.reference} has operations {', '.join(order.operations)}")
+    if data.resource_id is not None:
+        await get_writable(session, actor, Resource, data.resource_id)
+    last = await repository.last_progress(session, allocation.id, data.operation)
+    expected = NEXT_STEP[last.step if last else None]
+    if data.step != expected:
+        raise Conflict(f"operation {data.operation} expects '{expected.value}' next, not '{data.step.value}'", "out_of_sequence")
+    if data.step == ProgressStep.SCAN:
+        confirmed = await repository.confirmed_quantity(session, allocation.id, data.operation)
+        if confirmed + data.quantity > allocation.quantity:
+            raise InvalidInput.at("/quantity", f"only {allocation.quantity - confirmed} units of {data.operation} remain on this allocation")
+    elif last is not None and data.quantity != last.quantity:
+        raise InvalidInput.at("/quantity", f"this batch was scanned with {last.quantity} units")
+    occurred_at = ensure_utc(data.occurred_at) if data.occurred_at else utcnow()
+    report = ProgressReport(
+        allocation_id=allocation.id,
+        order_id=order.id,
+        buyer_org_id=allocation.buyer_org_id,
+        factory_org_id=allocation.factory_org_id,
+        operation=data.operation,
+        step=data.step,
+        quantity=data.quantity,
+        operator=data.operator,
+        resource_id=data.resource_id,
+        occurred_at=occurred_at,
+    )
+    session.add(report)
+    await session.flush()
+    events.emit(session, actor, "progress.reported", "order", order.id, {
+        "order_id": str(order.id), "allocation_id": str(allocation.id), "operation": data.operation,
+        "step": data.step.value, "quantity": data.quantity, "operator": data.operator,
+    })
+    if order.status == OrderStatus.CONFIRMED:
+        await change_status(session, actor, order, OrderStatus.IN_PRODUCTION, at=occurred_at)
+    if data.step == ProgressStep.CONFIRM and await _order_produced(session, order):
+        events.emit(session, actor, "order.produced", "order", order.id, {"order_id": str(order.id), "reference": order.reference})
+    return report
+
+
+async def _order_produced(session: AsyncSession, order: Order) -> bool:
+    for allocation in await repository.order_allocations(session, order.id, active_only=True):
+        for operation in order.operations:
+            if await repository.confirmed_quantity(session, allocation.id, operation) < allocation.quantity:
+                return False
+    return True
+
+
+async def list_progress(
+    session: AsyncSession, actor: Actor, *, order_id: uuid.UUID | None = None, allocation_id: uuid.UUID | None = None, cursor: str | None = None, limit: int = 50
+) -> Page[ProgressReport]:
+    actor.require(Permission.ORDERS_READ)
+    return await paginate(session, repository.progress_query(actor, order_id=order_id, allocation_id=allocation_id), ProgressReport.id, cursor, limit)

@@ -1,0 +1,124 @@
+"""Utilisation (allocated / published capacity) and on-time delivery over a time window.
+
+Members read their own organisation's figures; alliance admins read every member's,
+as aggregates without prices.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.clock import ensure_utc
+from capool.errors import InvalidInput
+from capool.tenancy.actor import Actor, Permission
+from marketplace import repository
+
+GROUPS = ("factory", "resource", "process", "tier")
+
+
+@dataclass
+class UtilisationRow:
+    group: str
+    key: str
+    label: str
+    unit: str
+    published: int | None
+    allocated: int
+    utilisation: float | None
+    # Share of all allocated capacity in this group (how work spreads over tiers).
+    share: float | None = None
+
+
+@dataclass
+class OnTime:
+    delivered: int
+    on_time: int
+    rate: float | None
+
+
+def _overlap_days(start: date, end: date, window_start: date, window_end: date) -> int:
+    """Days of [start, end] (inclusive) inside [window_start, window_end)."""
+    first = max(start, window_start)
+    last = min(end, window_end - timedelta(days=1))
+    return max(0, (last - first).days + 1)
+
+
+def _check_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    start, end = ensure_utc(start), ensure_utc(end)
+    if end <= start:
+        raise InvalidInput.at("/end", "end must be after start")
+    if end - start > timedelta(days=400):
+        raise InvalidInput.at("/end", "the window may span at most 400 days")
+    return start, end
+
+
+async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end: datetime, group_by: str) -> list[UtilisationRow]:
+    actor.require(Permission.ANALYTICS_READ)
+    if group_by not in GROUPS:
+        raise InvalidInput.at("/group_by", f"group_by must be one of {', '.join(GROUPS)}")
+    start, end = _check_window(start, end)
+    first_day = start.date()
+    end_day = end.date() if end.time() == time.min else end.date() + timedelta(days=1)
+
+    published: dict[tuple[str, str], int] = defaultdict(int)
+    allocated: dict[tuple[str, str], float] = defaultdict(float)
+    labels: dict[str, str] = {}
+
+    def key_of(offer, resource_name: str, org_name: str, tier: str | None) -> str:  # type: ignore[no-untyped-def]
+        if group_by == "factory":
+            labels[str(offer.organisation_id)] = org_name
+            return str(offer.organisation_id)
+        if group_by == "resource":
+            labels[str(offer.resource_id)] = f"{org_name} / {resource_name}"
+            return str(offer.resource_id)
+        if group_by == "process":
+            labels[offer.process] = offer.process
+            return offer.process
+        labels[tier or ""] = tier or ""
+        return tier or ""
+
+    resources: dict[object, tuple[str, str]] = {}
+    for offer, resource, org_name in await repository.offers_in_window(session, actor, first_day, end_day):
+        resources[offer.id] = (resource.name, org_name)
+        if group_by == "tier":
+            continue
+        days = _overlap_days(offer.window_start, offer.window_end, first_day, end_day)
+        published[(key_of(offer, resource.name, org_name, None), offer.capacity_unit.value)] += days * offer.capacity_per_day
+
+    # A member's tier mix is about where its own orders went; capacity use is about its own plant.
+    as_buyer = group_by == "tier" and not actor.is_alliance_admin
+    for allocation, offer in await repository.allocations_in_window(session, actor, start, end, as_buyer=as_buyer):
+        overlap = (min(allocation.slot_end, end) - max(allocation.slot_start, start)).total_seconds()
+        fraction = overlap / (allocation.slot_end - allocation.slot_start).total_seconds()
+        resource_name, org_name = resources.get(offer.id, ("", ""))
+        key = key_of(offer, resource_name, org_name, allocation.tier.value)
+        allocated[(key, offer.capacity_unit.value)] += allocation.capacity_used * fraction
+
+    rows = []
+    for key, unit in sorted(set(published) | set(allocated)):
+        pub = None if group_by == "tier" else published.get((key, unit), 0)
+        alloc = round(allocated.get((key, unit), 0.0))
+        rows.append(UtilisationRow(group_by, key, labels.get(key, key), unit, pub, alloc, (alloc / pub) if pub else None))
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row.unit] += row.allocated
+    for row in rows:
+        row.share = row.allocated / totals[row.unit] if totals[row.unit] else None
+    return rows
+
+
+async def on_time_rate(session: AsyncSession, actor: Actor, start: datetime, end: datetime) -> OnTime:
+    actor.require(Permission.ANALYTICS_READ)
+    start, end = _check_window(start, end)
+    orders = await repository.delivered_orders(session, actor, start, end)
+    on_time = sum(1 for o in orders if o.delivered_at is not None and o.delivered_at <= o.due_at)
+    return OnTime(len(orders), on_time, (on_time / len(orders)) if orders else None)
+
+
+def default_window(now: datetime) -> tuple[datetime, datetime]:
+    today = datetime.combine(now.date(), time.min, UTC)
+    return today - timedelta(days=30), today + timedelta(days=30)

@@ -1,0 +1,270 @@
+"""Marketplace tables: sites, resources, capacity offers, partnerships, orders,
+allocations and shop-floor progress.
+
+Every tenant row carries a non-null, indexed organisation id; who may read which row is
+decided in capool/tenancy/policy.py from the `__tenancy__` declared here.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from capool.db import Base, IdMixin
+from capool.tenancy.models import str_enum
+from capool.tenancy.policy import TenantScope
+
+
+class ResourceKind(enum.StrEnum):
+    MACHINE = "machine"
+    WORK_CENTRE = "work_centre"
+    CREW = "crew"
+
+
+class CapacityUnit(enum.StrEnum):
+    PIECE = "piece"
+    HOUR = "hour"
+
+
+class Visibility(enum.StrEnum):
+    PRIVATE = "private"
+    PARTNERS = "partners"
+    ALLIANCE = "alliance"
+
+
+class OfferStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class Urgency(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class CostSensitivity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class OrderStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    MATCHING = "matching"
+    ALLOCATED = "allocated"
+    CONFIRMED = "confirmed"
+    IN_PRODUCTION = "in_production"
+    INSPECTED = "inspected"
+    DELIVERED = "delivered"
+    SETTLED = "settled"
+    CANCELLED = "cancelled"
+    DISPUTED = "disputed"
+
+
+class Tier(enum.StrEnum):
+    CORE = "core"
+    PARTNER = "partner"
+    FLOATING = "floating"
+
+
+class AllocationStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class ProgressStep(enum.StrEnum):
+    SCAN = "scan"
+    DONE = "done"
+    CONFIRM = "confirm"
+
+
+class Site(IdMixin, Base):
+    __tablename__ = "sites"
+    __tenancy__ = TenantScope(owner="organisation_id")
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+
+class Resource(IdMixin, Base):
+    __tablename__ = "resources"
+    __tenancy__ = TenantScope(owner="organisation_id")
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ResourceKind] = mapped_column(str_enum(ResourceKind, "resource_kind"))
+    processes: Mapped[list[str]]
+    materials: Mapped[list[str]]
+    certifications: Mapped[list[str]]
+    # Crew skill matrix: {"operator name or skill": level 1-5}.
+    skills: Mapped[dict[str, Any]]
+    # Grams of CO2e per produced unit, for "green capacity first".
+    carbon_g_per_unit: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+
+class CapacityOffer(IdMixin, Base):
+    __tablename__ = "capacity_offers"
+    __tenancy__ = TenantScope(owner="organisation_id", offer_visibility=True)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id"), index=True)
+    process: Mapped[str] = mapped_column(String(100), index=True)
+    materials: Mapped[list[str]]
+    window_start: Mapped[date]
+    window_end: Mapped[date]
+    capacity_unit: Mapped[CapacityUnit] = mapped_column(str_enum(CapacityUnit, "capacity_unit"))
+    capacity_per_day: Mapped[int]
+    # Throughput for hour-based offers: how many pieces one hour produces.
+    units_per_hour: Mapped[int] = mapped_column(default=1)
+    total_capacity: Mapped[int] = mapped_column(BigInteger)
+    reserved: Mapped[int] = mapped_column(BigInteger, default=0)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    min_batch: Mapped[int] = mapped_column(default=1)
+    lead_time_days: Mapped[int] = mapped_column(default=0)
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility, "visibility"))
+    status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus, "offer_status"), default=OfferStatus.ACTIVE)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        CheckConstraint("reserved >= 0", name="reserved_non_negative"),
+        CheckConstraint("reserved <= total_capacity", name="reserved_within_capacity"),
+        CheckConstraint("window_end >= window_start", name="window_ordered"),
+        Index("ix_capacity_offers_process_status", "process", "status"),
+    )
+
+    @property
+    def remaining(self) -> int:
+        return self.total_capacity - self.reserved
+
+    def capacity_for(self, quantity: int) -> int:
+        """Capacity (in this offer's unit) that producing `quantity` pieces consumes."""
+        if self.capacity_unit == CapacityUnit.HOUR:
+            return -(-quantity // self.units_per_hour)
+        return quantity
+
+
+class Partnership(IdMixin, Base):
+    __tablename__ = "partnerships"
+    __tenancy__ = TenantScope(owner="buyer_org_id", readers=("buyer_org_id", "factory_org_id"))
+
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    factory_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    priority: Mapped[int] = mapped_column(default=1)
+    agreed_unit_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    # Share (percent) of the factory's published capacity reserved for this buyer.
+    reserved_share_pct: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        UniqueConstraint("buyer_org_id", "factory_org_id"),
+        CheckConstraint("reserved_share_pct BETWEEN 0 AND 100", name="share_is_percent"),
+    )
+
+
+class Order(IdMixin, Base):
+    __tablename__ = "orders"
+    # Factories holding an allocation may read the order: see policy.order_readers.
+    __tenancy__ = TenantScope(owner="buyer_org_id", order_allocations=True)
+
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    product: Mapped[str] = mapped_column(String(200))
+    process: Mapped[str] = mapped_column(String(100), index=True)
+    material: Mapped[str | None] = mapped_column(String(100))
+    operations: Mapped[list[str]]
+    certifications: Mapped[list[str]]
+    quantity: Mapped[int]
+    due_at: Mapped[datetime]
+    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency"))
+    cost_sensitivity: Mapped[CostSensitivity] = mapped_column(str_enum(CostSensitivity, "cost_sensitivity"))
+    max_unit_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    split_allowed: Mapped[bool] = mapped_column(default=False)
+    aql: Mapped[float] = mapped_column(default=2.5)
+    min_quality_score: Mapped[int | None]
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"), index=True)
+    delivered_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        UniqueConstraint("buyer_org_id", "reference"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class OrderStatusChange(IdMixin, Base):
+    __tablename__ = "order_status_changes"
+    __tenancy__ = TenantScope(owner="buyer_org_id", via_order=True)
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    from_status: Mapped[OrderStatus | None] = mapped_column(str_enum(OrderStatus, "order_status"))
+    to_status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"))
+    actor_user_id: Mapped[uuid.UUID | None]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    occurred_at: Mapped[datetime]
+
+
+class Allocation(IdMixin, Base):
+    __tablename__ = "allocations"
+    __tenancy__ = TenantScope(owner="buyer_org_id", readers=("buyer_org_id", "factory_org_id"))
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("capacity_offers.id"), index=True)
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    factory_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    quantity: Mapped[int]
+    capacity_used: Mapped[int] = mapped_column(BigInteger)
+    slot_start: Mapped[datetime]
+    slot_end: Mapped[datetime]
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    tier: Mapped[Tier] = mapped_column(str_enum(Tier, "tier"))
+    status: Mapped[AllocationStatus] = mapped_column(str_enum(AllocationStatus, "allocation_status"), index=True)
+    responded_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
+    explanation: Mapped[dict[str, Any] | None]
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("slot_end > slot_start", name="slot_ordered"),
+    )
+
+
+class ProgressReport(IdMixin, Base):
+    __tablename__ = "progress_reports"
+    __tenancy__ = TenantScope(owner="factory_org_id", readers=("buyer_org_id", "factory_org_id"))
+
+    allocation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("allocations.id"), index=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    factory_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    operation: Mapped[str] = mapped_column(String(100))
+    step: Mapped[ProgressStep] = mapped_column(str_enum(ProgressStep, "progress_step"))
+    quantity: Mapped[int]
+    operator: Mapped[str] = mapped_column(String(200))
+    resource_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("resources.id"))
+    occurred_at: Mapped[datetime]
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

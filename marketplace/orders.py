@@ -1,0 +1,232 @@
+"""Buyers' orders and their server-enforced lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool import events
+from capool.clock import ensure_utc, utcnow
+from capool.errors import Conflict, InvalidInput, PermissionDenied
+from capool.pagination import Page, paginate
+from capool.tenancy.actor import Actor, Permission
+from capool.tenancy.policy import get_visible, get_writable
+from marketplace import repository
+from marketplace.models import Allocation, AllocationStatus, Order, OrderStatus, OrderStatusChange, ProgressReport
+from marketplace.schemas import OrderIn
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.SUBMITTED: frozenset({S.MATCHING, S.ALLOCATED, S.CANCELLED}),
+    S.MATCHING: frozenset({S.ALLOCATED, S.SUBMITTED, S.CANCELLED}),
+    # Back to submitted when a factory declines and the order needs matching again.
+    S.ALLOCATED: frozenset({S.CONFIRMED, S.SUBMITTED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.IN_PRODUCTION, S.CANCELLED, S.DISPUTED}),
+    S.IN_PRODUCTION: frozenset({S.INSPECTED, S.DISPUTED}),
+    S.INSPECTED: frozenset({S.DELIVERED, S.DISPUTED}),
+    S.DELIVERED: frozenset({S.SETTLED, S.DISPUTED}),
+    S.DISPUTED: frozenset({S.SETTLED, S.CANCELLED}),
+    S.SETTLED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# Moves a caller may ask for directly; the others follow from allocations and progress.
+BUYER_MOVES = frozenset({S.SUBMITTED, S.CANCELLED, S.DELIVERED, S.DISPUTED})
+# Until automated inspection lands, the producing factory records its QC pass by hand.
+FACTORY_MOVES = frozenset({S.INSPECTED, S.DISPUTED})
+
+
+async def change_status(
+    session: AsyncSession, actor: Actor, order: Order, to: OrderStatus, reason: str | None = None, at: datetime | None = None
+) -> None:
+    if to not in TRANSITIONS[order.status]:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[order.status])) or "none: it is final"
+        raise Conflict(
+            f"order {order.reference} is {order.status.value} and cannot become {to.value} (allowed next: {allowed})",
+            "illegal_transition",
+        )
+    occurred_at = at or utcnow()
+    session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            buyer_org_id=order.buyer_org_id,
+            from_status=order.status,
+            to_status=to,
+            actor_user_id=actor.user_id,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+    )
+    previous = order.status
+    order.status = to
+    order.version += 1
+    if to == S.DELIVERED:
+        order.delivered_at = occurred_at
+    events.record(
+        session,
+        alliance_id=actor.alliance_id,
+        organisation_id=order.buyer_org_id,
+        type=f"order.{to.value}",
+        aggregate_type="order",
+        aggregate_id=order.id,
+        payload={"order_id": str(order.id), "reference": order.reference, "from": previous.value, "to": to.value, "reason": reason},
+    )
+
+
+async def place_order(session: AsyncSession, actor: Actor, data: OrderIn, *, now: datetime | None = None) -> Order:
+    actor.require(Permission.ORDERS_WRITE)
+    due_at = ensure_utc(data.due_at)
+    now = now or utcnow()
+    if due_at <= now:
+        raise InvalidInput.at("/due_at", "due_at must be in the future")
+    if await repository.order_by_reference(session, actor.organisation_id, data.reference):
+        raise Conflict(f"an order with reference {data.reference!r} already exists", "duplicate_reference")
+    order = Order(
+        buyer_org_id=actor.organisation_id,
+        reference=data.reference,
+        product=data.product,
+        process=data.process,
+        material=data.material,
+        operations=list(data.operations or [data.process]),
+        certifications=sorted(set(data.certifications)),
+        quantity=data.quantity,
+        due_at=due_at,
+        urgency=data.urgency,
+        cost_sensitivity=data.cost_sensitivity,
+        max_unit_price_minor=data.max_unit_price_minor,
+        currency=data.currency,
+        split_allowed=data.split_allowed,
+        aql=data.aql,
+        min_quality_score=data.min_quality_score,
+        status=S.DRAFT,
+        created_at=now,
+    )
+    session.add(order)
+    await session.flush()
+    session.add(
+        OrderStatusChange(
+            order_id=order.id, buyer_org_id=order.buyer_org_id, from_status=None, to_status=S.DRAFT,
+            actor_user_id=actor.user_id, reason=None, occurred_at=now,
+        )
+    )
+    events.emit(session, actor, "order.created", "order", order.id, {"order_id": str(order.id), "reference": order.reference, "quantity": order.quantity, "process": order.process})
+    if data.submit:
+        await change_status(session, actor, order, S.SUBMITTED, at=now)
+    await session.flush()
+    return order
+
+
+async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Order:
+    actor.require(Permission.ORDERS_READ)
+    return await get_visible(session, actor, Order, order_id)
+
+
+async def list_orders(
+    session: AsyncSession, actor: Actor, *, status: str | None = None, process: str | None = None, cursor: str | None = None, limit: int = 50
+) -> Page[Order]:
+    actor.require(Permission.ORDERS_READ)
+    if status is not None and status not in S._value2member_map_:
+        raise InvalidInput.at("/status", f"unknown order status {status!r}")
+    return await paginate(session, repository.orders_query(actor, status=status, process=process), Order.id, cursor, limit)
+
+
+async def release_allocations(session: AsyncSession, allocations: list[Allocation], to: AllocationStatus) -> None:
+    for allocation in allocations:
+        if allocation.status in repository.ACTIVE_ALLOCATION:
+            await repository.release_capacity(session, allocation.offer_id, allocation.capacity_used)
+            allocation.status = to
+            allocation.responded_at = allocation.responded_at or utcnow()
+
+
+async def transition(session: AsyncSession, actor: Actor, order_id: uuid.UUID, to: str, reason: str | None = None) -> Order:
+    try:
+        target = OrderStatus(to)
+    except ValueError:
+        raise InvalidInput.at("/to", f"unknown order status {to!r}") from None
+    order = await get_visible(session, actor, Order, order_id, for_update=True)
+    if order.buyer_org_id == actor.organisation_id:
+        actor.require(Permission.ORDERS_WRITE)
+        if target not in BUYER_MOVES:
+            raise PermissionDenied(f"the buyer cannot move an order to {target.value} directly")
+    else:
+        actor.require(Permission.PROGRESS_WRITE)
+        if target not in FACTORY_MOVES:
+            raise PermissionDenied(f"a supplier cannot move an order to {target.value}")
+    await change_status(session, actor, order, target, reason)
+    if target == S.CANCELLED:
+        await release_allocations(session, await repository.order_allocations(session, order.id), AllocationStatus.CANCELLED)
+    await session.flush()
+    return order
+
+
+async def update_draft(session: AsyncSession, actor: Actor, order_id: uuid.UUID, data: OrderIn) -> Order:
+    actor.require(Permission.ORDERS_WRITE)
+    order = await get_writable(session, actor, Order, order_id, for_update=True)
+    if order.status != S.DRAFT:
+        raise Conflict(f"order {order.reference} is {order.status.value}; only drafts can be edited", "illegal_transition")
+    for field_name in ("product", "process", "material", "quantity", "urgency", "cost_sensitivity", "max_unit_price_minor", "currency", "split_allowed", "aql", "min_quality_score"):
+        setattr(order, field_name, getattr(data, field_name))
+    order.due_at = ensure_utc(data.due_at)
+    order.operations = list(data.operations or [data.process])
+    order.certifications = sorted(set(data.certifications))
+    order.version += 1
+    return order
+
+
+@dataclass
+class OperationProgress:
+    operation: str
+    confirmed: int
+    required: int
+
+
+@dataclass
+class AllocationTrack:
+    allocation: Allocation
+    factory_name: str
+    operations: list[OperationProgress]
+    reports: list[ProgressReport]
+
+
+@dataclass
+class Tracking:
+    order: Order
+    history: list[OrderStatusChange]
+    allocations: list[AllocationTrack]
+    eta: datetime | None
+    produced_fraction: float
+    stage: str = field(default="")
+
+
+async def track(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Tracking:
+    """'Where is my order': stage, factories, per-operation progress and ETA, from one place."""
+    order = await get_order(session, actor, order_id)
+    allocations = await repository.visible_allocations_of_order(session, actor, order.id)
+    reports = await repository.progress_of_allocations(session, [a.id for a in allocations])
+    names = await repository.organisation_names(session, {a.factory_org_id for a in allocations})
+    tracks: list[AllocationTrack] = []
+    required_total = confirmed_total = 0
+    for allocation in allocations:
+        own = [r for r in reports if r.allocation_id == allocation.id]
+        operations = []
+        for operation in order.operations:
+            confirmed = sum(r.quantity for r in own if r.operation == operation and r.step.value == "confirm")
+            operations.append(OperationProgress(operation, confirmed, allocation.quantity))
+            if allocation.status in repository.ACTIVE_ALLOCATION:
+                required_total += allocation.quantity
+                confirmed_total += min(confirmed, allocation.quantity)
+        tracks.append(AllocationTrack(allocation, names.get(allocation.factory_org_id, ""), operations, own))
+    active = [a for a in allocations if a.status in repository.ACTIVE_ALLOCATION]
+    eta = max((a.slot_end for a in active), default=None)
+    return Tracking(
+        order=order,
+        history=await repository.status_history(session, actor, order.id),
+        allocations=tracks,
+        eta=eta,
+        produced_fraction=(confirmed_total / required_total) if required_total else 0.0,
+        stage=order.status.value,
+    )
