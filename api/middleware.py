@@ -45,7 +45,7 @@ async def _send_problem(send: Send, status: int, code: str, detail: str) -> None
     await send({"type": "http.response.body", "body": body})
 
 
-async def _replay(send: Send, record: idempotency.IdempotencyRecord) -> None:
+async def _replay(send: Send, record: idempotency.StoredResponse) -> None:
     await send({
         "type": "http.response.start",
         "status": record.status_code,
@@ -136,11 +136,19 @@ class UnitOfWorkMiddleware:
                 return
         else:
             await session.rollback()
+            if key and caller:
+                # A failure caused by a concurrent request with the same key (a unique
+                # constraint it committed first) is answered with that request's response.
+                stored = await idempotency.find(session, caller, key)
+                await session.rollback()
+                if stored is not None:
+                    await self._answer_stored(send, stored, fingerprint)
+                    return
         await send({"type": "http.response.start", "status": status, "headers": start.get("headers", [])})
         await send({"type": "http.response.body", "body": response_body})
 
     @staticmethod
-    async def _answer_stored(send: Send, stored: idempotency.IdempotencyRecord, fingerprint: str) -> None:
+    async def _answer_stored(send: Send, stored: idempotency.StoredResponse, fingerprint: str) -> None:
         if stored.request_hash != fingerprint:
             await _send_problem(send, 422, "idempotency_key_reused", "this Idempotency-Key was already used with a different request")
         else:

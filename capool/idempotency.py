@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select
@@ -34,11 +35,21 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
-async def find(session: AsyncSession, scope: str, key: str) -> IdempotencyRecord | None:
-    statement = select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key, IdempotencyRecord.expires_at > utcnow()
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+@dataclass(frozen=True)
+class StoredResponse:
+    request_hash: str
+    status_code: int
+    content_type: str
+    body: bytes
+
+
+async def find(session: AsyncSession, scope: str, key: str) -> StoredResponse | None:
+    """A detached copy, so that it outlives the transaction it was read in."""
+    statement = select(
+        IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.content_type, IdempotencyRecord.body
+    ).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key, IdempotencyRecord.expires_at > utcnow())
+    row = (await session.execute(statement)).one_or_none()
+    return StoredResponse(*row) if row else None
 
 
 async def purge_expired(session: AsyncSession) -> None:
