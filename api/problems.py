@@ -34,15 +34,18 @@ def domain_error(_: Request, exc: DomainError) -> Response[dict[str, Any]]:
 _PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
 
 
+def _json_pointer(path: str) -> str:
+    """msgspec reports `$.items[2].quantity` or `items[2].quantity`; RFC 6901 wants `/items/2/quantity`."""
+    parts = re.findall(r"([^.\[\]$]+)|\[(\d+)\]", path)
+    return "/" + "/".join(a or b for a, b in parts)
+
+
 def _pointer(message: str, key: str | None, source: str | None) -> str:
-    """msgspec reports `$.items[2].quantity`; RFC 6901 wants `/items/2/quantity`."""
     match = _PATH.search(message)
     if match:
-        raw = match.group("path")
-        parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", raw)
-        return "/" + "/".join(a or b for a, b in parts) if parts else "/"
+        return _json_pointer(match.group("path"))
     if key:
-        return f"/{key}" if source in (None, "body") else f"{source}:{key}"
+        return _json_pointer(key) if source in (None, "body") else f"{source}:{key}"
     return "/"
 
 
@@ -52,12 +55,14 @@ def validation_error(_: Request, exc: ValidationException) -> Response[dict[str,
         if isinstance(item, dict):
             message = str(item.get("message", ""))
             errors.append(FieldError(_pointer(message, item.get("key"), item.get("source")), _PATH.sub("", message).rstrip(" -")))
-    if "malformed" in str(exc.detail).lower() and not errors:
+    if "json" in str(exc.detail).lower() and not errors:
         return problem(400, "Bad request", "the request body is not valid JSON", "malformed_json")
     return problem(422, "Invalid input", "the request does not match the schema", "invalid_input", errors or [FieldError("/", str(exc.detail))])
 
 
 def http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+    if exc.status_code == 400 and "json" in str(exc.detail).lower():
+        return problem(400, "Bad request", "the request body is not valid JSON", "malformed_json")
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated", 403: "permission_denied"}.get(exc.status_code, "http_error")
     return problem(exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc.detail), code)
 

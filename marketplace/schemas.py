@@ -27,6 +27,8 @@ Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 Minor = Annotated[int, Meta(ge=0, le=10**15)]
 Positive = Annotated[int, Meta(ge=1, le=10**9)]
 NonNegative = Annotated[int, Meta(ge=0, le=10**9)]
+# Times must say their zone; a naive time would be a guess.
+AwareDatetime = Annotated[datetime, Meta(tz=True)]
 
 
 class SiteIn(Struct, forbid_unknown_fields=True):
@@ -88,7 +90,7 @@ class OrderIn(Struct, forbid_unknown_fields=True):
     product: Name
     process: Code
     quantity: Positive
-    due_at: datetime
+    due_at: AwareDatetime
     currency: Currency
     material: Code | None = None
     operations: Annotated[list[Code], Meta(max_length=20)] | None = None
@@ -111,8 +113,8 @@ class PlanItem(Struct, forbid_unknown_fields=True):
     order_id: uuid.UUID
     offer_id: uuid.UUID
     quantity: Positive
-    slot_start: datetime | None = None
-    slot_end: datetime | None = None
+    slot_start: AwareDatetime | None = None
+    slot_end: AwareDatetime | None = None
     explanation: dict[str, Any] | None = None
 
 
@@ -131,7 +133,7 @@ class ProgressIn(Struct, forbid_unknown_fields=True):
     quantity: Positive
     operator: Name
     resource_id: uuid.UUID | None = None
-    occurred_at: datetime | None = None
+    occurred_at: AwareDatetime | None = None
 
 
 def to_dict(value: Any) -> Any:
