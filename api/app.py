@@ -20,15 +20,27 @@ from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
 from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
+from api.rest import forecasting as forecasting_rest
+from api.rest import inspection as inspection_rest
+from api.rest import matching as matching_rest
+from api.rest import quality as quality_rest
+from api.rest import settlement as settlement_rest
 from api.rest.admin import AnalyticsController, MemberController, health, ready
-from api.rest.capacity import OfferController, PartnershipController, ResourceController, SiteController
+from api.rest.capacity import (
+    OfferController,
+    PartnershipController,
+    ResourceController,
+    SiteController,
+)
 from api.rest.orders import AllocationController, OrderController
-from capool import jobs
+from capool import jobs, wiring  # noqa: F401  (wiring: every table and outbox consumer)
 from capool.config import Settings, get_settings
 from capool.db import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30
+# Each capability mounts its own REST handlers.
+AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest)
 
 
 def _broker_check(broker: Any) -> str:
@@ -88,6 +100,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         route_handlers=[
             health, ready, SiteController, ResourceController, OfferController, PartnershipController,
             OrderController, AllocationController, AnalyticsController, MemberController, graphql,
+            *(handler for area in AREA_ROUTES for handler in area.ROUTES),
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
         middleware=[UnitOfWorkMiddleware],

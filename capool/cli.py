@@ -3,41 +3,21 @@ engines' own commands. Every verb goes through the same service layer as the API
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from capool import wiring  # noqa: F401  (every table and outbox consumer)
+from capool.clitools import in_transaction
 from capool.config import get_settings
-from capool.errors import DomainError
-
-T = TypeVar("T")
-
-
-def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """The CLI's unit of work: one transaction, committed only if `work` succeeds."""
-    from capool.db import create_engine, create_session_factory
-
-    async def run() -> T:
-        engine = create_engine(get_settings().database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                result = await work(session)
-                await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except DomainError as exc:
-        raise click.ClickException(exc.detail) from exc
+from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
+from inspection.cli import COMMANDS as INSPECTION_COMMANDS
+from matching.cli import COMMANDS as MATCHING_COMMANDS
+from quality.cli import COMMANDS as QUALITY_COMMANDS
+from settlement.cli import COMMANDS as SETTLEMENT_COMMANDS
 
 
 @click.group()
@@ -163,3 +143,5 @@ def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
     click.echo(json.dumps({"api_key_id": str(issued.key.id), "api_key": issued.token, "scopes": issued.key.scopes}))
 
 
+for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS):
+    main.add_command(_command)

@@ -22,7 +22,15 @@ from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
 from marketplace import allocations, capacity, orders
 from marketplace.models import CapacityOffer, OrderStatus, ProgressStep, Visibility
-from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, ProgressIn, ResourceIn, SiteIn
+from marketplace.schemas import (
+    OfferIn,
+    OrderIn,
+    PartnershipIn,
+    PlanItem,
+    ProgressIn,
+    ResourceIn,
+    SiteIn,
+)
 
 ALLIANCE = "Pearl River Capacity Alliance"
 GARMENT = ["screen_printing", "dtg_printing", "embroidery", "cut_and_sew", "heat_transfer"]

@@ -50,5 +50,5 @@ class InvalidInput(DomainError):
         super().__init__(detail, code, 422, errors or [])
 
     @classmethod
-    def at(cls, path: str, message: str) -> "InvalidInput":
+    def at(cls, path: str, message: str) -> InvalidInput:
         return cls(message, [FieldError(path, message)])

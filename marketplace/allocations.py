@@ -49,7 +49,7 @@ async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem],
     errors: list[FieldError] = []
     orders: dict[uuid.UUID, Order] = {}
     offers: dict[uuid.UUID, CapacityOffer] = {}
-    for index, item in enumerate(items):
+    for item in items:
         if item.order_id not in orders:
             orders[item.order_id] = await get_writable(session, actor, Order, item.order_id, for_update=True)
         if item.offer_id not in offers:

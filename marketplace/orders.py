@@ -15,7 +15,14 @@ from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
 from marketplace import repository
-from marketplace.models import Allocation, AllocationStatus, Order, OrderStatus, OrderStatusChange, ProgressReport
+from marketplace.models import (
+    Allocation,
+    AllocationStatus,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    ProgressReport,
+)
 from marketplace.schemas import OrderIn
 
 S = OrderStatus

@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-
-import pytest
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from capool import wiring  # noqa: F401  (outbox consumers)
 from capool.db import create_engine, create_session_factory
 from capool.migrate import upgrade
 from capool.models import metadata

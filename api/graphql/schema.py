@@ -7,79 +7,40 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 import strawberry
-from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api.middleware import ROLLBACK_KEY
-from api.problems import _PATH, _pointer
+from api.graphql import forecasting as forecasting_graphql
+from api.graphql import inspection as inspection_graphql
+from api.graphql import matching as matching_graphql
+from api.graphql import quality as quality_graphql
+from api.graphql import settlement as settlement_graphql
+from api.graphql.support import (
+    ROLLBACK_KEY,
+    UserError,
+    call,
+    context_of,
+    convert,
+    mutate,
+    page_limit,
+)
 from capool.config import get_settings
-from capool.errors import DomainError, FieldError, InvalidInput
 from capool.tenancy.actor import Actor
 from marketplace import allocations as allocation_service
 from marketplace import analytics, capacity, orders, repository
 from marketplace.models import Allocation, CapacityOffer, Order
 from marketplace.schemas import OfferIn, OrderIn
-
-T = TypeVar("T")
-MAX_PAGE = 100
-
-
-def _ctx(info: Info) -> dict[str, Any]:
-    return info.context
-
-
-async def _call(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
-    """Run a service call for a query; domain errors become GraphQL errors with codes."""
-    ctx = _ctx(info)
-    try:
-        return await work(ctx["session"], ctx["actor"])
-    except DomainError as exc:
-        raise GraphQLError(exc.detail, extensions={"code": exc.code.upper(), "status": exc.status, "fields": [e.path for e in exc.errors]}) from exc
-
-
-def _limit(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise GraphQLError(f"first must be between 1 and {MAX_PAGE}", extensions={"code": "INVALID_INPUT"})
-    return first
-
-
-@strawberry.type
-class UserError:
-    code: str
-    message: str
-    field: str | None = None
-
-
-def _errors(exc: DomainError) -> list[UserError]:
-    if exc.errors:
-        return [UserError(code=exc.code.upper(), message=e.message, field=e.path) for e in exc.errors]
-    return [UserError(code=exc.code.upper(), message=exc.detail)]
-
-
-def _convert(shape: type[T], data: dict[str, Any]) -> T:
-    try:
-        return msgspec.convert(data, shape)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput("the input does not match the schema", [FieldError("/input" + _pointer(message, None, None).rstrip("/"), _PATH.sub("", message).rstrip(" -"))]) from exc
-
-
-async def _mutate(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    """Mutations return the object or typed errors; errors mark the request rollback-only,
-    so nothing a failed mutation did is committed."""
-    ctx = _ctx(info)
-    try:
-        return await work(ctx["session"], ctx["actor"]), []
-    except DomainError as exc:
-        ctx["request"].scope["state"][ROLLBACK_KEY] = True
-        return None, _errors(exc)
 
 
 @strawberry.type
@@ -130,12 +91,12 @@ class Allocation_:
 
     @strawberry.field
     async def offer(self, info: Info) -> Offer | None:
-        row = await _ctx(info)["loaders"]["offer"].load(self.offer_id)
+        row = await context_of(info)["loaders"]["offer"].load(self.offer_id)
         return Offer.of(row) if row else None
 
     @strawberry.field
     async def order(self, info: Info) -> Order_ | None:
-        row = await _ctx(info)["loaders"]["order"].load(self.order_id)
+        row = await context_of(info)["loaders"]["order"].load(self.order_id)
         return Order_.of(row) if row else None
 
     @classmethod
@@ -166,7 +127,7 @@ class Order_:
 
     @strawberry.field
     async def allocations(self, info: Info) -> list[Allocation_]:
-        rows = await _ctx(info)["loaders"]["allocations_by_order"].load(self.id)
+        rows = await context_of(info)["loaders"]["allocations_by_order"].load(self.id)
         return [Allocation_.of(r) for r in rows]
 
     @classmethod
@@ -261,47 +222,47 @@ def _input_dict(value: Any) -> dict[str, Any]:
 
 
 @strawberry.type
-class Query:
+class MarketplaceQuery:
     @strawberry.field(description="Capacity offers visible to the caller")
     async def offers(self, info: Info, process: str | None = None, first: int = 50, after: str | None = None) -> OfferConnection:
-        page = await _call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=_limit(first)))
+        page = await call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=page_limit(first)))
         return OfferConnection(items=[Offer.of(o) for o in page.items], next_cursor=page.next_cursor)
 
     @strawberry.field
     async def offer(self, info: Info, id: uuid.UUID) -> Offer:
-        return Offer.of(await _call(info, lambda s, a: capacity.get_offer(s, a, id)))
+        return Offer.of(await call(info, lambda s, a: capacity.get_offer(s, a, id)))
 
     @strawberry.field(description="Orders the caller may read")
     async def orders(self, info: Info, status: str | None = None, first: int = 50, after: str | None = None) -> OrderConnection:
-        page = await _call(info, lambda s, a: orders.list_orders(s, a, status=status, cursor=after, limit=_limit(first)))
+        page = await call(info, lambda s, a: orders.list_orders(s, a, status=status, cursor=after, limit=page_limit(first)))
         return OrderConnection(items=[Order_.of(o) for o in page.items], next_cursor=page.next_cursor)
 
     @strawberry.field
     async def order(self, info: Info, id: uuid.UUID) -> Order_:
-        return Order_.of(await _call(info, lambda s, a: orders.get_order(s, a, id)))
+        return Order_.of(await call(info, lambda s, a: orders.get_order(s, a, id)))
 
     @strawberry.field
     async def allocations(self, info: Info, order_id: uuid.UUID | None = None, first: int = 50, after: str | None = None) -> list[Allocation_]:
-        page = await _call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, cursor=after, limit=_limit(first)))
+        page = await call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, cursor=after, limit=page_limit(first)))
         return [Allocation_.of(r) for r in page.items]
 
     @strawberry.field
     async def utilisation(self, info: Info, group_by: str = "factory", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[UtilisationRow]:
         default_start, default_end = analytics.default_window(dt.datetime.now(dt.UTC))
-        rows = await _call(info, lambda s, a: analytics.utilisation(s, a, start or default_start, end or default_end, group_by))
+        rows = await call(info, lambda s, a: analytics.utilisation(s, a, start or default_start, end or default_end, group_by))
         return [UtilisationRow(**vars(r)) for r in rows]
 
 
 @strawberry.type
-class Mutation:
+class MarketplaceMutation:
     @strawberry.mutation(description="Publish a capacity offer")
     async def publish_offer(self, info: Info, input: PublishOfferInput) -> OfferPayload:
-        row, errors = await _mutate(info, lambda s, a: capacity.publish_offer(s, a, _convert(OfferIn, _input_dict(input))))
+        row, errors = await mutate(info, lambda s, a: capacity.publish_offer(s, a, convert(OfferIn, _input_dict(input))))
         return OfferPayload(offer=Offer.of(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Place an order")
     async def place_order(self, info: Info, input: PlaceOrderInput) -> OrderPayload:
-        row, errors = await _mutate(info, lambda s, a: orders.place_order(s, a, _convert(OrderIn, _input_dict(input))))
+        row, errors = await mutate(info, lambda s, a: orders.place_order(s, a, convert(OrderIn, _input_dict(input))))
         return OrderPayload(order=Order_.of(row) if row else None, errors=errors)
 
 
@@ -338,11 +299,15 @@ async def graphql_context(db_session: AsyncSession, actor: Actor) -> dict[str, A
     return {"session": db_session, "actor": actor, "loaders": _loaders(db_session, actor)}
 
 
+# Each capability contributes its own Query / Mutation types; the schema merges them.
+AREAS = (matching_graphql, settlement_graphql, quality_graphql, inspection_graphql, forecasting_graphql)
+
+
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
     return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (MarketplaceQuery, *(q for area in AREAS for q in area.QUERIES))),
+        mutation=merge_types("Mutation", (MarketplaceMutation, *(m for area in AREAS for m in area.MUTATIONS))),
         extensions=[
             QueryDepthLimiter(max_depth=settings.graphql_max_depth),
             MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

@@ -10,7 +10,15 @@ from litestar.response import Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.rest.schemas import ApiKeyOut, MeOut, OnTimeOut, OrganisationOut, UtilisationOut, UtilisationRowOut, out
+from api.rest.schemas import (
+    ApiKeyOut,
+    MeOut,
+    OnTimeOut,
+    OrganisationOut,
+    UtilisationOut,
+    UtilisationRowOut,
+    out,
+)
 from capool.clock import utcnow
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor

@@ -9,11 +9,27 @@ from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.rest.schemas import OfferOut, PageOut, PartnershipOut, ResourceOut, SiteOut, WithdrawOut, out, page_out
+from api.rest.schemas import (
+    OfferOut,
+    PageOut,
+    PartnershipOut,
+    ResourceOut,
+    SiteOut,
+    WithdrawOut,
+    out,
+    page_out,
+)
 from capool.tenancy.actor import Actor
 from marketplace import capacity
 from marketplace.models import OfferStatus
-from marketplace.schemas import OfferChange, OfferIn, PartnershipIn, ResourceIn, SiteIn, WithdrawIn
+from marketplace.schemas import (
+    OfferChange,
+    OfferIn,
+    PartnershipIn,
+    ResourceIn,
+    SiteIn,
+    WithdrawIn,
+)
 
 Cursor = Parameter(query="cursor", required=False, description="next_cursor of the previous page")
 Limit = Parameter(query="limit", ge=1, le=200, default=50)

@@ -14,7 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool.clock import utcnow
 from capool.config import get_settings
 from capool.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from capool.tenancy.actor import ALL_PERMISSIONS, Actor, Permission, effective_permissions
+from capool.tenancy.actor import (
+    ALL_PERMISSIONS,
+    Actor,
+    Permission,
+    effective_permissions,
+)
 from capool.tenancy.models import Alliance, ApiKey, Organisation, OrgKind, Role, User
 
 KEY_PREFIX = "cpk"

@@ -1,0 +1,1 @@
+"""Outbox consumers of forecasting (registered with capool.events.consumer; imported by capool.wiring)."""

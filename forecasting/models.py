@@ -1,0 +1,1 @@
+"""Tables of forecasting (imported by capool.models, so alembic and tests see them)."""

@@ -1,0 +1,1 @@
+"""Tables of inspection (imported by capool.models, so alembic and tests see them)."""

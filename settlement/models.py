@@ -1,0 +1,1 @@
+"""Tables of settlement (imported by capool.models, so alembic and tests see them)."""
