@@ -22,6 +22,15 @@ class Permission:
     ANALYTICS_ALLIANCE = "analytics:alliance"
     MEMBERS_ADMIN = "members:admin"
     ALLIANCE_ADMIN = "alliance:admin"
+    MATCHING_RUN = "matching:run"  # preview / run / apply matching for the caller's orders (or alliance-wide)
+    MATCHING_APPROVE = "matching:approve"  # second signature on large changes
+    LEDGER_READ = "ledger:read"  # entries, checkpoints, proofs, statements
+    SETTLEMENT_WRITE = "settlement:write"  # fund escrow, open disputes, register org keys, counter-sign
+    QUALITY_READ = "quality:read"
+    QUALITY_WRITE = "quality:write"  # inspection reports, lot decisions
+    MODELS_ADMIN = "models:admin"  # defect model registry
+    FORECAST_READ = "forecast:read"
+    TELEMETRY_WRITE = "telemetry:write"  # machine telemetry from the shop floor
 
 
 ALL_PERMISSIONS = frozenset(v for k, v in vars(Permission).items() if k.isupper())
@@ -36,6 +45,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.ALLOCATIONS_RESPOND,
             Permission.PROGRESS_WRITE,
             Permission.ANALYTICS_READ,
+            Permission.LEDGER_READ,
+            Permission.QUALITY_READ,
+            Permission.QUALITY_WRITE,
+            Permission.FORECAST_READ,
+            Permission.TELEMETRY_WRITE,
         }
     ),
     Role.BUYER: frozenset(
@@ -46,6 +60,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.ALLOCATIONS_WRITE,
             Permission.PARTNERSHIPS_WRITE,
             Permission.ANALYTICS_READ,
+            Permission.MATCHING_RUN,
+            Permission.LEDGER_READ,
+            Permission.SETTLEMENT_WRITE,
+            Permission.QUALITY_READ,
+            Permission.FORECAST_READ,
         }
     ),
     Role.ALLIANCE_ADMIN: frozenset(
@@ -56,13 +75,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.ANALYTICS_ALLIANCE,
             Permission.ALLIANCE_ADMIN,
             Permission.MEMBERS_ADMIN,
+            Permission.MATCHING_RUN,
+            Permission.MATCHING_APPROVE,
+            Permission.LEDGER_READ,
+            Permission.SETTLEMENT_WRITE,
+            Permission.QUALITY_READ,
+            Permission.MODELS_ADMIN,
+            Permission.FORECAST_READ,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.CAPACITY_READ, Permission.ORDERS_READ, Permission.ANALYTICS_READ}),
+    Role.AUDITOR: frozenset(
+        {Permission.CAPACITY_READ, Permission.ORDERS_READ, Permission.ANALYTICS_READ, Permission.LEDGER_READ, Permission.QUALITY_READ}
+    ),
 }
 
 # Permissions that only make sense for an organisation of a given kind.
-SUPPLIER_ONLY = frozenset({Permission.CAPACITY_WRITE, Permission.ALLOCATIONS_RESPOND, Permission.PROGRESS_WRITE})
+SUPPLIER_ONLY = frozenset(
+    {Permission.CAPACITY_WRITE, Permission.ALLOCATIONS_RESPOND, Permission.PROGRESS_WRITE, Permission.QUALITY_WRITE, Permission.TELEMETRY_WRITE}
+)
 BUYER_ONLY = frozenset({Permission.ORDERS_WRITE, Permission.ALLOCATIONS_WRITE, Permission.PARTNERSHIPS_WRITE})
 
 
