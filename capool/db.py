@@ -69,6 +69,13 @@ class IdMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+@event.listens_for(IdMixin, "init", propagate=True)
+def _assign_id(target: Any, _args: Any, kwargs: dict[str, Any]) -> None:
+    """Ids exist from construction, not only after a flush: events and jobs refer to rows
+    before they are written."""
+    kwargs.setdefault("id", new_id())
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, open transactions (see _sqlite_begin_immediate).
     dbapi_connection.isolation_level = None
