@@ -1,0 +1,37 @@
+"""The `capool` command line against a real database file: migrate, admin verbs, a key that works."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from capool.cli import main
+from capool.config import get_settings
+
+
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_admin_verbs_create_a_member_with_a_working_key(cli_database) -> None:  # type: ignore[no-untyped-def]
+    _run("migrate")
+    alliance = json.loads(_run("admin", "create-alliance", "CLI Alliance"))
+    org = json.loads(_run("admin", "create-org", "--alliance", alliance["alliance_id"], "--kind", "factory", "--region", "dongguan", "Dongguan Metalworks"))
+    user = json.loads(_run("admin", "create-user", "--org", org["organisation_id"], "--role", "supplier_operator", "--name", "Chen", "chen@metal.example"))
+    key = json.loads(_run("admin", "create-key", "--user", user["user_id"], "--scope", "capacity:read", "integration"))
+    assert key["api_key"].startswith("cpk_") and key["scopes"] == ["capacity:read"]
+
+    bad = CliRunner().invoke(main, ["admin", "create-org", "--alliance", alliance["alliance_id"], "--kind", "buyer", "Dongguan Metalworks"])
+    assert bad.exit_code == 1 and bad.output.startswith("Error: ") and "already exists" in bad.output  # a message, not a traceback

@@ -1,0 +1,56 @@
+"""`capool demo` loads a realistic alliance, and the demo keys drive the whole flow over REST
+and GraphQL: publish, order, allocate, accept, progress, utilisation."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from capool.db import create_session_factory
+from capool.demo import load_demo
+from capool.tenancy.models import Organisation, OrgKind
+from marketplace.models import Order, OrderStatusChange, Partnership, ProgressReport
+from tests.conftest import future, today_plus
+
+
+async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes var/demo-keys.json
+    async with create_session_factory(db)() as session:
+        summary = await load_demo(session, orders=40, seed=3)
+        await session.commit()
+    async with create_session_factory(db)() as session:
+        kinds = dict((await session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind))).all())
+        assert kinds[OrgKind.FACTORY] == 25 and kinds[OrgKind.BOTH] == 1  # 5 partners + 20 floating; the brand
+        assert await session.scalar(select(func.count()).select_from(Partnership)) == 5
+        assert await session.scalar(select(func.count()).select_from(Order)) == 40
+        assert await session.scalar(select(func.count()).select_from(ProgressReport)) > 0
+        assert await session.scalar(select(func.count()).select_from(OrderStatusChange)) > 40
+    assert sum(summary["orders"].values()) == 40
+    assert (tmp_path / "var" / "demo-keys.json").exists()
+
+    keys = {label: {"Authorization": f"Bearer {token}"} for label, token in summary["api_keys"].items()}
+    supplier, buyer, admin = keys["supplier (Floating Works 01)"], keys["buyer (Inkwell Tees)"], keys["alliance admin"]
+
+    [resource, *_] = (await client.get("/v1/resources", headers=supplier)).json()["items"]
+    offer = await client.post("/v1/offers", headers=supplier, json={
+        "resource_id": resource["id"], "process": resource["processes"][0], "window_start": today_plus(1), "window_end": today_plus(10),
+        "capacity_per_day": 50, "unit_price_minor": 880, "currency": "CNY", "visibility": "alliance"})
+    assert offer.status_code == 201, offer.text
+    order = await client.post("/v1/orders", headers=buyer, json={
+        "reference": "DEMO-1", "product": "hoodie", "process": resource["processes"][0], "quantity": 120, "due_at": future(15), "currency": "CNY"})
+    assert order.status_code == 201, order.text
+    plan = await client.post("/v1/allocation-plans", headers=buyer, json={"items": [{"order_id": order.json()["id"], "offer_id": offer.json()["id"], "quantity": 120}]})
+    assert plan.status_code == 201, plan.text
+    [allocation] = plan.json()
+    assert allocation["tier"] == "floating"
+    accept = await client.post(f"/v1/allocations/{allocation['id']}/response", headers=supplier, json={"accept": True})
+    assert accept.status_code == 200, accept.text
+    progress = await client.post(f"/v1/allocations/{allocation['id']}/progress", headers=supplier,
+                                 json={"operation": resource["processes"][0], "step": "scan", "quantity": 120, "operator": "demo"})
+    assert progress.status_code == 201, progress.text
+
+    rows = (await client.get("/v1/analytics/utilisation", headers=admin, params={"group_by": "tier"})).json()["rows"]
+    assert {row["key"] for row in rows} >= {"floating"}
+    query = "{ utilisation(groupBy: \"factory\") { label published allocated } orders(first: 5) { items { reference status } } }"
+    result = (await client.post("/graphql", json={"query": query}, headers=admin)).json()
+    assert "errors" not in result, result
+    assert any(row["label"] == "Floating Works 01" and row["allocated"] >= 120 for row in result["data"]["utilisation"])
