@@ -7,6 +7,7 @@ import json
 import logging
 import time
 import uuid
+from pathlib import Path
 
 import click
 
@@ -54,6 +55,10 @@ def serve(host: str | None, port: int | None) -> None:
     click.echo(f"OpenAPI:        http://{host}:{port}/schema")
     click.echo(f"GraphQL:        http://{host}:{port}/graphql")
     click.echo(f"Health / ready: http://{host}:{port}/health  http://{host}:{port}/ready")
+    demo_keys = Path("var/demo-keys.json")
+    if demo_keys.exists():
+        keys = json.loads(demo_keys.read_text())
+        click.echo(f"Demo API keys:  {demo_keys} (buyer: {keys.get('buyer (Inkwell Tees)', '?')})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
