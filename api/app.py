@@ -22,6 +22,7 @@ from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
 from api.rest import forecasting as forecasting_rest
 from api.rest import inspection as inspection_rest
+from api.rest import integrations as integrations_rest
 from api.rest import matching as matching_rest
 from api.rest import quality as quality_rest
 from api.rest import settlement as settlement_rest
@@ -40,7 +41,7 @@ from capool.db import create_engine, create_session_factory
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 30
 # Each capability mounts its own REST handlers.
-AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest)
+AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest, integrations_rest)
 
 
 def _broker_check(broker: Any) -> str:

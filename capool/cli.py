@@ -16,6 +16,7 @@ from capool.clitools import in_transaction
 from capool.config import get_settings
 from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
 from inspection.cli import COMMANDS as INSPECTION_COMMANDS
+from marketplace.integrations.cli import COMMANDS as INTEGRATIONS_COMMANDS
 from matching.cli import COMMANDS as MATCHING_COMMANDS
 from quality.cli import COMMANDS as QUALITY_COMMANDS
 from settlement.cli import COMMANDS as SETTLEMENT_COMMANDS
@@ -148,5 +149,5 @@ def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
     click.echo(json.dumps({"api_key_id": str(issued.key.id), "api_key": issued.token, "scopes": issued.key.scopes}))
 
 
-for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS):
+for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS, *INTEGRATIONS_COMMANDS):
     main.add_command(_command)

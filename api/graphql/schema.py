@@ -23,6 +23,7 @@ from strawberry.types import Info
 
 from api.graphql import forecasting as forecasting_graphql
 from api.graphql import inspection as inspection_graphql
+from api.graphql import integrations as integrations_graphql
 from api.graphql import matching as matching_graphql
 from api.graphql import quality as quality_graphql
 from api.graphql import settlement as settlement_graphql
@@ -300,7 +301,7 @@ async def graphql_context(db_session: AsyncSession, actor: Actor) -> dict[str, A
 
 
 # Each capability contributes its own Query / Mutation types; the schema merges them.
-AREAS = (matching_graphql, settlement_graphql, quality_graphql, inspection_graphql, forecasting_graphql)
+AREAS = (matching_graphql, settlement_graphql, quality_graphql, inspection_graphql, forecasting_graphql, integrations_graphql)
 
 
 def build_schema() -> strawberry.Schema:

@@ -1,0 +1,1 @@
+"""Integrations: webhooks, connectors to factory systems, file exchange."""

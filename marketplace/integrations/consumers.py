@@ -1,0 +1,1 @@
+"""Outbox consumers of the integrations (imported by capool.wiring)."""

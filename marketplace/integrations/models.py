@@ -1,0 +1,1 @@
+"""Tables of the integrations (imported by capool.models)."""
