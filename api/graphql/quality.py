@@ -2,5 +2,126 @@
 
 from __future__ import annotations
 
-QUERIES: tuple[type, ...] = ()
-MUTATIONS: tuple[type, ...] = ()
+import datetime as dt
+import uuid
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.graphql.support import UserError, call, convert, mutate
+from capool.tenancy.actor import Permission
+from quality import service
+from quality.models import InspectionLot
+from quality.schemas import ResultsIn
+
+
+@strawberry.type
+class QualityPlan:
+    code_letter: str
+    plan_letter: str
+    aql: float
+    severity: str
+    sample_size: int
+    ac: int
+    re: int
+    hundred_percent: bool
+
+
+@strawberry.type
+class DefectCounts:
+    critical: int
+    major: int
+    minor: int
+
+
+@strawberry.type
+class QualityLot:
+    id: uuid.UUID
+    allocation_id: uuid.UUID
+    order_id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    factory_org_id: uuid.UUID
+    product: str
+    process: str
+    lot_size: int
+    level: str
+    severity: str
+    sample_size: int
+    plan: JSON
+    defects: DefectCounts
+    decision: str | None
+    decided_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, lot: InspectionLot) -> QualityLot:
+        return cls(
+            id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
+            product=lot.product, process=lot.process, lot_size=lot.lot_size, level=lot.level, severity=lot.severity.value,
+            sample_size=lot.sample_size, plan=lot.plan, defects=DefectCounts(critical=lot.critical, major=lot.major, minor=lot.minor),
+            decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at,
+        )
+
+
+@strawberry.type
+class SupplierScore:
+    org_id: uuid.UUID
+    process: str
+    lots: int
+    rate_mean: float
+    rate_low: float
+    rate_high: float
+    score: float
+
+
+@strawberry.input
+class DefectCountInput:
+    defect_class: str
+    severity: str
+    count: int
+
+
+@strawberry.input
+class InspectionInput:
+    defects: list[DefectCountInput]
+    final: bool = True
+
+
+@strawberry.type
+class InspectionPayload:
+    lot: QualityLot | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class QualityQuery:
+    @strawberry.field(description="ISO 2859-1 single-sampling plan")
+    async def quality_plan(self, info: Info, lot_size: int, aql: float, level: str = "II", severity: str = "normal") -> QualityPlan:
+        async def work(session, actor):  # type: ignore[no-untyped-def]
+            actor.require(Permission.QUALITY_READ)
+            return service.compute_plan(lot_size, aql, level, severity)
+
+        return QualityPlan(**(await call(info, work)).as_dict())  # type: ignore[arg-type]
+
+    @strawberry.field(description="One inspection lot the caller may read")
+    async def quality_lot(self, info: Info, id: uuid.UUID) -> QualityLot:
+        return QualityLot.of(await call(info, lambda s, a: service.get_lot(s, a, id)))
+
+    @strawberry.field(description="Supplier quality scores over the lots the caller may read")
+    async def supplier_scores(self, info: Info, process: str | None = None) -> list[SupplierScore]:
+        found = await call(info, lambda s, a: service.visible_scores(s, a, process))
+        return [SupplierScore(org_id=x.org_id, process=x.process, lots=x.lots, rate_mean=x.rate_mean, rate_low=x.rate_low,  # type: ignore[arg-type]
+                              rate_high=x.rate_high, score=x.score) for x in found]
+
+
+@strawberry.type
+class QualityMutation:
+    @strawberry.mutation(description="Report defect counts for a lot; a final report decides it")
+    async def record_inspection(self, info: Info, lot_id: uuid.UUID, input: InspectionInput) -> InspectionPayload:
+        data = {"defects": [{"defect_class": d.defect_class, "severity": d.severity, "count": d.count} for d in input.defects], "final": input.final}
+        lot, errors = await mutate(info, lambda s, a: service.record_results(s, a, lot_id, convert(ResultsIn, data)))
+        return InspectionPayload(lot=QualityLot.of(lot) if lot else None, errors=errors)
+
+
+QUERIES: tuple[type, ...] = (QualityQuery,)
+MUTATIONS: tuple[type, ...] = (QualityMutation,)

@@ -1,7 +1,159 @@
-"""REST for quality; app.py mounts every handler in ROUTES."""
+"""REST for quality: sampling plans, inspection lots and their results, SPC charts and
+supplier scores. app.py mounts every handler in ROUTES."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
-ROUTES: list[Any] = []
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from msgspec import Struct
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.tenancy.actor import Actor, Permission
+from quality import service, spc
+from quality.models import InspectionLot
+from quality.schemas import LotIn, ResultsIn
+
+LotSizeParam = Parameter(query="lot_size")
+AqlParam = Parameter(query="aql")
+LevelParam = Parameter(query="level", default="II")
+SeverityParam = Parameter(query="severity", default="normal")
+ProcessFilter = Parameter(query="process", required=False)
+ProcessParam = Parameter(query="process", min_length=1, max_length=100)
+FactoryParam = Parameter(query="factory", required=False)
+
+
+class PlanOut(Struct):
+    code_letter: str
+    plan_letter: str
+    aql: float
+    severity: str
+    sample_size: int
+    ac: int
+    re: int
+    hundred_percent: bool
+
+
+class LotOut(Struct):
+    id: uuid.UUID
+    allocation_id: uuid.UUID
+    order_id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    factory_org_id: uuid.UUID
+    product: str
+    process: str
+    lot_size: int
+    level: str
+    aqls: dict[str, float]
+    severity: str
+    plan: dict[str, Any]
+    sample_size: int
+    defects: dict[str, int]
+    defect_classes: dict[str, Any]
+    decision: str | None
+    decided_at: datetime | None
+    reinstate_normal: bool
+    created_at: datetime
+
+
+class ScoreOut(Struct):
+    org_id: uuid.UUID
+    process: str
+    lots: int
+    effective_units: float
+    rate_mean: float
+    rate_low: float
+    rate_high: float
+    score: float
+
+
+class ChartPointOut(Struct):
+    index: int
+    value: float
+    lcl: float
+    ucl: float
+    z: float
+
+
+class SignalOut(Struct):
+    rule: int
+    index: int
+    description: str
+
+
+class ChartOut(Struct):
+    kind: str
+    centre: float
+    in_control: bool
+    points: list[ChartPointOut]
+    signals: list[SignalOut]
+
+
+class SpcOut(Struct):
+    factory_org_id: uuid.UUID | None
+    process: str
+    lot_ids: list[uuid.UUID]
+    p_chart: ChartOut | None
+    c_chart: ChartOut | None
+
+
+def lot_out(lot: InspectionLot) -> LotOut:
+    return LotOut(
+        id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
+        product=lot.product, process=lot.process, lot_size=lot.lot_size, level=lot.level,
+        aqls={"critical": lot.aql_critical, "major": lot.aql_major, "minor": lot.aql_minor}, severity=lot.severity.value, plan=lot.plan,
+        sample_size=lot.sample_size, defects={"critical": lot.critical, "major": lot.major, "minor": lot.minor}, defect_classes=lot.defects,
+        decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at, reinstate_normal=lot.reinstate_normal, created_at=lot.created_at,
+    )
+
+
+def chart_out(chart: spc.Chart | None) -> ChartOut | None:
+    if chart is None:
+        return None
+    return ChartOut(
+        kind=chart.kind, centre=chart.centre, in_control=chart.in_control,
+        points=[ChartPointOut(p.index, p.value, p.lcl, p.ucl, p.z) for p in chart.points],
+        signals=[SignalOut(s.rule, s.index, s.description) for s in chart.signals],
+    )
+
+
+class QualityController(Controller):
+    path = "/v1/quality"
+    tags = ["quality"]
+
+    @get("/plan", summary="ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL")
+    async def plan(
+        self, actor: Actor, lot_size: int = LotSizeParam, aql: float = AqlParam, level: str = LevelParam, severity: str = SeverityParam
+    ) -> PlanOut:
+        actor.require(Permission.QUALITY_READ)
+        return PlanOut(**service.compute_plan(lot_size, aql, level, severity).as_dict())  # type: ignore[arg-type]
+
+    @post("/lots", status_code=201, summary="Open an inspection lot for an allocation (the allocation's factory)")
+    async def create_lot(self, data: LotIn, db_session: AsyncSession, actor: Actor) -> LotOut:
+        return lot_out(await service.create_lot(db_session, actor, data))
+
+    @get("/lots/{lot_id:uuid}", summary="Read one inspection lot")
+    async def read_lot(self, lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotOut:
+        return lot_out(await service.get_lot(db_session, actor, lot_id))
+
+    @post("/lots/{lot_id:uuid}/results", status_code=200, summary="Report defect counts; a final report decides the lot")
+    async def results(self, lot_id: uuid.UUID, data: ResultsIn, db_session: AsyncSession, actor: Actor) -> LotOut:
+        return lot_out(await service.record_results(db_session, actor, lot_id, data))
+
+    @get("/scores", summary="Supplier quality scores over the lots the caller may read")
+    async def scores(self, db_session: AsyncSession, actor: Actor, process: str | None = ProcessFilter) -> list[ScoreOut]:
+        found = await service.visible_scores(db_session, actor, process)
+        return [ScoreOut(s.org_id, s.process, s.lots, s.effective_units, s.rate_mean, s.rate_low, s.rate_high, s.score) for s in found]  # type: ignore[arg-type]
+
+    @get("/spc", summary="p-chart and c-chart with run rules for a process (optionally one factory)")
+    async def spc(
+        self, db_session: AsyncSession, actor: Actor, process: str = ProcessParam, factory: uuid.UUID | None = FactoryParam
+    ) -> SpcOut:
+        view = await service.spc_view(db_session, actor, process, factory)
+        return SpcOut(view.factory_org_id, view.process, view.lot_ids, chart_out(view.p_chart), chart_out(view.c_chart))
+
+
+ROUTES: list[Any] = [QualityController]

@@ -1,0 +1,60 @@
+"""All SQL of quality. Reads of tenant rows go through capool.tenancy.policy."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.tenancy.actor import Actor
+from capool.tenancy.models import Organisation
+from capool.tenancy.policy import scoped
+from quality.models import InspectionLot, SpcPoint, SwitchingStateRow
+
+
+def lots_query(actor: Actor, *, process: str | None = None, order_id: uuid.UUID | None = None) -> Select[Any]:
+    statement = scoped(select(InspectionLot), actor, InspectionLot)
+    if process:
+        statement = statement.where(InspectionLot.process == process)
+    if order_id:
+        statement = statement.where(InspectionLot.order_id == order_id)
+    return statement
+
+
+async def decided_lots(session: AsyncSession, actor: Actor, process: str | None = None) -> list[InspectionLot]:
+    statement = lots_query(actor, process=process).where(InspectionLot.decision.is_not(None)).order_by(InspectionLot.decided_at)
+    return list((await session.execute(statement)).scalars())
+
+
+async def alliance_decided_lots(session: AsyncSession, alliance_id: uuid.UUID, process: str | None = None) -> list[InspectionLot]:
+    """Every decided lot of the alliance's factories: for the matching engine, which ranks
+    suppliers for an alliance (not an answer to any one tenant's request)."""
+    factories = select(Organisation.id).where(Organisation.alliance_id == alliance_id)
+    statement = select(InspectionLot).where(InspectionLot.decision.is_not(None), InspectionLot.factory_org_id.in_(factories))  # tenancy: alliance-wide, system use
+    if process:
+        statement = statement.where(InspectionLot.process == process)
+    return list((await session.execute(statement.order_by(InspectionLot.decided_at))).scalars())
+
+
+async def switching_state(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID, product: str, *, for_update: bool = False) -> SwitchingStateRow | None:
+    statement = scoped(select(SwitchingStateRow), actor, SwitchingStateRow).where(
+        SwitchingStateRow.factory_org_id == factory_org_id, SwitchingStateRow.product == product
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def spc_points(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None, process: str, limit: int) -> list[SpcPoint]:
+    statement = scoped(select(SpcPoint), actor, SpcPoint).where(SpcPoint.process == process)
+    if factory_org_id:
+        statement = statement.where(SpcPoint.factory_org_id == factory_org_id)
+    rows = list((await session.execute(statement.order_by(SpcPoint.occurred_at.desc(), SpcPoint.id.desc()).limit(limit))).scalars())
+    return rows[::-1]
+
+
+async def factory_spc_points(session: AsyncSession, actor: Actor, process: str, limit: int) -> list[SpcPoint]:
+    """The acting factory's own recent points for a process (the chart its alerts use)."""
+    return await spc_points(session, actor, actor.organisation_id, process, limit)
