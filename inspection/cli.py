@@ -2,6 +2,39 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from inspection import store
+from inspection.runtime import ImageError, decode_image, load_inspector
+
+
+@click.group(name="inspection")
+def inspection() -> None:
+    """Defect detection with ONNX models (onnxruntime, CPU)."""
+
+
+@inspection.command(name="detect")
+@click.argument("images", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="ONNX file; its card is the .json beside it. Default: the built-in model.")
+def detect_command(images: tuple[Path, ...], model: Path | None) -> None:
+    """Inspect image files and print one JSON line per image (defective, score, detections)."""
+    if model is None:
+        card, data = store.builtin_card(), store.builtin_model_bytes()
+    else:
+        card, data = json.loads(model.with_suffix(".json").read_text()), model.read_bytes()
+    inspector = load_inspector(data, card)
+    for path in images:
+        try:
+            result = inspector.inspect(decode_image(path.read_bytes()))
+        except ImageError as exc:
+            raise click.BadParameter(f"{path}: {exc}", param_hint="IMAGES") from exc
+        click.echo(json.dumps({
+            "image": str(path), "defective": result.defective, "score": round(result.score, 6), "defect_counts": result.defect_counts(),
+            "detections": [{"label": d.label, "score": round(d.score, 6), "box": d.box} for d in result.detections],
+        }))
+
+
+COMMANDS: list[click.Command] = [inspection]

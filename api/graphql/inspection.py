@@ -1,6 +1,127 @@
-"""GraphQL for inspection: Query / Mutation types merged into the schema by api.graphql.schema."""
+"""GraphQL for inspection: detection results and model versions (queries; uploads are REST)."""
 
 from __future__ import annotations
 
-QUERIES: tuple[type, ...] = ()
+import datetime as dt
+import uuid
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.graphql.support import call, page_limit
+from inspection import service
+from inspection.models import InspectionImage, ModelVersion
+
+
+@strawberry.type
+class InspectionDetection:
+    class_id: int
+    label: str
+    score: float
+    box: list[float] | None
+
+
+@strawberry.type
+class InspectionDefectCount:
+    label: str
+    count: int
+
+
+@strawberry.type
+class InspectionImageResult:
+    id: uuid.UUID
+    lot_id: uuid.UUID
+    organisation_id: uuid.UUID
+    product: str
+    filename: str
+    status: str
+    model_version_id: uuid.UUID | None
+    model_name: str | None
+    defective: bool | None
+    score: float | None
+    detections: list[InspectionDetection]
+    defect_counts: list[InspectionDefectCount]
+    error: str | None
+    inspected_at: dt.datetime | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: InspectionImage) -> InspectionImageResult:
+        return cls(
+            id=row.id, lot_id=row.lot_id, organisation_id=row.organisation_id, product=row.product, filename=row.filename,
+            status=row.status.value, model_version_id=row.model_version_id, model_name=row.model_name, defective=row.defective,
+            score=row.score, detections=[InspectionDetection(**d) for d in row.detections or []],
+            defect_counts=[InspectionDefectCount(label=k, count=int(v)) for k, v in sorted((row.defect_counts or {}).items())],
+            error=row.error, inspected_at=row.inspected_at, created_at=row.created_at,
+        )
+
+
+@strawberry.type
+class InspectionLotResult:
+    lot_id: uuid.UUID
+    inspected: int
+    pending: int
+    failed: int
+    defective: int
+    defect_counts: list[InspectionDefectCount]
+    images: list[InspectionImageResult]
+
+
+@strawberry.type
+class InspectionModelVersion:
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    name: str
+    version: str
+    kind: str
+    labels: list[str]
+    card: JSON
+    metrics: JSON
+    file_sha256: str
+    file_bytes: int
+    created_by: uuid.UUID
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: ModelVersion) -> InspectionModelVersion:
+        return cls(
+            id=row.id, organisation_id=row.organisation_id, name=row.name, version=row.version, kind=row.kind.value, labels=list(row.labels),
+            card=row.card, metrics=row.metrics, file_sha256=row.file_sha256, file_bytes=row.file_bytes, created_by=row.created_by,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type
+class InspectionModelConnection:
+    items: list[InspectionModelVersion]
+    next_cursor: str | None
+
+
+@strawberry.type
+class InspectionQuery:
+    @strawberry.field(description="One uploaded image and what the detector found")
+    async def inspection_image(self, info: Info, id: uuid.UUID) -> InspectionImageResult:
+        return InspectionImageResult.of(await call(info, lambda s, a: service.get_image(s, a, id)))
+
+    @strawberry.field(description="The images of a lot the caller may read, with totals by defect class")
+    async def inspection_lot(self, info: Info, lot_id: uuid.UUID) -> InspectionLotResult:
+        lot = await call(info, lambda s, a: service.lot_inspection(s, a, lot_id))
+        return InspectionLotResult(
+            lot_id=lot.lot_id, inspected=lot.inspected, pending=lot.pending, failed=lot.failed, defective=lot.defective,
+            defect_counts=[InspectionDefectCount(label=k, count=v) for k, v in lot.defect_counts.items()],
+            images=[InspectionImageResult.of(i) for i in lot.images],
+        )
+
+    @strawberry.field(description="Defect model versions registered by the caller's organisation")
+    async def inspection_models(self, info: Info, first: int = 50, after: str | None = None) -> InspectionModelConnection:
+        page = await call(info, lambda s, a: service.list_models(s, a, after, page_limit(first)))
+        return InspectionModelConnection(items=[InspectionModelVersion.of(r) for r in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field(description="One defect model version with its metadata card")
+    async def inspection_model(self, info: Info, id: uuid.UUID) -> InspectionModelVersion:
+        return InspectionModelVersion.of(await call(info, lambda s, a: service.get_model(s, a, id)))
+
+
+QUERIES: tuple[type, ...] = (InspectionQuery,)
 MUTATIONS: tuple[type, ...] = ()

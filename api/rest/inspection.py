@@ -1,7 +1,196 @@
-"""REST for inspection; app.py mounts every handler in ROUTES."""
+"""REST for inspection: the model registry, image uploads per lot and detection results.
+
+Uploads are multipart/form-data, read here after the caller's permission was checked, so a
+caller without the right gets 403/404 before any file is parsed."""
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
 
-ROUTES: list[Any] = []
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import Parameter
+from msgspec import Meta, Struct
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.problems import _PATH, _pointer
+from api.rest.schemas import PageOut, out, page_out
+from capool.errors import FieldError, InvalidInput
+from capool.tenancy.actor import Actor, Permission
+from inspection import service
+from inspection.config import get_inspection_settings
+
+Cursor = Parameter(query="cursor", required=False, description="next_cursor of the previous page")
+Limit = Parameter(query="limit", ge=1, le=200, default=50)
+_settings = get_inspection_settings()
+# Bodies above these sizes are refused (413) before they are read into memory.
+IMAGES_BODY_LIMIT = min(_settings.max_images_per_upload * _settings.max_image_bytes, 256 * 1024 * 1024)
+MODEL_BODY_LIMIT = _settings.max_model_bytes + 1024 * 1024
+
+
+class ModelVersionOut(Struct):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    name: str
+    version: str
+    kind: str
+    labels: list[str]
+    card: dict[str, Any]
+    metrics: dict[str, Any]
+    file_sha256: str
+    file_bytes: int
+    created_by: uuid.UUID
+    created_at: datetime
+
+
+class ActivationIn(Struct, forbid_unknown_fields=True):
+    product: Annotated[str, Meta(min_length=1, max_length=200)] = "*"
+    # Default: the caller's own organisation; the alliance admin may name any factory of the alliance.
+    factory_org_id: uuid.UUID | None = None
+
+
+class ActivationOut(Struct):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    product: str
+    model_version_id: uuid.UUID
+    activated_by: uuid.UUID
+    activated_at: datetime
+
+
+class DetectionOut(Struct):
+    class_id: int
+    label: str
+    score: float
+    box: list[float] | None
+
+
+class ImageOut(Struct):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    lot_id: uuid.UUID
+    product: str
+    filename: str
+    content_type: str
+    byte_size: int
+    sha256: str
+    status: str
+    model_version_id: uuid.UUID | None
+    model_name: str | None
+    defective: bool | None
+    score: float | None
+    detections: list[DetectionOut]
+    defect_counts: dict[str, int]
+    error: str | None
+    inspected_at: datetime | None
+    created_at: datetime
+
+
+class LotInspectionOut(Struct):
+    lot_id: uuid.UUID
+    inspected: int
+    pending: int
+    failed: int
+    defective: int
+    defect_counts: dict[str, int]
+    images: list[ImageOut]
+
+
+def _text(form: Any, name: str, default: str | None = None) -> str:
+    value = form.get(name, default)
+    if value is None:
+        raise InvalidInput.at(f"/{name}", f"the form field '{name}' is required")
+    if not isinstance(value, str):
+        raise InvalidInput.at(f"/{name}", f"the form field '{name}' must be text, not a file")
+    return value
+
+
+async def _files(form: Any, name: str) -> list[service.UploadedFile]:
+    files = []
+    for index, value in enumerate(form.getall(name) if name in form else []):
+        if not isinstance(value, UploadFile):
+            raise InvalidInput.at(f"/{name}/{index}", f"'{name}' must be a file part")
+        files.append(service.UploadedFile(value.filename or "", value.content_type or "", await value.read()))
+    return files
+
+
+class ModelJsonIn(Struct, forbid_unknown_fields=True):
+    name: str
+    version: str
+    card: dict[str, Any]
+    file_base64: str
+
+
+@post("/v1/inspection/models", status_code=201, tags=["inspection"], request_max_body_size=MODEL_BODY_LIMIT,
+      summary="Register a model version: multipart (name, version, card as JSON text, file) or JSON (name, version, card, file_base64)")
+async def register_model(request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
+    actor.require(Permission.MODELS_ADMIN)
+    if request.content_type[0] == "application/json":
+        try:
+            body = msgspec.json.decode(await request.body())
+        except msgspec.DecodeError:
+            raise InvalidInput.at("/", "the request body is not valid JSON") from None
+        try:
+            data = msgspec.convert(body, ModelJsonIn)
+        except msgspec.ValidationError as exc:
+            message = str(exc)
+            raise InvalidInput("the request does not match the schema", [FieldError(_pointer(message, None, None), _PATH.sub("", message).rstrip(" -"))]) from None
+        try:
+            model = base64.b64decode(data.file_base64, validate=True)
+        except ValueError:
+            raise InvalidInput.at("/file_base64", "file_base64 is not base64") from None
+        row = await service.register_model(db_session, actor, data.name, data.version, json.dumps(data.card), model)
+        return out(ModelVersionOut, row)
+    form = await request.form()
+    files = await _files(form, "file")
+    if len(files) != 1:
+        raise InvalidInput.at("/file", "send exactly one ONNX file in the 'file' field")
+    row = await service.register_model(db_session, actor, _text(form, "name"), _text(form, "version"), _text(form, "card"), files[0].data)
+    return out(ModelVersionOut, row)
+
+
+@get("/v1/inspection/models", summary="Model versions registered by the caller's organisation", tags=["inspection"])
+async def list_models(db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[ModelVersionOut]:
+    return page_out(ModelVersionOut, await service.list_models(db_session, actor, cursor, limit))
+
+
+@get("/v1/inspection/models/{model_id:uuid}", summary="One model version with its card", tags=["inspection"])
+async def read_model(model_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
+    return out(ModelVersionOut, await service.get_model(db_session, actor, model_id))
+
+
+@post("/v1/inspection/models/{model_id:uuid}/activations", status_code=201, tags=["inspection"],
+      summary="Make this version inspect a factory's images of a product ('*': any product)")
+async def activate_model(model_id: uuid.UUID, data: ActivationIn, db_session: AsyncSession, actor: Actor) -> ActivationOut:
+    return out(ActivationOut, await service.activate_model(db_session, actor, model_id, data.product, data.factory_org_id))
+
+
+@post("/v1/inspection/lots/{lot_id:uuid}/images", status_code=202, tags=["inspection"], request_max_body_size=IMAGES_BODY_LIMIT,
+      summary="Upload line-camera images of a sampled lot (multipart field 'files'); detection runs as a job")
+async def upload_images(lot_id: uuid.UUID, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> list[ImageOut]:
+    actor.require(Permission.QUALITY_WRITE)
+    await service.writable_lot(db_session, actor, lot_id)  # 404 / 403 before the body is parsed
+    form = await request.form()
+    rows = await service.upload_images(db_session, actor, lot_id, await _files(form, "files"))
+    return [out(ImageOut, row) for row in rows]
+
+
+@get("/v1/inspection/lots/{lot_id:uuid}/images", summary="The caller's images of a lot, with their detections and totals", tags=["inspection"])
+async def lot_images(lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotInspectionOut:
+    lot = await service.lot_inspection(db_session, actor, lot_id)
+    return LotInspectionOut(lot.lot_id, lot.inspected, lot.pending, lot.failed, lot.defective, lot.defect_counts,
+                            [out(ImageOut, row) for row in lot.images])
+
+
+@get("/v1/inspection/images/{image_id:uuid}", summary="One image's detection result", tags=["inspection"])
+async def read_image(image_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ImageOut:
+    return out(ImageOut, await service.get_image(db_session, actor, image_id))
+
+
+ROUTES: list[Any] = [register_model, list_models, read_model, activate_model, upload_images, lot_images, read_image]

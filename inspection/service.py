@@ -1,0 +1,319 @@
+"""Inspection service: the model registry, image uploads per lot, and the detection job's work.
+
+Services take `(session, actor, ...)` and never commit. Detection itself runs in the
+dramatiq job `inspection.jobs.inspect_image`, which calls `run_inspection` in its own
+transaction; the upload only stores files and rows and emits `inspection.images_uploaded`
+(the outbox consumer enqueues one job per image after the upload committed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool import events
+from capool.clock import utcnow
+from capool.errors import DomainError, FieldError, InvalidInput, NotFound
+from capool.ids import new_id
+from capool.pagination import Page
+from capool.tenancy.actor import Actor, Permission
+from capool.tenancy.policy import get_visible, get_writable
+from inspection import repository, store
+from inspection.config import BUILTIN_MODEL, get_inspection_settings
+from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelKind, ModelVersion
+from inspection.runtime import ImageError, InspectionResult, decode_image, image_format, load_inspector
+from quality import service as quality_service
+from quality.models import InspectionLot
+from quality.schemas import DefectCountIn
+
+IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "BMP": "bmp", "TIFF": "tiff", "WEBP": "webp"}
+ANY_PRODUCT = "*"
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+# ---------------------------------------------------------------- model registry
+
+
+def _card_errors(card: Any) -> list[FieldError]:
+    if not isinstance(card, dict):
+        return [FieldError("/card", "the card must be a JSON object")]
+    errors = []
+    kind = card.get("kind")
+    if kind not in {k.value for k in ModelKind}:
+        errors.append(FieldError("/card/kind", f"kind must be one of {', '.join(k.value for k in ModelKind)}"))
+    labels = card.get("labels")
+    if not (isinstance(labels, list) and labels and all(isinstance(x, str) and 0 < len(x) <= 100 for x in labels)):
+        errors.append(FieldError("/card/labels", "labels must be a non-empty list of class names"))
+    if kind == ModelKind.CLASSIFIER:
+        threshold = card.get("threshold")
+        if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+            errors.append(FieldError("/card/threshold", "a classifier needs an operating threshold in [0, 1]"))
+        pre = card.get("preprocess")
+        if not (isinstance(pre, dict) and all(isinstance(pre.get(k), int) and 1 <= pre[k] <= 4096 for k in ("width", "height"))):
+            errors.append(FieldError("/card/preprocess", "a classifier needs preprocess.width and preprocess.height (pixels)"))
+    if "metrics" in card and not isinstance(card["metrics"], dict):
+        errors.append(FieldError("/card/metrics", "metrics must be an object"))
+    return errors
+
+
+def _smoke_test(model: bytes, card: dict[str, Any]) -> None:
+    """Load the model as the job will and run it on a blank image: a file that cannot serve fails here."""
+    try:
+        inspector = load_inspector(model, card)
+        inspector.inspect(np.full((64, 64), 128, dtype=np.uint8))
+    except Exception as exc:  # onnxruntime raises many types; all mean "this model does not work"
+        raise InvalidInput.at("/file", f"the model does not load or run with its card: {str(exc)[:300]}") from exc
+
+
+async def register_model(session: AsyncSession, actor: Actor, name: str, version: str, card_json: str, model: bytes) -> ModelVersion:
+    actor.require(Permission.MODELS_ADMIN)
+    errors = []
+    if not 1 <= len(name) <= 100:
+        errors.append(FieldError("/name", "name must be 1 to 100 characters"))
+    if not 1 <= len(version) <= 50:
+        errors.append(FieldError("/version", "version must be 1 to 50 characters"))
+    limit = get_inspection_settings().max_model_bytes
+    if not model:
+        errors.append(FieldError("/file", "the model file is empty"))
+    elif len(model) > limit:
+        errors.append(FieldError("/file", f"the model file exceeds {limit} bytes"))
+    try:
+        card = json.loads(card_json)
+    except ValueError:
+        card = None
+        errors.append(FieldError("/card", "the card is not valid JSON"))
+    else:
+        errors += _card_errors(card)
+    if errors:
+        raise InvalidInput("the model cannot be registered", errors)
+    await asyncio.to_thread(_smoke_test, model, card)
+    if await repository.model_version_exists(session, actor.organisation_id, name, version):
+        raise InvalidInput.at("/version", f"model {name} already has a version {version}")
+    sha256 = hashlib.sha256(model).hexdigest()
+    key = store.model_key(sha256)
+    await asyncio.to_thread(store.write, key, model)
+    row = ModelVersion(
+        organisation_id=actor.organisation_id, name=name, version=version, kind=ModelKind(card["kind"]), labels=list(card["labels"]),
+        card=card, metrics=card.get("metrics", {}), file_sha256=sha256, file_bytes=len(model), storage_key=key, created_by=actor.user_id,
+    )
+    session.add(row)
+    await session.flush()
+    events.emit(session, actor, "inspection.model_registered", "inspection_model_version", row.id,
+                {"name": name, "version": version, "sha256": sha256, "kind": row.kind.value})
+    return row
+
+
+async def list_models(session: AsyncSession, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page[ModelVersion]:
+    actor.require(Permission.QUALITY_READ)
+    return await repository.list_model_versions(session, actor, cursor, limit)
+
+
+async def get_model(session: AsyncSession, actor: Actor, model_id: uuid.UUID) -> ModelVersion:
+    actor.require(Permission.QUALITY_READ)
+    return await get_visible(session, actor, ModelVersion, model_id)
+
+
+async def activate_model(
+    session: AsyncSession, actor: Actor, model_id: uuid.UUID, product: str, factory_org_id: uuid.UUID | None = None
+) -> ModelActivation:
+    """Make a version the one that inspects a factory's images of `product` ("*": any product).
+
+    An organisation's admin activates for its own factory; the alliance admin, who keeps the
+    alliance's registry, for any factory of the alliance. Another alliance's factory is 404."""
+    actor.require(Permission.MODELS_ADMIN)
+    if not 1 <= len(product) <= 200:
+        raise InvalidInput.at("/product", "product must be 1 to 200 characters")
+    model = await get_visible(session, actor, ModelVersion, model_id)
+    factory = factory_org_id or actor.organisation_id
+    if factory != actor.organisation_id and not (
+        actor.is_alliance_admin and await repository.organisation_in_alliance(session, factory, actor.alliance_id)
+    ):
+        raise NotFound("organisation", factory)
+    activation = await repository.activation_for(session, factory, product, for_update=True)
+    if activation is None:
+        activation = ModelActivation(organisation_id=factory, product=product, model_version_id=model.id, activated_by=actor.user_id)
+        session.add(activation)
+    else:
+        activation.model_version_id = model.id
+        activation.activated_by = actor.user_id
+        activation.activated_at = utcnow()
+    await session.flush()
+    events.emit(session, actor, "inspection.model_activated", "inspection_model_version", model.id,
+                {"factory_org_id": str(factory), "product": product})
+    return activation
+
+
+# ---------------------------------------------------------------- images
+
+
+def _checked_image(index: int, upload: UploadedFile, limit: int) -> str:
+    """The container format of a valid upload; 422 with the file's pointer otherwise."""
+    path = f"/files/{index}"
+    if not upload.data:
+        raise InvalidInput.at(path, f"{upload.filename or 'file'} is empty")
+    if len(upload.data) > limit:
+        raise InvalidInput.at(path, f"{upload.filename or 'file'} exceeds {limit} bytes")
+    if upload.content_type and not upload.content_type.startswith(("image/", "application/octet-stream")):
+        raise InvalidInput.at(path, f"{upload.filename or 'file'} has content type {upload.content_type}; send an image")
+    try:
+        decode_image(upload.data, mode="L")  # the whole image decodes within the pixel limit
+        return image_format(upload.data)
+    except ImageError as exc:
+        raise InvalidInput.at(path, f"{upload.filename or 'file'}: {exc}") from exc
+
+
+async def writable_lot(session: AsyncSession, actor: Actor, lot_id: uuid.UUID) -> InspectionLot:
+    """A lot the caller's factory inspects: 404 when it may not see it, 403 when it only reads it."""
+    return await get_writable(session, actor, InspectionLot, lot_id)
+
+
+async def upload_images(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, files: list[UploadedFile]) -> list[InspectionImage]:
+    """Store images of a lot the caller's factory inspects; the product comes from the lot."""
+    actor.require(Permission.QUALITY_WRITE)
+    lot = await writable_lot(session, actor, lot_id)
+    settings = get_inspection_settings()
+    if not files:
+        raise InvalidInput.at("/files", "send at least one image in the 'files' field")
+    if len(files) > settings.max_images_per_upload:
+        raise InvalidInput.at("/files", f"at most {settings.max_images_per_upload} images per upload")
+    formats = [await asyncio.to_thread(_checked_image, i, f, settings.max_image_bytes) for i, f in enumerate(files)]
+    rows = []
+    for upload, fmt in zip(files, formats, strict=True):
+        image_id = new_id()
+        row = InspectionImage(
+            id=image_id, organisation_id=actor.organisation_id, buyer_org_id=lot.buyer_org_id, lot_id=lot.id, product=lot.product,
+            filename=(upload.filename or "image")[:255], content_type=f"image/{'jpeg' if fmt == 'JPEG' else IMAGE_EXTENSIONS[fmt]}",
+            byte_size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest(),
+            storage_key=store.image_key(actor.organisation_id, image_id, IMAGE_EXTENSIONS[fmt]), uploaded_by=actor.user_id,
+        )
+        # A file written by a request that then rolls back is an orphan, never a row without its file.
+        await asyncio.to_thread(store.write, row.storage_key, upload.data)
+        session.add(row)
+        rows.append(row)
+    await session.flush()
+    events.emit(session, actor, "inspection.images_uploaded", "lot", lot_id, {"image_ids": [str(r.id) for r in rows], "product": lot.product})
+    return rows
+
+
+async def get_image(session: AsyncSession, actor: Actor, image_id: uuid.UUID) -> InspectionImage:
+    actor.require(Permission.QUALITY_READ)
+    return await get_visible(session, actor, InspectionImage, image_id)
+
+
+@dataclass(frozen=True)
+class LotInspection:
+    lot_id: uuid.UUID
+    images: list[InspectionImage]
+    inspected: int
+    pending: int
+    failed: int
+    defective: int
+    defect_counts: dict[str, int]
+
+
+async def lot_inspection(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, limit: int = 500) -> LotInspection:
+    """The images of a lot the caller may read (its factory or buyer) and what they add up to."""
+    actor.require(Permission.QUALITY_READ)
+    await get_visible(session, actor, InspectionLot, lot_id)
+    images = await repository.images_of_lot(session, actor, lot_id, limit)
+    counts: dict[str, int] = {}
+    for image in images:
+        for label, n in (image.defect_counts or {}).items():
+            counts[label] = counts.get(label, 0) + int(n)
+    return LotInspection(
+        lot_id, images,
+        inspected=sum(i.status == ImageStatus.INSPECTED for i in images), pending=sum(i.status == ImageStatus.PENDING for i in images),
+        failed=sum(i.status == ImageStatus.FAILED for i in images), defective=sum(bool(i.defective) for i in images),
+        defect_counts=dict(sorted(counts.items())),
+    )
+
+
+# ---------------------------------------------------------------- the detection job's work
+
+
+async def _model_for(session: AsyncSession, image: InspectionImage) -> tuple[ModelVersion | None, dict[str, Any], str, Any]:
+    """The active version for the image's factory and product, else its "*" version, else the built-in model."""
+    for product in (image.product, ANY_PRODUCT):
+        activation = await repository.activation_for(session, image.organisation_id, product)
+        if activation is not None:
+            version = await session.get(ModelVersion, activation.model_version_id)
+            assert version is not None
+            return version, version.card, version.file_sha256, functools.partial(store.read, version.storage_key)
+    card = store.builtin_card()
+    return None, card, card["onnx"]["sha256"], store.builtin_model_bytes
+
+
+def _infer(inspector: Any, data: bytes) -> InspectionResult:
+    return inspector.inspect(decode_image(data))
+
+
+async def run_inspection(session: AsyncSession, image_id: uuid.UUID) -> InspectionImage | None:
+    """Inspect one uploaded image (idempotent: an image already inspected is left alone)."""
+    image = await repository.image_for_update(session, image_id)
+    if image is None or image.status != ImageStatus.PENDING:
+        return image
+    version, card, sha256, load_bytes = await _model_for(session, image)
+    try:
+        inspector = await asyncio.to_thread(store.inspector_for, sha256, load_bytes, card)
+        data = await asyncio.to_thread(store.read, image.storage_key)
+        result = await asyncio.to_thread(_infer, inspector, data)
+    except (ImageError, OSError, RuntimeError, ValueError) as exc:
+        image.status = ImageStatus.FAILED
+        image.error = f"{type(exc).__name__}: {exc}"[:500]
+        image.inspected_at = utcnow()
+        return image
+    image.status = ImageStatus.INSPECTED
+    image.model_version_id = version.id if version else None
+    image.model_name = f"{version.name}:{version.version}" if version else f"{BUILTIN_MODEL} (built-in)"
+    image.model_sha256 = sha256
+    image.defective = result.defective
+    image.score = round(float(result.score), 6)
+    image.detections = [
+        {"class_id": d.class_id, "label": d.label, "score": round(d.score, 6), "box": [round(v, 2) for v in d.box] if d.box else None}
+        for d in result.detections
+    ]
+    image.defect_counts = result.defect_counts()
+    image.inspected_at = utcnow()
+    await _add_to_lot(session, image, card)
+    return image
+
+
+def _defect_class(label: str) -> str:
+    return re.sub(r"[^a-z0-9_\-]+", "_", label.lower()).strip("_")[:100] or "defect"
+
+
+async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[str, Any]) -> None:
+    """Aggregate the image's defects into its lot through the quality service, acting as the
+    uploader. Severity per class comes from the card's `defect_severity` (default major)."""
+    if image.counted_at is not None:
+        return
+    image.counted_at = utcnow()
+    if not image.defect_counts:
+        return
+    severity = card.get("defect_severity", {})
+    counts = [
+        DefectCountIn(defect_class=_defect_class(label), severity=severity.get(label, "major"), count=int(n))
+        for label, n in sorted(image.defect_counts.items())
+    ]
+    actor = await repository.actor_of_user(session, image.uploaded_by)
+    try:
+        async with session.begin_nested():
+            await quality_service.add_defect_counts(session, actor, image.lot_id, counts)
+    except DomainError as exc:
+        # E.g. the lot was decided before the job ran: keep the result, say why it was not counted.
+        image.error = f"not added to the lot: {exc.detail}"[:500]

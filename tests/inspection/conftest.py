@@ -1,0 +1,65 @@
+"""Fixtures of the inspection tests: a storage directory per test and a lot to inspect."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from capool.db import create_session_factory
+from inspection.config import get_inspection_settings
+from quality import service as quality_service
+from quality.schemas import LotIn
+from tests.conftest import World, allocate, place, publish
+
+# The benchmark data lies beside the repository; BENCH_DATA points elsewhere when it does not.
+DATA = Path(os.environ.get("BENCH_DATA", Path(__file__).resolve().parents[3] / "shared/bench")) / "inspection"
+
+
+@pytest.fixture(autouse=True)
+def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = tmp_path / "inspection-store"
+    monkeypatch.setenv("CAPOOL_INSPECTION_STORAGE_DIR", str(root))
+    get_inspection_settings.cache_clear()
+    yield root
+    get_inspection_settings.cache_clear()
+
+
+async def open_lot(client: httpx.AsyncClient, db: AsyncEngine, world: World, *, lot_size: int = 500) -> dict[str, str]:
+    """The partner factory makes 500 tees for the brand and opens an inspection lot."""
+    offer = await publish(client, world.partner, per_day=100, days=10)
+    order = await place(client, world.brand, quantity=lot_size)
+    [allocation] = await allocate(client, world.brand, [(order["id"], offer["id"], lot_size)])
+    accepted = await client.post(f"/v1/allocations/{allocation['id']}/response", json={"accept": True}, headers=world.partner.headers)
+    assert accepted.status_code == 200, accepted.text
+    async with create_session_factory(db)() as session:
+        lot = await quality_service.create_lot(session, world.partner.actor, LotIn(allocation_id=uuid.UUID(allocation["id"]), lot_size=lot_size))
+        await session.commit()
+    return {"lot": str(lot.id), "order": order["id"], "allocation": allocation["id"], "offer": offer["id"]}
+
+
+def png(width: int = 32, height: int = 24, value: int = 128) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((height, width), value, dtype=np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def split_entries(which: str) -> list[str]:
+    return json.loads((DATA / "mt_split.json").read_text())[which]
+
+
+def sample_image(entry: str) -> bytes:
+    """A Magnetic-Tile image, read from the shared benchmark folder (never copied into the repository)."""
+    return (DATA / "magnetic_tile" / entry.split("data/mt/", 1)[1]).read_bytes()
+
+
+needs_dataset = pytest.mark.skipif(not (DATA / "mt_split.json").exists(), reason="Magnetic-Tile data not present in ../shared/bench")
