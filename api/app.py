@@ -20,6 +20,7 @@ from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
 from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
+from api import portal
 from api.rest import forecasting as forecasting_rest
 from api.rest import inspection as inspection_rest
 from api.rest import integrations as integrations_rest
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             health, ready, SiteController, ResourceController, OfferController, PartnershipController,
             OrderController, AllocationController, AnalyticsController, MemberController, graphql,
             *(handler for area in AREA_ROUTES for handler in area.ROUTES),
+            *portal.ROUTES,
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
         middleware=[UnitOfWorkMiddleware],

@@ -15,6 +15,7 @@ from capool import wiring  # noqa: F401  (every table and outbox consumer)
 from capool.clitools import in_transaction
 from capool.config import get_settings
 from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
+from api.portal.cli import COMMANDS as PORTAL_COMMANDS
 from inspection.cli import COMMANDS as INSPECTION_COMMANDS
 from marketplace.integrations.cli import COMMANDS as INTEGRATIONS_COMMANDS
 from matching.cli import COMMANDS as MATCHING_COMMANDS
@@ -149,5 +150,5 @@ def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
     click.echo(json.dumps({"api_key_id": str(issued.key.id), "api_key": issued.token, "scopes": issued.key.scopes}))
 
 
-for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS, *INTEGRATIONS_COMMANDS):
+for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS, *INTEGRATIONS_COMMANDS, *PORTAL_COMMANDS):
     main.add_command(_command)

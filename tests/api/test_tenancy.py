@@ -24,7 +24,8 @@ GRAPHQL_CASES: dict[str, tuple[object, GraphQLCase]] = {key: (area, case) for ar
 
 # Routes with no tenant data: liveness, readiness, the OpenAPI document and its viewers.
 PUBLIC = {"/health", "/ready"}
-PUBLIC_PREFIXES = ("/schema",)
+# The portal (HTML, session cookies) has its own cross-tenant tests in tests/portal.
+PUBLIC_PREFIXES = ("/schema", "/portal")
 GRAPHQL_PATH = "/graphql"
 
 

@@ -1,0 +1,41 @@
+"""People's portals, served by the API process: supplier, buyer and alliance admin pages.
+
+Mount with `route_handlers=[..., *api.portal.ROUTES]`; nothing else is needed on the app
+(templates are rendered by the portal itself, the session cookie and CSRF are its own).
+Handlers use the app's `db_session` dependency and its unit-of-work middleware.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Router
+from litestar.exceptions import HTTPException
+from litestar.static_files import create_static_files_router
+
+from api.portal import admin, auth, buyer, supplier
+from api.portal.errors import csrf_rejected, domain_error, http_error, login_required
+from api.portal.web import PREFIX, CsrfRejected, LoginRequired
+from capool.errors import DomainError
+
+portal_router = Router(
+    path=PREFIX,
+    route_handlers=[
+        auth.home, auth.login_page, auth.login_submit, auth.logout, auth.switch_language,
+        supplier.sites_page, supplier.create_site, supplier.create_resource, supplier.offers_page, supplier.publish_offer, supplier.withdraw_offer, supplier.record_inspected,
+        supplier.incoming_page, supplier.respond, supplier.qr_page, supplier.floor_page, supplier.floor_report,
+        buyer.orders_page, buyer.order_form, buyer.place_order, buyer.track_page, buyer.transition, buyer.allocations_page,
+        admin.dashboard,
+    ],
+    exception_handlers={
+        LoginRequired: login_required,
+        CsrfRejected: csrf_rejected,
+        DomainError: domain_error,
+        HTTPException: http_error,
+    },
+    include_in_schema=False,
+)
+
+static_router = create_static_files_router(path=f"{PREFIX}/static", directories=[Path(__file__).parent / "static"], include_in_schema=False, name="portal:static")
+
+ROUTES: list = [portal_router, static_router]

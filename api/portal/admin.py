@@ -1,0 +1,64 @@
+"""Alliance admin dashboard: utilisation heat map (factory x week), utilisation by tier and
+process, on-time delivery; every figure from marketplace.analytics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from litestar import Request, Response, get
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.portal.charts import HeatCell, bar, heat_map
+from api.portal.web import render, signed_in
+from capool.clock import utcnow
+from capool.tenancy.actor import Permission
+from marketplace import analytics
+
+WEEKS_BEFORE = 2
+WEEKS_AFTER = 6
+
+
+def week_starts(now: datetime) -> list[datetime]:
+    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time.min, UTC)
+    return [monday + timedelta(weeks=i) for i in range(-WEEKS_BEFORE, WEEKS_AFTER)]
+
+
+async def week_grid(db_session: AsyncSession, actor, weeks: list[datetime], group_by: str) -> tuple[list[str], dict[tuple[int, int], HeatCell]]:  # type: ignore[no-untyped-def]
+    """Rows (factories or processes) x weeks of analytics.utilisation, one call per week."""
+    per_week = [await analytics.utilisation(db_session, actor, start, start + timedelta(weeks=1), group_by) for start in weeks]
+    labels: dict[tuple[str, str], str] = {}
+    for rows in per_week:
+        for row in rows:
+            labels[(row.key, row.unit)] = row.label
+    units = {unit for _, unit in labels}
+    keys = sorted(labels, key=lambda k: (labels[k], k[1]))
+    # The unit only shows when factories publish in more than one.
+    names = [labels[k] if len(units) == 1 else f"{labels[k]} ({k[1]})" for k in keys]
+    cells: dict[tuple[int, int], HeatCell] = {}
+    index = {k: i for i, k in enumerate(keys)}
+    for c, rows in enumerate(per_week):
+        for row in rows:
+            cells[(index[(row.key, row.unit)], c)] = HeatCell(row.utilisation, row.allocated, row.published or 0)
+    return names, cells
+
+
+@get("/admin", name="portal:admin-dashboard")
+async def dashboard(request: Request, db_session: AsyncSession) -> Response:
+    ctx = await signed_in(request, db_session)
+    actor = ctx.actor
+    assert actor is not None
+    actor.require(Permission.ANALYTICS_ALLIANCE)
+    now = utcnow()
+    weeks = week_starts(now)
+    columns = [w.strftime("%m-%d") for w in weeks]
+    factories, factory_cells = await week_grid(db_session, actor, weeks, "factory")
+    processes, process_cells = await week_grid(db_session, actor, weeks, "process")
+    start, end = weeks[0], weeks[-1] + timedelta(weeks=1)
+    by_tier = await analytics.utilisation(db_session, actor, start, end, "tier")
+    by_process = await analytics.utilisation(db_session, actor, start, end, "process")
+    on_time = await analytics.on_time_rate(db_session, actor, now - timedelta(days=90), now)
+    return render(
+        ctx, "admin/dashboard.html", heatmap=heat_map(factories, columns, factory_cells, ctx.t("dash.heatmap")),
+        process_heatmap=heat_map(processes, columns, process_cells, ctx.t("dash.process_heatmap")), by_tier=by_tier, by_process=by_process, on_time=on_time, bar=bar,
+        window_start=start.date(), window_end=(end - timedelta(days=1)).date(),
+    )

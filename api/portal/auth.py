@@ -1,0 +1,66 @@
+"""Sign in, sign out, the start page and the language switch."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.portal import i18n
+from api.portal.web import (
+    LANG_COOKIE,
+    LANG_MAX_AGE,
+    PREFIX,
+    form_of,
+    page_context,
+    redirect,
+    render,
+    safe_next,
+    signed_in,
+)
+from capool.tenancy.models import User
+from capool.tenancy.passwords import verify_password
+
+
+@get("/", name="portal:home")
+async def home(request: Request, db_session: AsyncSession) -> Response:
+    ctx = await signed_in(request, db_session)
+    return render(ctx, "home.html")
+
+
+@get("/login", name="portal:login")
+async def login_page(request: Request, db_session: AsyncSession, next: str | None = None) -> Response:  # noqa: A002
+    ctx = await page_context(request, db_session)
+    if ctx.actor is not None:
+        return redirect(ctx, safe_next(next))
+    return render(ctx, "login.html", next=safe_next(next), email="", failed=False)
+
+
+@post("/login", name="portal:login-submit")
+async def login_submit(request: Request, db_session: AsyncSession) -> Response:
+    ctx = await page_context(request, db_session)
+    form = await form_of(ctx)
+    email = form.get("email", "").strip()
+    user = (await db_session.execute(select(User).where(func.lower(User.email) == email.lower()))).scalar_one_or_none()
+    if not verify_password(user, form.get("password", "")) or user is None or not user.active:
+        return render(ctx, "login.html", status_code=401, next=safe_next(form.get("next")), email=email, failed=True)
+    ctx.start_session(user)
+    return redirect(ctx, safe_next(form.get("next")))
+
+
+@post("/logout", name="portal:logout")
+async def logout(request: Request, db_session: AsyncSession) -> Response:
+    ctx = await page_context(request, db_session)
+    await form_of(ctx)
+    ctx.end_session()
+    return redirect(ctx, f"{PREFIX}/login")
+
+
+@get("/lang/{code:str}", name="portal:language")
+async def switch_language(request: Request, code: str, next: str | None = None) -> Response:  # noqa: A002
+    response: Response = Redirect(path=safe_next(next), status_code=303)
+    if code in i18n.LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=LANG_MAX_AGE, path=PREFIX, httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
+

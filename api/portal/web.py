@@ -1,0 +1,272 @@
+"""The portal's plumbing: the signed session cookie, CSRF tokens, the language, the signed-in
+actor and HTML rendering. Handlers call `page_context` (or `signed_in`) first and `render`
+last; everything between is the same services the REST API calls.
+
+The session cookie is stateless: a JSON payload signed with HMAC-SHA256 under a key derived
+from the settings' secret. It holds the user id, when it was issued, the CSRF token and a
+fingerprint of the user's password hash, so that changing a password ends every session.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Request, Response
+from litestar.enums import MediaType
+from litestar.response import Redirect
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.portal import i18n
+from capool.config import get_settings
+from capool.errors import DomainError, FieldError, InvalidInput
+from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy.models import Alliance, Organisation, User
+
+SESSION_COOKIE = "capool_portal"
+LANG_COOKIE = "capool_lang"
+SESSION_MAX_AGE = 8 * 3600
+LANG_MAX_AGE = 365 * 24 * 3600
+CSRF_FIELD = "_csrf"
+PREFIX = "/portal"
+
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _signing_key() -> bytes:
+    # A key of its own, derived from the deployment's secret, so that a portal cookie can
+    # never be confused with anything else signed by the platform.
+    secret = get_settings().api_key_pepper.get_secret_value().encode()
+    return hmac.new(secret, b"capool-portal-session-v1", hashlib.sha256).digest()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(payload: dict[str, Any]) -> str:
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
+    mac = _b64(hmac.new(_signing_key(), body.encode(), hashlib.sha256).digest())
+    return f"{body}.{mac}"
+
+
+def unsign(value: str | None) -> dict[str, Any] | None:
+    if not value or value.count(".") != 1:
+        return None
+    body, mac = value.split(".")
+    expected = _b64(hmac.new(_signing_key(), body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(mac, expected):
+        return None
+    try:
+        payload = json.loads(_unb64(body))
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("exp", 0) < time.time():
+        return None
+    return payload
+
+
+def password_fingerprint(user: User) -> str:
+    return hmac.new(_signing_key(), (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def choose_language(request: Request) -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.from_accept_language(request.headers.get("accept-language", ""))
+
+
+@dataclass
+class PageContext:
+    request: Request
+    lang: str
+    session: dict[str, Any]
+    actor: Actor | None = None
+    user: User | None = None
+    organisation: Organisation | None = None
+    session_changed: bool = False
+    clear_session: bool = False
+    extra_cookies: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def csrf(self) -> str:
+        return str(self.session["csrf"])
+
+    def t(self, key: str, **values: Any) -> str:
+        return i18n.translate(self.lang, key, **values)
+
+    def can(self, permission: str) -> bool:
+        return self.actor is not None and self.actor.can(permission)
+
+    @property
+    def supplies(self) -> bool:
+        return self.can(Permission.CAPACITY_WRITE) or self.can(Permission.PROGRESS_WRITE)
+
+    @property
+    def buys(self) -> bool:
+        return self.can(Permission.ORDERS_WRITE)
+
+    @property
+    def administers(self) -> bool:
+        return self.can(Permission.ANALYTICS_ALLIANCE)
+
+    def start_session(self, user: User) -> None:
+        # A new CSRF token at sign-in: a token planted before sign-in is worthless after it.
+        self.session = {"uid": str(user.id), "fp": password_fingerprint(user), "csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
+        self.session_changed = True
+
+    def end_session(self) -> None:
+        self.session = {}
+        self.clear_session = True
+
+
+class LoginRequired(Exception):
+    """Raised by `signed_in` for an anonymous visitor; answered with a redirect to sign-in."""
+
+
+class CsrfRejected(Exception):
+    """A form without the session's CSRF token; answered 403 and nothing is changed."""
+
+
+async def actor_for_user(db_session: AsyncSession, user_id: uuid.UUID) -> tuple[Actor, User, Organisation] | None:
+    """The Actor of a signed-in person, built exactly as `authenticate` builds an API key's
+    (with no key scopes to narrow it), so the same services and tenancy rules apply."""
+    row = (
+        await db_session.execute(
+            select(User, Organisation, Alliance)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .join(Alliance, Alliance.id == Organisation.alliance_id)
+            .where(User.id == user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    user, org, alliance = row
+    if not user.active:
+        return None
+    actor = Actor(
+        user_id=user.id,
+        organisation_id=org.id,
+        alliance_id=alliance.id,
+        role=user.role,
+        org_kind=org.kind,
+        permissions=effective_permissions(user.role, org.kind, None),
+        api_key_id=None,
+        admins_see_prices=alliance.admins_see_prices,
+    )
+    return actor, user, org
+
+
+async def page_context(request: Request, db_session: AsyncSession) -> PageContext:
+    session = unsign(request.cookies.get(SESSION_COOKIE)) or {}
+    ctx = PageContext(request=request, lang=choose_language(request), session=session)
+    if "csrf" not in session:
+        ctx.session = {"csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
+        ctx.session_changed = True
+    uid = session.get("uid")
+    if uid:
+        try:
+            found = await actor_for_user(db_session, uuid.UUID(uid))
+        except ValueError:
+            found = None
+        if found is None or not hmac.compare_digest(session.get("fp", ""), password_fingerprint(found[1])):
+            ctx.end_session()
+            ctx.session = {"csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
+            ctx.clear_session = False
+            ctx.session_changed = True
+        else:
+            ctx.actor, ctx.user, ctx.organisation = found
+    return ctx
+
+
+async def signed_in(request: Request, db_session: AsyncSession) -> PageContext:
+    ctx = await page_context(request, db_session)
+    if ctx.actor is None:
+        raise LoginRequired()
+    return ctx
+
+
+async def form_of(ctx: PageContext) -> dict[str, str]:
+    """The posted form, after checking its CSRF token against the session's."""
+    form = await ctx.request.form()
+    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    token = data.pop(CSRF_FIELD, "")
+    if not token or not hmac.compare_digest(token.encode(), ctx.csrf.encode()):
+        raise CsrfRejected()
+    return data
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def finish(ctx: PageContext, response: Response) -> Response:
+    secure = _secure(ctx.request)
+    if ctx.clear_session:
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+    elif ctx.session_changed:
+        response.set_cookie(SESSION_COOKIE, sign(ctx.session), max_age=SESSION_MAX_AGE, path=PREFIX, httponly=True, samesite="lax", secure=secure)
+    for key, value, max_age in ctx.extra_cookies:
+        response.set_cookie(key, value, max_age=max_age, path=PREFIX, httponly=True, samesite="lax", secure=secure)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def render(ctx: PageContext, template: str, status_code: int = 200, **values: Any) -> Response:
+    html = templates.get_template(template).render(ctx=ctx, t=ctx.t, lang=ctx.lang, csrf_field=CSRF_FIELD, prefix=PREFIX, **values)
+    return finish(ctx, Response(content=html, media_type=MediaType.HTML, status_code=status_code))
+
+
+def redirect(ctx: PageContext, path: str) -> Response:
+    return finish(ctx, Redirect(path=path, status_code=303))
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path=f"{PREFIX}/login?next={quote(target, safe='')}", status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    # Only paths inside the portal: never an open redirect to another host.
+    if target and target.startswith(PREFIX + "/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return PREFIX + "/"
+
+
+def field_errors(exc: DomainError) -> dict[str, str]:
+    """Field errors keyed by the form field's name (the JSON pointer's first segment)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors:
+        name = error.path.strip("/").split("/")[0] or "_"
+        errors.setdefault(name, error.message)
+    if not errors:
+        errors["_"] = exc.detail
+    return errors
+
+
+def invalid(field_name: str, message: str) -> InvalidInput:
+    return InvalidInput(message, [FieldError(f"/{field_name}", message)])

@@ -1,0 +1,308 @@
+"""Browser tests: headless Chromium (Debian's /usr/bin/chromium, driven by Playwright's
+Python package; no browser download) against the real app served by uvicorn on a free
+port, on a SQLite file with the migrations applied.
+
+Screenshots of every page in both languages go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+from sqlalchemy import select
+
+from capool.clock import utcnow
+from capool.config import Settings
+from capool.db import create_engine, create_session_factory
+from capool.migrate import upgrade
+from capool.tenancy import service as members
+from capool.tenancy.actor import Actor, effective_permissions
+from capool.tenancy.models import OrgKind, Role
+from capool.tenancy.passwords import set_password
+from marketplace import allocations, capacity
+from marketplace.models import CapacityOffer, Order
+from marketplace.orders import place_order
+from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, ResourceIn, SiteIn
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+sync_api = pytest.importorskip("playwright.sync_api") if not IN_CI else __import__("playwright.sync_api", fromlist=["sync_playwright"])
+if not Path(CHROMIUM).exists():
+    if IN_CI:
+        raise RuntimeError("CI=true but /usr/bin/chromium is missing: apt-get install -y chromium chromium-driver")
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium chromium-driver)", allow_module_level=True)
+
+
+@dataclass
+class Person:
+    email: str
+    user_id: uuid.UUID
+    actor: Actor
+
+
+@dataclass
+class Live:
+    base: str
+    url: str  # database
+    partner: Person
+    floating: Person
+    brand: Person
+    admin: Person
+
+
+async def _person(session, alliance_id, org, name: str, role: Role) -> Person:  # type: ignore[no-untyped-def]
+    user = await members.create_user(session, org.id, f"{name.split()[0].lower()}@{org.name.split()[0].lower()}.example", name, role)
+    set_password(user, PASSWORD)
+    actor = Actor(user.id, org.id, alliance_id, role, org.kind, effective_permissions(role, org.kind, None))
+    return Person(user.email, user.id, actor)
+
+
+async def _seed(url: str) -> dict[str, Person]:
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        alliance = await members.create_alliance(session, "Pearl River Apparel Alliance")
+        brand_org = await members.create_organisation(session, alliance.id, "Brand Co", OrgKind.BUYER, "guangzhou")
+        partner_org = await members.create_organisation(session, alliance.id, "Foshan Print Works", OrgKind.FACTORY, "foshan")
+        floating_org = await members.create_organisation(session, alliance.id, "Dongguan Sewing", OrgKind.FACTORY, "dongguan")
+        office = await members.create_organisation(session, alliance.id, "Alliance Office", OrgKind.BUYER, "guangzhou")
+        people = {
+            "brand": await _person(session, alliance.id, brand_org, "Chen Buyer", Role.BUYER),
+            "partner": await _person(session, alliance.id, partner_org, "Li Operator", Role.SUPPLIER_OPERATOR),
+            "floating": await _person(session, alliance.id, floating_org, "Wu Operator", Role.SUPPLIER_OPERATOR),
+            "admin": await _person(session, alliance.id, office, "Zhao Admin", Role.ALLIANCE_ADMIN),
+        }
+        await capacity.create_partnership(session, people["brand"].actor, PartnershipIn(factory_org_id=partner_org.id, agreed_unit_price_minor=450, currency="CNY"))
+        for who, process in (("partner", "screen_printing"), ("floating", "sewing")):
+            actor = people[who].actor
+            site = await capacity.create_site(session, actor, SiteIn(name=f"{who} plant", region="guangdong"))
+            await capacity.create_resource(session, actor, ResourceIn(site_id=site.id, name=f"{process} line 1", kind="crew", processes=[process], materials=["cotton"]))  # type: ignore[arg-type]
+        # Some work already running at the other factory, so the heat map has more than one row.
+        floating = people["floating"].actor
+        resource_id = (await capacity.list_resources(session, floating)).items[0].id
+        sewing = await capacity.publish_offer(session, floating, OfferIn(resource_id=resource_id, process="sewing", window_start=date.today(), window_end=date.today() + timedelta(days=27), capacity_per_day=200, unit_price_minor=300, currency="CNY"))
+        earlier = await place_order(session, people["brand"].actor, OrderIn(reference="PO-2026-001", product="polo shirt", process="sewing", quantity=2400, due_at=utcnow() + timedelta(days=30), currency="CNY", material="cotton"))
+        await allocations.apply_plan(session, people["brand"].actor, [PlanItem(order_id=earlier.id, offer_id=sewing.id, quantity=2400, explanation={"reason": "cheapest feasible", "score": 0.82})])
+        await session.commit()
+    await engine.dispose()
+    return people
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    import uvicorn
+
+    from tests.portal.conftest import portal_app_for_settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('browser') / 'capool.db'}"
+    upgrade(url)
+    people = asyncio.run(_seed(url))
+    port = _free_port()
+    app = portal_app_for_settings(Settings(database_url=url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield Live(f"http://127.0.0.1:{port}", url, people["partner"], people["floating"], people["brand"], people["admin"])
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(live: Live):  # type: ignore[no-untyped-def]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def screenshot_folder() -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def shoot(page, live: Live, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The current page in both languages (switched the way a person does), English last."""
+    parsed = urlparse(page.url)
+    here = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    for lang in ("zh-CN", "en"):
+        page.goto(f"{live.base}/portal/lang/{lang}?next={quote(here, safe='')}")
+        assert page.locator("html").get_attribute("lang") == lang
+        page.screenshot(path=str(SHOTS / f"{name}.{lang}.png"))
+
+
+def sign_in(browser, live: Live, person: Person, *, phone: bool = False):  # type: ignore[no-untyped-def]
+    viewport = {"width": 390, "height": 780} if phone else {"width": 1200, "height": 820}
+    context = browser.new_context(locale="en-US", viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{live.base}/portal/")
+    assert "/portal/login" in page.url
+    page.fill("input[name=email]", person.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{live.base}/portal/")
+    return context, page
+
+
+def _apply_plan(url: str, buyer: Person, reference: str) -> None:
+    """Matching is not part of this test: the buyer's plan goes through the plan service."""
+
+    async def work() -> None:
+        engine = create_engine(url)
+        async with create_session_factory(engine)() as session:
+            order = (await session.execute(select(Order).where(Order.reference == reference))).scalar_one()
+            offer = (await session.execute(select(CapacityOffer).where(CapacityOffer.process == order.process, CapacityOffer.organisation_id != buyer.actor.organisation_id))).scalars().first()
+            assert offer is not None
+            await allocations.apply_plan(session, buyer.actor, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity, explanation={"reason": "partner with agreed price", "on_time_probability": 0.93})])
+            await session.commit()
+        await engine.dispose()
+
+    # Playwright's sync API keeps an event loop in this thread; the plan runs in another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work()).result()
+
+
+def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
+    login_context = browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 820})
+    login = login_context.new_page()
+    login.goto(f"{live.base}/portal/login")
+    shoot(login, live, "login")
+    login_context.close()
+
+    supplier_context, supplier = sign_in(browser, live, live.partner)
+    shoot(supplier, live, "supplier-home")
+    supplier.click("a[href='/portal/supplier/sites']")
+    assert "screen_printing line 1" in supplier.inner_text("#resources")
+    shoot(supplier, live, "supplier-sites")
+
+    supplier.goto(f"{live.base}/portal/supplier/offers")
+    supplier.fill("#offer-form input[name=process]", "screen_printing")
+    supplier.fill("#offer-form input[name=window_start]", date.today().isoformat())
+    supplier.fill("#offer-form input[name=window_end]", (date.today() + timedelta(days=20)).isoformat())
+    supplier.fill("#offer-form input[name=capacity_per_day]", "150")
+    supplier.fill("#offer-form input[name=unit_price_minor]", "520")
+    supplier.click("#offer-form button[type=submit]")
+    supplier.wait_for_selector("#published")
+    assert "0 of 3150 reserved" in supplier.inner_text("#calendar")
+
+    buyer_context, buyer = sign_in(browser, live, live.brand)
+    buyer.click("a[href='/portal/buyer/orders/new']")
+    shoot(buyer, live, "buyer-new-order")
+    buyer.fill("#order-form input[name=reference]", "PO-2026-042")
+    buyer.fill("#order-form input[name=product]", "printed tee")
+    buyer.fill("#order-form input[name=process]", "screen_printing")
+    buyer.fill("#order-form input[name=material]", "cotton")
+    buyer.fill("#order-form input[name=quantity]", "1200")
+    buyer.select_option("#order-form select[name=urgency]", "high")
+    buyer.click("#order-form button[type=submit]")
+    buyer.wait_for_selector("#summary")
+    assert "submitted" in buyer.inner_text("#stage")
+
+    _apply_plan(live.url, live.brand, "PO-2026-042")
+    buyer.reload()
+    assert "allocated" in buyer.inner_text("#stage")
+    assert "Foshan Print Works" in buyer.inner_text("#factories")
+
+    supplier.goto(f"{live.base}/portal/supplier/offers")
+    assert "1200 of 3150 reserved" in supplier.inner_text("#calendar")
+    shoot(supplier, live, "supplier-capacity-calendar")
+    supplier.goto(f"{live.base}/portal/supplier/allocations")
+    card = supplier.locator("article.card", has_text="PO-2026-042")
+    assert "partner with agreed price" in card.inner_text()
+    shoot(supplier, live, "supplier-incoming")
+    card.locator("button.accept").click()
+    supplier.wait_for_selector("a.qr-link")
+    supplier.click("a.qr-link")
+    assert supplier.locator("#qr svg").count() == 1
+    shoot(supplier, live, "supplier-qr")
+    floor_url = supplier.get_attribute("#floor-link", "href")
+    assert floor_url and floor_url.startswith(live.base + "/portal/floor/")
+
+    # The phone: the operator's own session, a phone-sized screen, the URL the QR code holds.
+    phone_context, phone = sign_in(browser, live, live.partner, phone=True)
+    phone.goto(floor_url)
+    for step in ("scan", "done", "confirm"):
+        assert phone.get_attribute("#floor-form input[name=step]", "value") == step
+        if step == "scan":
+            shoot(phone, live, "shopfloor-phone")  # before typing: a screenshot reloads the page
+            phone.fill("#floor-form input[name=quantity]", "500")
+        phone.fill("#floor-form input[name=operator]", "Li Wei")
+        phone.click("#step-button")
+        phone.wait_for_selector("#recorded")
+    assert "500 of 1200" in phone.inner_text("#confirmed")
+    shoot(phone, live, "shopfloor-phone-confirmed")
+
+    buyer.reload()
+    assert "in production" in buyer.inner_text("#stage")
+    assert "screen_printing 500/1200" in buyer.inner_text("#factories")
+    assert "Li Wei" in buyer.inner_text("#progress")
+    shoot(buyer, live, "buyer-order-tracking")
+    buyer.goto(f"{live.base}/portal/buyer/orders")
+    assert "PO-2026-042" in buyer.inner_text("#orders")
+    shoot(buyer, live, "buyer-orders")
+    buyer.goto(f"{live.base}/portal/buyer/allocations")
+    shoot(buyer, live, "buyer-allocations")
+
+    # Another factory's operator holding the QR URL gets the 404 page, and nothing is recorded.
+    other_context, other = sign_in(browser, live, live.floating)
+    response = other.goto(floor_url)
+    assert response is not None and response.status == 404
+    assert other.locator("#error-message").count() == 1
+    shoot(other, live, "not-found")
+    for context in (supplier_context, buyer_context, phone_context, other_context):
+        context.close()
+
+
+def test_admin_sees_the_heat_map(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
+    context, admin = sign_in(browser, live, live.admin)
+    admin.click("a[href='/portal/admin']")
+    heat = admin.locator("#heatmap svg.heatmap")
+    assert heat.count() == 1
+    rows = heat.locator("g.cell").evaluate_all("cells => [...new Set(cells.map(c => c.dataset.row))]")
+    assert "Dongguan Sewing" in rows
+    figures = heat.locator("g.cell text").all_text_contents()
+    assert any(text.endswith("%") and text != "0%" for text in figures)
+    assert "sewing" in admin.inner_text("#by-process")
+    shoot(admin, live, "admin-dashboard")
+    context.close()
+
+
+def test_screenshots_are_small_pngs() -> None:
+    shots = sorted(SHOTS.glob("*.png"))
+    assert shots, "the browser tests write screenshots first"
+    for shot in shots:
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.stat().st_size < 400_000, shot.name
+
+
+def test_every_screenshot_the_index_links_was_written() -> None:
+    import re
+
+    index = (SHOTS / "README.md").read_text()
+    linked = re.findall(r"\(([\w.-]+\.png)\)", index)
+    assert len(linked) == 28
+    assert [name for name in linked if not (SHOTS / name).exists()] == []
