@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
+from api.portal.cli import COMMANDS as PORTAL_COMMANDS
 from capool import wiring  # noqa: F401  (every table and outbox consumer)
 from capool.clitools import in_transaction
 from capool.config import get_settings
 from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
-from api.portal.cli import COMMANDS as PORTAL_COMMANDS
 from inspection.cli import COMMANDS as INSPECTION_COMMANDS
 from marketplace.integrations.cli import COMMANDS as INTEGRATIONS_COMMANDS
 from matching.cli import COMMANDS as MATCHING_COMMANDS
@@ -61,6 +61,7 @@ def serve(host: str | None, port: int | None) -> None:
     if demo_keys.exists():
         keys = json.loads(demo_keys.read_text())
         click.echo(f"Demo API keys:  {demo_keys} (buyer: {keys.get('buyer (Inkwell Tees)', '?')})")
+        click.echo(f"Portal:         http://{host}:{port}/portal/ (demo sign-in: buyer@inkwell.example / capool-demo)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

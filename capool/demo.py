@@ -20,6 +20,7 @@ from capool.clock import utcnow
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
+from capool.tenancy.passwords import set_password
 from marketplace import allocations, capacity, orders
 from marketplace.models import CapacityOffer, OrderStatus, ProgressStep, Visibility
 from marketplace.schemas import (
@@ -33,6 +34,10 @@ from marketplace.schemas import (
 )
 
 ALLIANCE = "Pearl River Capacity Alliance"
+# Demo people sign in to the portal with their e-mail and this password (demo data only).
+DEMO_PASSWORD = "capool-demo"
+PORTAL = {"url": "/portal/", "password": DEMO_PASSWORD, "logins": {
+    "buyer": "buyer@inkwell.example", "supplier": "ops@partner1.example", "own workshops": "ops@inkwell.example", "alliance admin": "admin@alliance.example"}}
 GARMENT = ["screen_printing", "dtg_printing", "embroidery", "cut_and_sew", "heat_transfer"]
 PARTS = ["cnc_milling", "stamping"]
 MATERIALS = {"screen_printing": ["cotton", "poly_cotton"], "dtg_printing": ["cotton"], "embroidery": ["cotton", "polyester"],
@@ -121,7 +126,7 @@ async def load_demo(session: AsyncSession, *, orders: int = 300, seed: int = 7, 
     keys = await _issue_keys(session, {"buyer (Inkwell Tees)": brand_buyer, "supplier (Inkwell workshops)": brand_ops,
                                        "supplier (Partner Garments 1)": partner_actors[0], "supplier (Floating Works 01)": floating_actors[0],
                                        "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer})
-    return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts, "api_keys": keys}
+    return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts, "api_keys": keys, "portal": PORTAL}
 
 
 async def orders_service_place(session: AsyncSession, buyer: Actor, number: int, process: str, rng: random.Random, created: datetime) -> Any:
@@ -176,6 +181,8 @@ async def _issue_keys(session: AsyncSession, actors: dict[str, Actor]) -> dict[s
     for label, actor in actors.items():
         issued = await members.issue_api_key(session, actor.user_id, f"demo key: {label}")
         keys[label] = issued.token
+        user = await session.get(User, actor.user_id)
+        set_password(user, DEMO_PASSWORD)  # the same people sign in to the portal
     Path("var").mkdir(exist_ok=True)
     Path("var/demo-keys.json").write_text(json.dumps(keys, indent=2))
     return keys
@@ -191,4 +198,5 @@ async def _fresh_keys(session: AsyncSession) -> dict[str, Any]:
         keys[label] = (await members.issue_api_key(session, user.id, f"demo key: {label}")).token
     Path("var").mkdir(exist_ok=True)
     Path("var/demo-keys.json").write_text(json.dumps(keys, indent=2))
-    return {"alliance": ALLIANCE, "note": "demo data already loaded; issued fresh API keys", "api_keys": keys, "at": datetime.now(UTC).isoformat()}
+    return {"alliance": ALLIANCE, "note": "demo data already loaded; issued fresh API keys", "api_keys": keys, "portal": PORTAL,
+            "at": datetime.now(UTC).isoformat()}

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from capool.db import create_session_factory
 from capool.demo import load_demo
-from capool.tenancy.models import Organisation, OrgKind
+from capool.tenancy.models import Organisation, OrgKind, User
+from capool.tenancy.passwords import verify_password
 from marketplace.models import Order, OrderStatusChange, Partnership, ProgressReport
 from tests.conftest import future, today_plus
 
@@ -24,6 +25,8 @@ async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, m
         assert await session.scalar(select(func.count()).select_from(Order)) == 40
         assert await session.scalar(select(func.count()).select_from(ProgressReport)) > 0
         assert await session.scalar(select(func.count()).select_from(OrderStatusChange)) > 40
+        buyer_user = (await session.execute(select(User).where(User.email == summary["portal"]["logins"]["buyer"]))).scalar_one()
+        assert verify_password(buyer_user, summary["portal"]["password"])
     assert sum(summary["orders"].values()) == 40
     assert (tmp_path / "var" / "demo-keys.json").exists()
 
