@@ -1,9 +1,10 @@
-"""`ledger` commands. `verify` needs nothing but the export file; writing an export from
-the database is wired by the persistence layer, which calls `settlement.export.write_export`."""
+"""`ledger` commands: `export` writes an alliance's ledger from the database; `verify`
+needs nothing but the export file; `anchor` anchors the latest checkpoint on chain."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import click
@@ -32,7 +33,11 @@ def ledger() -> None:
     help="Accept entries newer than the newest checkpoint (a truncated tail then goes unnoticed).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify(export: Path, log_keys: tuple[str, ...], allow_unattested_tail: bool, as_json: bool) -> None:
+@click.option("--rpc-url", default=None, help="JSON-RPC endpoint: also check the anchors read from the chain itself.")
+@click.option("--registry", default=None, help="Address of the anchor registry (with --rpc-url).")
+def verify(
+    export: Path, log_keys: tuple[str, ...], allow_unattested_tail: bool, as_json: bool, rpc_url: str | None, registry: str | None
+) -> None:
     """Recompute the chain, tree, signatures, proofs and anchors of EXPORT.
 
     Exits 1 and names the first bad entry or record when anything does not verify.
@@ -71,5 +76,61 @@ def verify(export: Path, log_keys: tuple[str, ...], allow_unattested_tail: bool,
         click.echo(f"FAILED ledger {report.ledger_id}: {report.failure}", err=True)
     if not report.ok:
         raise SystemExit(1)
+    if rpc_url:
+        from web3 import Web3
+
+        from settlement.anchoring import check_onchain_anchors
+        from settlement.chain import AnchorRegistry, ChainAccount, SettlementChain
+
+        if not registry:
+            raise click.UsageError("--registry is required with --rpc-url")
+        # Reading needs no key; a throwaway account satisfies the client.
+        chain = SettlementChain(Web3(Web3.HTTPProvider(rpc_url)), [ChainAccount.from_key(bytes(31) + b"\x01")])
+        check = check_onchain_anchors(export, AnchorRegistry(chain, registry))
+        if not check.ok:
+            click.echo(f"FAILED on-chain anchors: {check.failure}", err=True)
+            raise SystemExit(1)
+        click.echo(f"OK {check.anchors} on-chain anchors are consistent with the exported tree")
+
+@ledger.command()
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID, help="The alliance whose ledger to export.")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def export(alliance_id: uuid.UUID, out: Path) -> None:
+    """Write the complete ledger (keys, entries, co-signatures, checkpoints, anchors) to OUT."""
+    from capool.clitools import in_transaction
+    from settlement import service
+
+    async def work(session):  # type: ignore[no-untyped-def]
+        with out.open("w", encoding="utf-8") as handle:
+            return await service.export_ledger(session, alliance_id, handle)
+
+    counts = in_transaction(work)
+    click.echo(
+        f"exported {counts.entries} entries, {counts.checkpoints} checkpoints, {counts.cosignatures} co-signatures, "
+        f"{counts.anchors} anchors, {counts.keys} keys to {out}"
+    )
+
+
+@ledger.command()
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+def checkpoint(alliance_id: uuid.UUID) -> None:
+    """Sign a checkpoint of the ledger head now."""
+    from capool.clitools import in_transaction
+    from settlement import service
+
+    note = in_transaction(lambda session: service.issue_checkpoint(session, alliance_id))
+    click.echo(note.format() if note else "ledger is empty")
+
+
+@ledger.command()
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+def anchor(alliance_id: uuid.UUID) -> None:
+    """Anchor the latest checkpoint on the configured chain (CAPOOL_CHAIN_RPC_URL ...)."""
+    from capool.clitools import in_transaction
+    from settlement.anchoring import anchor_latest, default_registry
+
+    row = in_transaction(lambda session: anchor_latest(session, alliance_id, default_registry()))
+    click.echo(f"anchored size {row.tree_size} at position {row.position} in tx {row.tx_hash}" if row else "nothing new to anchor")
+
 
 COMMANDS: list[click.Command] = [ledger]

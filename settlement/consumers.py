@@ -1,1 +1,126 @@
-"""Outbox consumers of settlement (registered with capool.events.consumer; imported by capool.wiring)."""
+"""Outbox consumers of settlement (registered with capool.events.consumer; imported by capool.wiring).
+
+Every handler appends through `settlement.service.append`, keyed by the outbox event id
+(or by a milestone key such as "production_started:<allocation>"), so a redelivered or
+replayed event never appends twice. Each handled event also signs a checkpoint of the new
+head in the same transaction (one checkpoint per batch).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from capool.events import OutboxEvent, consumer
+from marketplace.models import Allocation, Order
+from settlement import invoice, service
+from settlement.ledger.entries import EntryType
+
+ORDER_MILESTONES = {
+    "order.produced": EntryType.PRODUCED,
+    "order.delivered": EntryType.DELIVERED,
+    "order.disputed": EntryType.DISPUTE_OPENED,
+}
+
+SETTLEMENT_EVENTS = {
+    "settlement.payment_funded": EntryType.PAYMENT_FUNDED,
+    "settlement.payment_released": EntryType.PAYMENT_RELEASED,
+    "settlement.payment_refunded": EntryType.PAYMENT_REFUNDED,
+    "settlement.dispute_opened": EntryType.DISPUTE_OPENED,
+    "settlement.dispute_resolved": EntryType.DISPUTE_RESOLVED,
+    "settlement.shipped": EntryType.SHIPPED,
+}
+
+
+def _source(event: OutboxEvent, suffix: str = "") -> str:
+    return f"outbox:{event.id}{suffix}"
+
+
+async def _order_parties(session: Any, order_id: uuid.UUID) -> list[str]:
+    order = await session.get(Order, order_id)
+    if order is None:
+        return []
+    from sqlalchemy import select
+
+    factories = (await session.execute(select(Allocation.factory_org_id).where(Allocation.order_id == order_id))).scalars()
+    return [str(order.buyer_org_id), *{str(f) for f in factories}]
+
+
+@consumer("allocation.accepted")
+async def allocation_confirmed(session: Any, event: OutboxEvent) -> None:
+    payload = dict(event.payload)
+    allocation = await session.get(Allocation, uuid.UUID(payload["allocation_id"]))
+    parties = [payload["factory_org_id"]] + ([str(allocation.buyer_org_id)] if allocation else [])
+    if allocation is not None:
+        payload["due_at"] = None
+        order = await session.get(Order, allocation.order_id)
+        if order is not None:
+            payload["due_at"] = order.due_at.isoformat()
+            payload["buyer_org_id"] = str(order.buyer_org_id)
+    await service.append(session, event.alliance_id, EntryType.ALLOCATION_CONFIRMED, payload, parties=parties, source_key=_source(event))
+    await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("progress.reported")
+async def production_started(session: Any, event: OutboxEvent) -> None:
+    """The first progress report of an allocation is its 'production started' milestone."""
+    payload = event.payload
+    allocation = await session.get(Allocation, uuid.UUID(payload["allocation_id"]))
+    if allocation is None:
+        return
+    await service.append(
+        session,
+        event.alliance_id,
+        EntryType.PRODUCTION_STARTED,
+        {"order_id": payload["order_id"], "allocation_id": payload["allocation_id"], "operation": payload.get("operation"),
+         "quantity": payload.get("quantity"), "occurred_at": event.occurred_at.isoformat()},
+        parties=[str(allocation.buyer_org_id), str(allocation.factory_org_id)],
+        source_key=f"production_started:{allocation.id}",
+    )
+    await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("order.")
+async def order_milestone(session: Any, event: OutboxEvent) -> None:
+    entry_type = ORDER_MILESTONES.get(event.type)
+    if entry_type is None:
+        return
+    payload = dict(event.payload)
+    parties = await _order_parties(session, uuid.UUID(payload["order_id"]))
+    if not parties:
+        return
+    payload["occurred_at"] = event.occurred_at.isoformat()
+    await service.append(session, event.alliance_id, entry_type, payload, parties=parties, source_key=_source(event))
+    await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("capacity.withdrawn")
+async def capacity_withdrawn(session: Any, event: OutboxEvent) -> None:
+    payload = event.payload
+    parties = {str(event.organisation_id)}
+    for allocation_id in payload.get("affected_allocations", []):
+        allocation = await session.get(Allocation, uuid.UUID(allocation_id))
+        if allocation is not None:
+            parties.add(str(allocation.buyer_org_id))
+    await service.append(session, event.alliance_id, EntryType.CAPACITY_WITHDRAWN, payload, parties=sorted(parties), source_key=_source(event))
+    await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("quality.lot_decided")
+async def lot_decided(session: Any, event: OutboxEvent) -> None:
+    payload = event.payload
+    parties = [payload["factory_org_id"]] + ([payload["buyer_org_id"]] if payload.get("buyer_org_id") else [])
+    await service.append(session, event.alliance_id, EntryType.LOT_DECISION, payload, parties=parties, source_key=_source(event))
+    await invoice.settle_lot(session, event.alliance_id, payload, source_prefix=_source(event))
+    await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("settlement.")
+async def settlement_event(session: Any, event: OutboxEvent) -> None:
+    entry_type = SETTLEMENT_EVENTS.get(event.type)
+    if entry_type is None:
+        return
+    payload = dict(event.payload)
+    parties = payload.pop("parties", None) or [str(event.organisation_id)]
+    await service.append(session, event.alliance_id, entry_type, payload, parties=parties, source_key=_source(event))
+    await service.issue_checkpoint(session, event.alliance_id)

@@ -168,9 +168,9 @@ class MerkleTree:
         node_keys = [key for key in keys if key[0] > 0]
         found: dict[NodeKey, bytes] = {}
         if leaf_keys:
-            found.update(zip(leaf_keys, self.store.get_leaf_hashes([index for _, index in leaf_keys])))
+            found.update(zip(leaf_keys, self.store.get_leaf_hashes([index for _, index in leaf_keys]), strict=True))
         if node_keys:
-            found.update(zip(node_keys, self.store.get_nodes(node_keys)))
+            found.update(zip(node_keys, self.store.get_nodes(node_keys), strict=True))
         return found
 
     def _check_size(self, tree_size: int) -> None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from ledger_scenario import LedgerScenario, new_scenario
+
+from tests.settlement.ledger_scenario import LedgerScenario, new_scenario
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from hashlib import sha256
 
 import pytest
-from ledger_scenario import LEDGER_ID, T0, LedgerScenario
 
 from settlement.ledger import (
     GENESIS_PREV_HASH,
@@ -20,6 +19,7 @@ from settlement.ledger import (
     ledger_id_digest,
     new_entry,
 )
+from tests.settlement.ledger_scenario import LEDGER_ID, T0, LedgerScenario
 
 
 def test_leaf_is_the_documented_canonical_json() -> None:
@@ -50,7 +50,7 @@ def test_entries_chain_to_their_predecessor(scenario: LedgerScenario) -> None:
     entries = scenario.entries
     assert [entry.seq for entry in entries] == list(range(26))
     assert entries[0].prev_hash == GENESIS_PREV_HASH
-    for previous, entry in zip(entries, entries[1:]):
+    for previous, entry in zip(entries, entries[1:], strict=False):
         assert entry.prev_hash == previous.leaf_hash
         check_entry(entry)
     assert [scenario.ledger.tree.leaf_hash(entry.seq) for entry in entries] == [entry.leaf_hash for entry in entries]

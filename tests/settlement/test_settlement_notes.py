@@ -6,7 +6,6 @@ import base64
 from datetime import timedelta
 
 import pytest
-from ledger_scenario import LEDGER_ID, SUPPLIER_ORG, T0, LedgerScenario
 
 from settlement.ledger import (
     Checkpoint,
@@ -25,6 +24,7 @@ from settlement.ledger import (
     verify_inclusion_proof,
 )
 from settlement.ledger.keys import key_id_for
+from tests.settlement.ledger_scenario import LEDGER_ID, SUPPLIER_ORG, T0, LedgerScenario
 
 # The example key and note of Go's golang.org/x/mod/sumdb/note documentation: matching
 # them byte for byte shows the key ids, key encodings and signatures interoperate.
