@@ -16,11 +16,11 @@ from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.litestar import make_graphql_controller
 
+from api import portal
 from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
 from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
-from api import portal
 from api.rest import forecasting as forecasting_rest
 from api.rest import inspection as inspection_rest
 from api.rest import integrations as integrations_rest
@@ -59,12 +59,14 @@ def _broker_check(broker: Any) -> str:
 async def _sweep_forever(app: Litestar) -> None:
     # The first pass picks up events committed while no worker ran (e.g. by `capool demo`).
     older_than = timedelta(0)
+    last_run: dict[str, Any] = {}
     while True:
         try:
             async with app.state.session_factory() as session:
                 await jobs.sweep_outbox(session, older_than=older_than, limit=10_000)
         except Exception:
             log.exception("outbox sweep failed")
+        await jobs.run_due_periodic(app.state.session_factory, last_run)
         older_than = timedelta(seconds=SWEEP_SECONDS)
         await asyncio.sleep(SWEEP_SECONDS)
 

@@ -3,11 +3,13 @@ engines' own commands. Every verb goes through the same service layer as the API
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +17,7 @@ from api.portal.cli import COMMANDS as PORTAL_COMMANDS
 from capool import wiring  # noqa: F401  (every table and outbox consumer)
 from capool.clitools import in_transaction
 from capool.config import get_settings
+from capool.db import create_engine, create_session_factory
 from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
 from inspection.cli import COMMANDS as INSPECTION_COMMANDS
 from marketplace.integrations.cli import COMMANDS as INTEGRATIONS_COMMANDS
@@ -78,10 +81,22 @@ def worker(threads: int) -> None:
     jobs.job_database.configure(settings.database_url)
     running = jobs.start_worker(broker, threads=threads)
     click.echo(f"worker consuming {settings.redis_url} with {threads} threads; Ctrl-C stops")
+    last_run: dict[str, Any] = {}
+
+    async def tick() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            sessions = create_session_factory(engine)
+            async with sessions() as session:
+                await jobs.sweep_outbox(session)
+            await jobs.run_due_periodic(sessions, last_run)
+        finally:
+            await engine.dispose()
+
     try:
         while True:
+            asyncio.run(tick())
             time.sleep(30)
-            in_transaction(jobs.sweep_outbox)
     except KeyboardInterrupt:
         running.stop()
 

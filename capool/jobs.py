@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import dramatiq
@@ -139,6 +139,41 @@ async def sweep_outbox(session: AsyncSession, older_than: timedelta = timedelta(
     ids = list((await session.execute(statement)).scalars())
     _send_events(ids)
     return len(ids)
+
+
+Periodic = Callable[[AsyncSession], Awaitable[Any]]
+_periodic: list[tuple[str, timedelta, Periodic]] = []
+
+
+def periodic(every: timedelta) -> Callable[[Periodic], Periodic]:
+    """Register work that runs on a schedule (anchoring, webhook sweeps, forecast refresh).
+
+    The embedded API process and every `capool worker` run due tasks from their sweep loop;
+    a task gets its own transaction and should be cheap or enqueue a job."""
+
+    def register(fn: Periodic) -> Periodic:
+        _periodic.append((f"{fn.__module__}.{fn.__qualname__}", every, fn))
+        return fn
+
+    return register
+
+
+async def run_due_periodic(sessions: async_sessionmaker[AsyncSession], last_run: dict[str, datetime]) -> list[str]:
+    """Run every periodic task whose interval has passed since `last_run`; returns their names."""
+    ran = []
+    now = utcnow()
+    for name, every, fn in _periodic:
+        if name in last_run and now - last_run[name] < every:
+            continue
+        last_run[name] = now
+        try:
+            async with sessions() as session:
+                await fn(session)
+                await session.commit()
+            ran.append(name)
+        except Exception:  # one failing task must not stop the others; it runs again next interval
+            log.exception("periodic task %s failed", name)
+    return ran
 
 
 def start_worker(broker: dramatiq.Broker, threads: int = 2) -> dramatiq.Worker:

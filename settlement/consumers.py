@@ -9,11 +9,15 @@ head in the same transaction (one checkpoint per batch).
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from capool.events import OutboxEvent, consumer
+from capool.jobs import periodic
 from marketplace.models import Allocation, Order
-from settlement import invoice, service
+from settlement import anchoring, invoice, service
 from settlement.ledger.entries import EntryType
 
 ORDER_MILESTONES = {
@@ -124,3 +128,9 @@ async def settlement_event(session: Any, event: OutboxEvent) -> None:
     parties = payload.pop("parties", None) or [str(event.organisation_id)]
     await service.append(session, event.alliance_id, entry_type, payload, parties=parties, source_key=_source(event))
     await service.issue_checkpoint(session, event.alliance_id)
+
+
+@periodic(timedelta(minutes=10))
+async def anchor_on_chain(session: AsyncSession) -> None:
+    """Anchor each grown ledger's latest checkpoint in the registry contract (a job: the chain may be slow)."""
+    anchoring.anchor_checkpoints.send()
