@@ -2,6 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
 
-COMMANDS: list[click.Command] = []
+from matching.engine.generic import ProblemError, solve_json
+
+
+@click.command("match")
+@click.argument("problem", type=click.File("r"))
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds for the whole solve.")
+@click.option("--workers", type=int, default=2, show_default=True, help="CP-SAT search workers.")
+def match(problem, time_limit: float, workers: int) -> None:  # noqa: ANN001
+    """Match PROBLEM.json (orders, offers, optional pairs) and print the JSON result.
+
+    Pure engine: no database is touched."""
+    try:
+        data = json.load(problem)
+    except json.JSONDecodeError as exc:
+        raise click.UsageError(f"{problem.name} is not valid JSON: {exc}") from exc
+    try:
+        result = solve_json(data, time_limit=time_limit, workers=workers)
+    except ProblemError as exc:
+        raise click.UsageError(f"{problem.name}{exc.path or '/'}: {exc.message}") from exc
+    json.dump(result, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+COMMANDS: list[click.Command] = [match]

@@ -2,5 +2,122 @@
 
 from __future__ import annotations
 
-QUERIES: tuple[type, ...] = ()
-MUTATIONS: tuple[type, ...] = ()
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.graphql.support import UserError, call, convert, mutate
+from matching import service
+from matching.schemas import MatchIn
+
+
+@strawberry.input
+class MatchingInput:
+    order_ids: list[uuid.UUID] | None = None
+    mode: str = "batch"
+    time_limit_s: float = 10.0
+    background: bool = False
+    policy: JSON | None = None
+
+
+def _match_in(data: MatchingInput) -> MatchIn:
+    raw: dict[str, Any] = {"mode": data.mode, "time_limit_s": data.time_limit_s, "background": data.background}
+    if data.order_ids is not None:
+        raw["order_ids"] = [str(o) for o in data.order_ids]
+    if data.policy is not None:
+        raw["policy"] = data.policy
+    return convert(MatchIn, raw)
+
+
+@strawberry.type
+class MatchAssignment:
+    order_id: uuid.UUID
+    offer_id: uuid.UUID
+    quantity: int
+    explanation: JSON
+    backups: JSON
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> MatchAssignment:
+        explanation = dict(item.get("explanation") or {})
+        backups = explanation.pop("backups", [])
+        return cls(order_id=uuid.UUID(item["order_id"]), offer_id=uuid.UUID(item["offer_id"]), quantity=item["quantity"], explanation=explanation, backups=backups)
+
+
+@strawberry.type
+class MatchingPreview:
+    status: str
+    objective: int
+    bound: int
+    gap: float
+    value_minor: int
+    needs_approval: bool
+    plan: list[MatchAssignment]
+    unassigned: JSON
+    thin_processes: JSON
+
+    @classmethod
+    def of(cls, summary: dict[str, Any]) -> MatchingPreview:
+        result = summary["result"]
+        return cls(
+            status=result["status"], objective=result["objective"], bound=result["bound"], gap=result["gap"], value_minor=summary["value_minor"],
+            needs_approval=summary["needs_approval"], plan=[MatchAssignment.of(p) for p in summary["plan"]],
+            unassigned=result["unassigned_reasons"], thin_processes=result["thin_processes"],
+        )
+
+
+@strawberry.type
+class MatchRun:
+    id: uuid.UUID
+    mode: str
+    status: str
+    trigger: str
+    objective: int | None
+    bound: int | None
+    value_minor: int
+    needs_approval: bool
+    created_at: datetime
+    plan: list[MatchAssignment]
+    unassigned: JSON
+
+    @classmethod
+    def of(cls, run: Any) -> MatchRun:
+        return cls(
+            id=run.id, mode=run.mode.value, status=run.status.value, trigger=run.trigger, objective=run.objective, bound=run.bound,
+            value_minor=run.value_minor, needs_approval=run.needs_approval, created_at=run.created_at,
+            plan=[MatchAssignment.of(p) for p in run.plan], unassigned=(run.result or {}).get("unassigned_reasons", {}),
+        )
+
+
+@strawberry.type
+class MatchRunPayload:
+    run: MatchRun | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class MatchingQuery:
+    @strawberry.field(description="What-if matching of the caller's open orders; nothing is stored")
+    async def matching_preview(self, info: Info, input: MatchingInput | None = None) -> MatchingPreview:
+        summary = await call(info, lambda s, a: service.preview(s, a, _match_in(input or MatchingInput())))
+        return MatchingPreview.of(summary)
+
+    @strawberry.field(description="One matching run of the caller")
+    async def matching_run(self, info: Info, id: uuid.UUID) -> MatchRun:
+        return MatchRun.of(await call(info, lambda s, a: service.get_run(s, a, id)))
+
+
+@strawberry.type
+class MatchingMutation:
+    @strawberry.mutation(description="Run matching and store the proposal (background=true queues it for the matching job)")
+    async def run_matching(self, info: Info, input: MatchingInput | None = None) -> MatchRunPayload:
+        row, errors = await mutate(info, lambda s, a: service.create_run(s, a, _match_in(input or MatchingInput())))
+        return MatchRunPayload(run=MatchRun.of(row) if row else None, errors=errors)
+
+
+QUERIES: tuple[type, ...] = (MatchingQuery,)
+MUTATIONS: tuple[type, ...] = (MatchingMutation,)

@@ -1,0 +1,92 @@
+"""All SQL of matching. Reads of tenant rows go through capool.tenancy.policy."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool.tenancy.actor import Actor
+from capool.tenancy.models import Alliance, Organisation, Role, User
+from capool.tenancy.policy import scoped
+from marketplace.models import Allocation, AllocationStatus, CapacityOffer, OfferStatus, Order, OrderStatus, Partnership, Resource
+from matching.models import MatchApproval, MatchRun
+
+ACTIVE = (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)
+
+
+async def open_orders(session: AsyncSession, actor: Actor, statuses: Sequence[OrderStatus], order_ids: Sequence[uuid.UUID] | None) -> list[Order]:
+    """The caller's own orders (as buyer) in the given statuses."""
+    statement = scoped(select(Order), actor, Order).where(Order.buyer_org_id == actor.organisation_id, Order.status.in_(statuses))
+    if order_ids is not None:
+        statement = statement.where(Order.id.in_(order_ids))
+    return list((await session.execute(statement.order_by(Order.id))).scalars())
+
+
+async def own_orders_by_id(session: AsyncSession, actor: Actor, order_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Order]:
+    statement = scoped(select(Order), actor, Order).where(Order.buyer_org_id == actor.organisation_id, Order.id.in_(order_ids))
+    return {o.id: o for o in (await session.execute(statement)).scalars()}
+
+
+async def covered_quantities(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Quantity of each order already on active allocations (the caller owns the orders)."""
+    if not order_ids:
+        return {}
+    statement = (
+        select(Allocation.order_id, func.sum(Allocation.quantity))
+        .where(Allocation.order_id.in_(order_ids), Allocation.status.in_(ACTIVE))
+        .group_by(Allocation.order_id)
+    )
+    return {row[0]: int(row[1]) for row in (await session.execute(statement)).all()}
+
+
+async def visible_offers(session: AsyncSession, actor: Actor, today: date, exclude: Sequence[uuid.UUID] = ()) -> list[tuple[CapacityOffer, Resource]]:
+    statement = (
+        scoped(select(CapacityOffer, Resource), actor, CapacityOffer)
+        .join(Resource, Resource.id == CapacityOffer.resource_id)
+        .where(CapacityOffer.status == OfferStatus.ACTIVE, CapacityOffer.window_end >= today, CapacityOffer.reserved < CapacityOffer.total_capacity)
+    )
+    if exclude:
+        statement = statement.where(CapacityOffer.id.not_in(exclude))
+    return [(o, r) for o, r in (await session.execute(statement.order_by(CapacityOffer.id))).all()]
+
+
+async def own_partnerships(session: AsyncSession, actor: Actor) -> list[Partnership]:
+    statement = scoped(select(Partnership), actor, Partnership).where(Partnership.buyer_org_id == actor.organisation_id, Partnership.active.is_(True))
+    return list((await session.execute(statement)).scalars())
+
+
+async def approvals(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> list[MatchApproval]:
+    statement = scoped(select(MatchApproval), actor, MatchApproval).where(MatchApproval.run_id == run_id).order_by(MatchApproval.created_at)
+    return list((await session.execute(statement)).scalars())
+
+
+def runs_query(actor: Actor) -> Any:
+    return scoped(select(MatchRun), actor, MatchRun)
+
+
+async def allocations_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Allocation]:
+    """System read for the repair consumer, which acts for each affected buyer in turn."""
+    if not ids:
+        return []
+    return list((await session.execute(select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id).with_for_update())).scalars())
+
+
+async def acting_user(session: AsyncSession, organisation_id: uuid.UUID, user_id: uuid.UUID | None = None) -> tuple[User, Organisation, Alliance] | None:
+    """The user a job acts as: the given one, or the organisation's first active buyer or admin."""
+    statement = (
+        select(User, Organisation, Alliance)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .join(Alliance, Alliance.id == Organisation.alliance_id)
+        .where(User.organisation_id == organisation_id, User.active.is_(True))
+    )
+    if user_id is not None:
+        statement = statement.where(User.id == user_id)
+    else:
+        statement = statement.where(User.role.in_((Role.BUYER, Role.ORG_ADMIN))).order_by(User.created_at, User.id)
+    row = (await session.execute(statement.limit(1))).first()
+    return (row[0], row[1], row[2]) if row else None

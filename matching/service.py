@@ -1,0 +1,356 @@
+"""Matching for a buyer organisation: load its open orders and the offers it may see, run the
+pure engine, preview (nothing stored), store runs, approve and apply them through the
+marketplace's atomic allocation call; a job for background batch runs; repair after a
+factory withdraws capacity."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from capool import events
+from capool.clock import utcnow
+from capool.errors import Conflict, InvalidInput, NotFound
+from capool.pagination import Page, paginate
+from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy.policy import get_visible, get_writable
+from marketplace import allocations as marketplace_allocations
+from marketplace.models import AllocationStatus, CapacityUnit, OrderStatus
+from marketplace.orders import change_status, release_allocations
+from marketplace.schemas import PlanItem
+from matching import engine, repository
+from matching.engine.generic import result_json
+from matching.models import MatchApproval, MatchRun, RunMode, RunStatus
+from matching.schemas import MatchIn, PolicyIn
+from quality import score as quality_score
+from quality import service as quality_service
+
+PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
+
+
+class MatchingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CAPOOL_MATCHING_", env_file=".env", extra="ignore")
+
+    # A plan worth at least this much (minor units), or one that moves at least this share
+    # of any order away from its current factory, waits for two approvals.
+    approval_value_minor: int = 2_000_000
+    approval_moved_share_pct: int = 50
+    default_time_limit_s: float = 10.0
+    workers: int = 2
+
+
+@lru_cache
+def matching_settings() -> MatchingSettings:
+    return MatchingSettings()
+
+
+@dataclass
+class Loaded:
+    problem: engine.Problem
+    currency_of_offer: dict[str, str]
+    moved: dict[str, int]
+    """order id -> quantity moved away from existing allocations (repair)."""
+
+
+def _check_mode(data: MatchIn) -> None:
+    if data.mode == "incremental" and (data.order_ids is None or len(data.order_ids) != 1):
+        raise InvalidInput.at("/order_ids", "incremental matching takes exactly one (urgent) order against the free capacity")
+
+
+def _policy(data: PolicyIn | None) -> engine.Policy:
+    if data is None:
+        return engine.Policy()
+    if data.external_min_pct > data.external_max_pct:
+        raise InvalidInput.at("/policy/external_max_pct", "must not be below external_min_pct")
+    if data.core_min_pct + data.external_min_pct > 100:
+        raise InvalidInput.at("/policy/core_min_pct", "core_min_pct + external_min_pct must not exceed 100")
+    return engine.Policy(
+        core_min_pct=data.core_min_pct, external_min_pct=data.external_min_pct, external_max_pct=data.external_max_pct,
+        hard_shares=data.hard_shares, carbon_weight_per_kg=data.carbon_weight_per_kg, max_late_days=data.max_late_days,
+    )
+
+
+async def load_problem(
+    session: AsyncSession,
+    actor: Actor,
+    order_ids: list[uuid.UUID] | None,
+    policy: engine.Policy,
+    mode: engine.Mode = engine.Mode.BATCH,
+    exclude_offers: tuple[uuid.UUID, ...] = (),
+    moved: dict[str, int] | None = None,
+) -> Loaded:
+    """The engine's input for the caller's orders: only what the tenancy policy lets it see."""
+    today = utcnow().date()
+    if order_ids is not None:
+        found = await repository.own_orders_by_id(session, actor, order_ids)
+        for n, oid in enumerate(order_ids):
+            if oid not in found:
+                raise NotFound("order", oid)
+            if found[oid].status not in PLANNABLE:
+                raise InvalidInput.at(f"/order_ids/{n}", f"order {found[oid].reference} is {found[oid].status.value}; only submitted or matching orders are matched")
+    orders = await repository.open_orders(session, actor, PLANNABLE, order_ids)
+    covered = await repository.covered_quantities(session, [o.id for o in orders])
+    engine_orders = []
+    for o in orders:
+        left = o.quantity - covered.get(o.id, 0)
+        if left <= 0 or (covered.get(o.id) and not o.split_allowed):
+            continue
+        engine_orders.append(engine.Order(
+            id=str(o.id), quantity=left, process=o.process, material=o.material, certifications=tuple(o.certifications),
+            buyer=str(o.buyer_org_id), due=o.due_at.date(), split_allowed=o.split_allowed, min_quality_score=o.min_quality_score,
+            max_unit_price=o.max_unit_price_minor, currency=o.currency, urgency=o.urgency.value, cost_sensitivity=o.cost_sensitivity.value,
+        ))
+    rows = await repository.visible_offers(session, actor, today, exclude_offers)
+    # Quality feeds eligibility and the objective: the Bayesian score per factory and process
+    # (0-100); a pair with no lot history gets the prior's score.
+    scores = await quality_service.supplier_scores(session, actor.alliance_id)
+    prior = quality_score.estimate(None, "", [], utcnow()).score
+    offers = []
+    by_resource: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for offer, resource in rows:
+        offers.append(engine.Offer(
+            id=str(offer.id), capacity=offer.remaining, process=offer.process, materials=tuple(offer.materials),
+            certifications=tuple(resource.certifications), org=str(offer.organisation_id), resource=str(resource.id),
+            window_start=offer.window_start, window_end=offer.window_end, capacity_per_day=offer.capacity_per_day,
+            unit="hour" if offer.capacity_unit == CapacityUnit.HOUR else "piece", units_per_hour=offer.units_per_hour,
+            unit_price=offer.unit_price_minor, currency=offer.currency, min_batch=offer.min_batch, lead_time_days=offer.lead_time_days,
+            carbon_per_unit=resource.carbon_g_per_unit, visibility=offer.visibility.value,
+            quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)),
+        ))
+        by_resource[resource.id].append(offer)
+    partnerships = [
+        engine.Partnership(buyer=str(p.buyer_org_id), factory=str(p.factory_org_id), reserved_share_pct=p.reserved_share_pct,
+                           agreed_unit_price=p.agreed_unit_price_minor, currency=p.currency)
+        for p in await repository.own_partnerships(session, actor)
+    ]
+    return Loaded(
+        problem=engine.Problem(orders=engine_orders, offers=offers, partnerships=partnerships, resource_limits=_resource_limits(by_resource),
+                               policy=policy, today=today, mode=mode),
+        currency_of_offer={str(o.id): o.currency for o, _ in rows},
+        moved=moved or {},
+    )
+
+
+def _resource_limits(by_resource: dict[uuid.UUID, list[Any]]) -> list[engine.ResourceLimit]:
+    """Offers of one resource whose windows overlap share the machine: together they may use
+    at most its best daily rate over the union of their windows, less what is reserved."""
+    limits = []
+    for resource_id, offers in by_resource.items():
+        if len(offers) < 2 or len({o.capacity_unit for o in offers}) > 1:
+            continue
+        offers = sorted(offers, key=lambda o: o.window_start)
+        cluster = [offers[0]]
+        end = offers[0].window_end
+        clusters = []
+        for o in offers[1:]:
+            if o.window_start <= end:
+                cluster.append(o)
+                end = max(end, o.window_end)
+            else:
+                clusters.append(cluster)
+                cluster, end = [o], o.window_end
+        clusters.append(cluster)
+        for c in clusters:
+            if len(c) < 2:
+                continue
+            days = (max(o.window_end for o in c) - min(o.window_start for o in c)).days + 1
+            capacity = max(o.capacity_per_day for o in c) * days - sum(o.reserved for o in c)
+            limits.append(engine.ResourceLimit(str(resource_id), max(0, capacity), tuple(str(o.id) for o in c)))
+    return limits
+
+
+async def _solve(loaded: Loaded, time_limit: float) -> engine.Result:
+    settings = matching_settings()
+    # The solver holds the GIL only in Python parts; run it off the event loop.
+    return await asyncio.to_thread(engine.solve, loaded.problem, time_limit, settings.workers)
+
+
+def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
+    settings = matching_settings()
+    out = result_json(result)
+    plan = []
+    value = 0
+    for a in result.allocations:
+        key = f"{a.order}|{a.offer}"
+        plan.append({
+            "order_id": a.order, "offer_id": a.offer, "quantity": a.quantity,
+            "explanation": {**result.explanations.get(key, {}), "backups": result.backups.get(key, []), "tier": a.tier,
+                            "slot": [a.slot_start.isoformat() if a.slot_start else None, a.slot_end.isoformat() if a.slot_end else None]},
+        })
+        value += a.quantity * a.unit_price
+    qty = {o.id: o.quantity for o in loaded.problem.orders}
+    moved_pct = max((100 * m // max(qty.get(o, m), 1) for o, m in loaded.moved.items()), default=0)
+    needs = value >= settings.approval_value_minor or (moved_pct > 0 and moved_pct >= settings.approval_moved_share_pct)
+    return {"result": out, "plan": plan, "value_minor": value, "moved_share_pct": moved_pct, "needs_approval": needs}
+
+
+async def preview(session: AsyncSession, actor: Actor, data: MatchIn) -> dict[str, Any]:
+    """What-if: the engine's answer for the caller's open orders; nothing is stored."""
+    actor.require(Permission.MATCHING_RUN)
+    _check_mode(data)
+    loaded = await load_problem(session, actor, data.order_ids, _policy(data.policy), engine.Mode(data.mode))
+    return _summary(loaded, await _solve(loaded, data.time_limit_s))
+
+
+async def create_run(session: AsyncSession, actor: Actor, data: MatchIn) -> MatchRun:
+    """Solve now and store the run, or (background=true) queue it for the matching job."""
+    actor.require(Permission.MATCHING_RUN)
+    _check_mode(data)
+    policy = _policy(data.policy)
+    request = {"order_ids": [str(o) for o in data.order_ids] if data.order_ids is not None else None, "mode": data.mode,
+               "time_limit_s": data.time_limit_s, "policy": policy.__dict__ | {"tier_cost": list(policy.tier_cost)}}
+    run = MatchRun(organisation_id=actor.organisation_id, requested_by=actor.user_id, mode=RunMode(data.mode), status=RunStatus.QUEUED,
+                   trigger="api", request=request, plan=[], value_minor=0, moved_share_pct=0, needs_approval=False)
+    session.add(run)
+    await session.flush()
+    if data.background:
+        if data.order_ids is not None:
+            await load_problem(session, actor, data.order_ids, policy)  # validate now: 404 / 422 before queueing
+        events.emit(session, actor, "matching.run.requested", "match_run", run.id, {"run_id": str(run.id)})
+        return run
+    loaded = await load_problem(session, actor, data.order_ids, policy, engine.Mode(data.mode))
+    _store(run, loaded, await _solve(loaded, data.time_limit_s))
+    events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
+    return run
+
+
+def _store(run: MatchRun, loaded: Loaded, result: engine.Result) -> None:
+    summary = _summary(loaded, result)
+    run.result = summary["result"]
+    run.plan = summary["plan"]
+    run.objective = result.objective
+    run.bound = result.bound
+    run.value_minor = summary["value_minor"]
+    run.moved_share_pct = summary["moved_share_pct"]
+    run.needs_approval = summary["needs_approval"]
+    run.status = RunStatus.AWAITING_APPROVAL if run.needs_approval and run.plan else RunStatus.PROPOSED
+
+
+def _run_payload(run: MatchRun) -> dict[str, Any]:
+    return {"run_id": str(run.id), "mode": run.mode.value, "status": run.status.value, "allocations": len(run.plan),
+            "value_minor": run.value_minor, "needs_approval": run.needs_approval}
+
+
+async def get_run(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
+    actor.require(Permission.MATCHING_RUN)
+    return await get_visible(session, actor, MatchRun, run_id)
+
+
+async def list_runs(session: AsyncSession, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page[MatchRun]:
+    actor.require(Permission.MATCHING_RUN)
+    return await paginate(session, repository.runs_query(actor), MatchRun.id, cursor, limit)
+
+
+async def run_approvals(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> list[MatchApproval]:
+    return await repository.approvals(session, actor, run_id)
+
+
+async def approve(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
+    """One of the two signatures a large change needs; each user signs once."""
+    actor.require(Permission.MATCHING_APPROVE)
+    run = await get_writable(session, actor, MatchRun, run_id, for_update=True)
+    if run.status != RunStatus.AWAITING_APPROVAL:
+        raise Conflict(f"run {run.id} is {run.status.value}; only runs awaiting approval are approved", "not_awaiting_approval")
+    if any(a.user_id == actor.user_id for a in await repository.approvals(session, actor, run.id)):
+        raise Conflict("this user has already approved the run; a second, different user must approve", "already_approved")
+    session.add(MatchApproval(run_id=run.id, organisation_id=run.organisation_id, user_id=actor.user_id))
+    await session.flush()
+    events.emit(session, actor, "matching.run.approved", "match_run", run.id, {"run_id": str(run.id), "user_id": str(actor.user_id)})
+    return run
+
+
+async def apply(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
+    """Apply a run's plan through the marketplace's atomic allocation call."""
+    actor.require(Permission.MATCHING_RUN)
+    run = await get_writable(session, actor, MatchRun, run_id, for_update=True)
+    if run.status not in (RunStatus.PROPOSED, RunStatus.AWAITING_APPROVAL):
+        raise Conflict(f"run {run.id} is {run.status.value}; it cannot be applied", "not_applicable")
+    if not run.plan:
+        raise Conflict(f"run {run.id} allocated nothing; there is nothing to apply", "empty_plan")
+    if run.needs_approval:
+        signed = {a.user_id for a in await repository.approvals(session, actor, run.id)}
+        if len(signed) < 2:
+            raise Conflict(f"run {run.id} changes {run.value_minor} minor units / moves {run.moved_share_pct}% of an order and needs two approvals; it has {len(signed)}", "approval_required")
+    items = [PlanItem(order_id=uuid.UUID(p["order_id"]), offer_id=uuid.UUID(p["offer_id"]), quantity=p["quantity"], explanation=p.get("explanation")) for p in run.plan]
+    created = await marketplace_allocations.apply_plan(session, actor, items)
+    run.status = RunStatus.APPLIED
+    run.applied_plan_id = created[0].plan_id
+    run.applied_at = utcnow()
+    events.emit(session, actor, "matching.run.applied", "match_run", run.id, _run_payload(run) | {"plan_id": str(run.applied_plan_id)})
+    return run
+
+
+async def actor_for(session: AsyncSession, organisation_id: uuid.UUID, user_id: uuid.UUID | None = None) -> Actor | None:
+    """The actor a job or consumer works as (the requesting user, or a buyer of the org)."""
+    found = await repository.acting_user(session, organisation_id, user_id)
+    if found is None:
+        return None
+    user, org, alliance = found
+    return Actor(user.id, org.id, alliance.id, user.role, org.kind, effective_permissions(user.role, org.kind, None), None, alliance.admins_see_prices)
+
+
+async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None:
+    """Body of the background job: idempotent (only a queued run is solved)."""
+    run = await session.get(MatchRun, run_id, with_for_update=True)
+    if run is None or run.status != RunStatus.QUEUED:
+        return run
+    actor = await actor_for(session, run.organisation_id, run.requested_by)
+    if actor is None:
+        run.status, run.error = RunStatus.FAILED, "the requesting user is no longer active"
+        return run
+    req = run.request
+    policy_fields = {k: (tuple(tuple(x) for x in v) if k == "tier_cost" else tuple(v) if isinstance(v, list) else v) for k, v in req.get("policy", {}).items()}
+    order_ids = [uuid.UUID(o) for o in req["order_ids"]] if req.get("order_ids") is not None else None
+    try:
+        loaded = await load_problem(session, actor, order_ids, engine.Policy(**policy_fields), engine.Mode(req.get("mode", "batch")))
+    except (NotFound, InvalidInput) as exc:
+        run.status, run.error = RunStatus.FAILED, exc.detail[:2000]
+        return run
+    _store(run, loaded, await _solve(loaded, float(req.get("time_limit_s", matching_settings().default_time_limit_s))))
+    events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
+    return run
+
+
+async def repair_withdrawn(session: AsyncSession, offer_id: uuid.UUID, allocation_ids: list[uuid.UUID]) -> list[MatchRun]:
+    """A factory withdrew an offer: release its unconfirmed (proposed) allocations, re-match
+    those orders without the offer for each buyer, and apply the new plan at once when it is
+    small enough, else leave it awaiting two approvals."""
+    runs = []
+    affected = [a for a in await repository.allocations_by_id(session, allocation_ids) if a.status == AllocationStatus.PROPOSED and a.offer_id == offer_id]
+    by_buyer: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for a in affected:
+        by_buyer[a.buyer_org_id].append(a)
+    for buyer_id, allocations in sorted(by_buyer.items()):
+        actor = await actor_for(session, buyer_id)
+        if actor is None:
+            continue
+        moved: dict[str, int] = defaultdict(int)
+        orders = await repository.own_orders_by_id(session, actor, list({a.order_id for a in allocations}))
+        await release_allocations(session, allocations, AllocationStatus.CANCELLED)
+        for a in allocations:
+            moved[str(a.order_id)] += a.quantity
+        for order in orders.values():
+            if order.status == OrderStatus.ALLOCATED:
+                await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"capacity offer {offer_id} withdrawn: re-matching")
+        await session.flush()
+        order_ids = sorted(orders)
+        loaded = await load_problem(session, actor, order_ids, engine.Policy(), engine.Mode.REPAIR, exclude_offers=(offer_id,), moved=dict(moved))
+        run = MatchRun(organisation_id=buyer_id, requested_by=actor.user_id, mode=RunMode.REPAIR, status=RunStatus.QUEUED, trigger="capacity.withdrawn",
+                       request={"order_ids": [str(o) for o in order_ids], "failed_offer_id": str(offer_id), "mode": "repair"},
+                       plan=[], value_minor=0, moved_share_pct=0, needs_approval=False)
+        session.add(run)
+        await session.flush()
+        _store(run, loaded, await _solve(loaded, matching_settings().default_time_limit_s))
+        events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
+        if run.status == RunStatus.PROPOSED and run.plan:
+            await apply(session, actor, run.id)
+        runs.append(run)
+    return runs
+
