@@ -1,7 +1,142 @@
-"""REST for forecasting; app.py mounts every handler in ROUTES."""
+"""REST for forecasting and capacity health; app.py mounts every handler in ROUTES."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, datetime
 from typing import Any
 
-ROUTES: list[Any] = []
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from msgspec import Struct
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.rest.schemas import out
+from capool.tenancy.actor import Actor
+from forecasting import service
+from forecasting.models import Granularity
+from forecasting.schemas import TelemetryIn
+
+
+class ForecastPointOut(Struct):
+    process: str
+    step: int
+    period_start: date
+    period_end: date
+    model: str
+    yhat: float
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+
+
+class DemandForecastOut(Struct):
+    run_id: uuid.UUID | None
+    granularity: str
+    engine: str | None
+    engine_version: str | None
+    created_at: datetime | None
+    points: list[ForecastPointOut]
+
+
+class PartnerForecastOut(Struct):
+    buyer: str
+    process: str
+    day: date
+    yhat: float
+    lo_80: float
+    hi_80: float
+
+
+class LightOut(Struct):
+    scope: str
+    key: str
+    label: str
+    colour: str
+    reasons: list[str]
+
+
+class KpiOut(Struct):
+    name: str
+    value: float | None
+    target: str
+    met: bool | None
+
+
+class SelfCheckOut(Struct):
+    score: int
+    points: dict[str, bool | None]
+    verdict: str
+
+
+class KpiReportOut(Struct):
+    window_start: datetime
+    window_end: datetime
+    kpis: list[KpiOut]
+    self_check: SelfCheckOut
+    notes: list[str]
+
+
+class TelemetryOut(Struct):
+    resource_id: uuid.UUID
+    stored: int
+    cycles_checked: int
+    alert_id: uuid.UUID | None
+    alert_opened: bool
+    offers_reduced: list[uuid.UUID]
+    offers_withdrawn: list[uuid.UUID]
+
+
+Horizon = Parameter(query="horizon", ge=7, le=28, default=28, description="days ahead, 7-28")
+ProcessParam = Parameter(query="process", required=False, pattern=r"^[a-z0-9_\-]+$", min_length=1, max_length=100)
+GranularityParam = Parameter(query="granularity", default=Granularity.DAILY)
+StartParam = Parameter(query="start", required=False, description="window start (default: today - 30 days)")
+EndParam = Parameter(query="end", required=False, description="window end (default: today + 30 days)")
+
+
+class ForecastController(Controller):
+    path = "/v1/forecasts"
+    tags = ["forecasting"]
+
+    @get("/demand", summary="The caller's latest demand forecast per process, with 80% / 95% intervals")
+    async def demand(
+        self, db_session: AsyncSession, actor: Actor,
+        process: str | None = ProcessParam,
+        horizon: int = Horizon,
+        granularity: Granularity = GranularityParam,
+    ) -> DemandForecastOut:
+        return out(DemandForecastOut, await service.demand_forecast(db_session, actor, process, horizon, granularity))
+
+    @get("/partner", summary="Partner factories: read-only 15-day demand forecast for what they supply")
+    async def partner(self, db_session: AsyncSession, actor: Actor) -> list[PartnerForecastOut]:
+        return [out(PartnerForecastOut, line) for line in await service.partner_forecast(db_session, actor)]
+
+
+class HealthController(Controller):
+    path = "/v1/health"
+    tags = ["forecasting"]
+
+    @get("/lights", summary="Traffic lights per alliance, factory and process, with reasons")
+    async def lights(self, db_session: AsyncSession, actor: Actor) -> list[LightOut]:
+        return [out(LightOut, light) for light in await service.traffic_lights(db_session, actor)]
+
+    @get("/kpis", summary="KPIs with their targets and the 4-point self-check")
+    async def kpis(
+        self, db_session: AsyncSession, actor: Actor,
+        start: datetime | None = StartParam,
+        end: datetime | None = EndParam,
+    ) -> KpiReportOut:
+        return out(KpiReportOut, await service.kpis(db_session, actor, start, end))
+
+
+class TelemetryController(Controller):
+    path = "/v1/telemetry"
+    tags = ["forecasting"]
+
+    @post("/", status_code=201, summary="Machine current samples per cycle for one of the caller's resources")
+    async def ingest(self, data: TelemetryIn, db_session: AsyncSession, actor: Actor) -> TelemetryOut:
+        return out(TelemetryOut, await service.ingest_telemetry(db_session, actor, data))
+
+
+ROUTES: list[Any] = [ForecastController, HealthController, TelemetryController]
