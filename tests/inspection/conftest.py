@@ -21,8 +21,11 @@ from quality import service as quality_service
 from quality.schemas import LotIn
 from tests.conftest import World, allocate, place, publish
 
-# The benchmark data lies beside the repository; BENCH_DATA points elsewhere when it does not.
-DATA = Path(os.environ.get("BENCH_DATA", Path(__file__).resolve().parents[3] / "shared/bench")) / "inspection"
+# The benchmark data lies beside the repository (../shared/bench); BENCH_DATA points
+# elsewhere, and a clone made outside the workspace still finds the workspace's copy.
+_CANDIDATES = [Path(os.environ["BENCH_DATA"])] if os.environ.get("BENCH_DATA") else []
+_CANDIDATES += [Path(__file__).resolve().parents[3] / "shared/bench", Path("/work/shared/bench")]
+DATA = next((c for c in _CANDIDATES if (c / "inspection/mt_split.json").exists()), _CANDIDATES[0]) / "inspection"
 
 
 @pytest.fixture(autouse=True)
