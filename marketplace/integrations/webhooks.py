@@ -387,7 +387,9 @@ def _drop_later(session: Session) -> None:
     session.info.pop("capool.webhooks.later", None)
 
 
-@job(queue_name="webhooks", max_retries=0)
+# Failed sends reschedule themselves (backoff, breaker); the few retries here only cover an
+# unexpected error around them (a dropped database connection), and `attempt` is idempotent.
+@job(queue_name="webhooks", max_retries=3, min_backoff=500, max_backoff=5_000)
 async def deliver_webhook(delivery_id: str) -> None:
     """Send one stored delivery; backoff and the circuit breaker reschedule it themselves."""
     await attempt(uuid.UUID(delivery_id))

@@ -55,7 +55,7 @@ async def rows(db: AsyncEngine, model, *where):  # type: ignore[no-untyped-def]
         return list((await session.execute(select(model).where(*where))).scalars())
 
 
-async def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not await condition():
         if time.monotonic() > deadline:
