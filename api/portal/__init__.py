@@ -13,7 +13,7 @@ from litestar import Router
 from litestar.exceptions import HTTPException
 from litestar.static_files import create_static_files_router
 
-from api.portal import admin, auth, buyer, supplier
+from api.portal import admin, auth, buyer, lots, supplier
 from api.portal.errors import csrf_rejected, domain_error, http_error, login_required
 from api.portal.web import PREFIX, CsrfRejected, LoginRequired
 from capool.errors import DomainError
@@ -25,6 +25,8 @@ portal_router = Router(
         supplier.sites_page, supplier.create_site, supplier.create_resource, supplier.offers_page, supplier.publish_offer, supplier.withdraw_offer, supplier.record_inspected,
         supplier.incoming_page, supplier.respond, supplier.qr_page, supplier.floor_page, supplier.floor_report,
         buyer.orders_page, buyer.order_form, buyer.place_order, buyer.track_page, buyer.transition, buyer.allocations_page,
+        buyer.preview_match, buyer.match_now, buyer.approve_run, buyer.apply_run, buyer.ledger_proof,
+        lots.allocation_inspection, lots.open_lot, lots.lot_page, lots.lot_results, lots.lot_images, lots.statement_page,
         admin.dashboard,
     ],
     exception_handlers={

@@ -1,5 +1,8 @@
 """Alliance admin dashboard: utilisation heat map (factory x week), utilisation by tier and
-process, on-time delivery; every figure from marketplace.analytics."""
+process, on-time delivery (marketplace.analytics); KPIs against their targets, traffic
+lights with reasons, open warning-line and equipment alerts and the self-check score
+(forecasting.service); bottleneck processes (lights of processes at risk and the most
+utilised processes)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,12 @@ from api.portal.charts import HeatCell, bar, heat_map
 from api.portal.web import render, signed_in
 from capool.clock import utcnow
 from capool.tenancy.actor import Permission
+from forecasting import repository as health_repository
+from forecasting import service as health_service
+from forecasting.models import AlertKind
 from marketplace import analytics
+
+BOTTLENECK_TOP = 3
 
 WEEKS_BEFORE = 2
 WEEKS_AFTER = 6
@@ -57,8 +65,31 @@ async def dashboard(request: Request, db_session: AsyncSession) -> Response:
     by_tier = await analytics.utilisation(db_session, actor, start, end, "tier")
     by_process = await analytics.utilisation(db_session, actor, start, end, "process")
     on_time = await analytics.on_time_rate(db_session, actor, now - timedelta(days=90), now)
+    report = await health_service.kpis(db_session, actor)
+    lights = await health_service.traffic_lights(db_session, actor)
+    # The open alerts the forecasting service raised (read with the same alliance-wide scope
+    # traffic_lights uses); the lights are built from them.
+    alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT)]
+    bottlenecks = bottleneck_processes(lights, by_process)
     return render(
         ctx, "admin/dashboard.html", heatmap=heat_map(factories, columns, factory_cells, ctx.t("dash.heatmap")),
         process_heatmap=heat_map(processes, columns, process_cells, ctx.t("dash.process_heatmap")), by_tier=by_tier, by_process=by_process, on_time=on_time, bar=bar,
         window_start=start.date(), window_end=(end - timedelta(days=1)).date(),
+        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks,
     )
+
+
+def bottleneck_processes(lights, by_process) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Processes whose light is not green (fewer than 3 qualified suppliers, a warning line,
+    a factory at >= 90%, an equipment alert: the service's reasons), plus the most
+    utilised processes of the window."""
+    rows: dict[str, dict] = {}
+    utilisation = {row.key: row.utilisation for row in by_process}
+    for light in lights:
+        if light.scope == "process" and light.colour != "green":
+            rows[light.key] = {"process": light.key, "colour": light.colour, "reasons": light.reasons, "utilisation": utilisation.get(light.key)}
+    busiest = sorted((r for r in by_process if r.utilisation is not None), key=lambda r: r.utilisation, reverse=True)[:BOTTLENECK_TOP]
+    colours = {light.key: light.colour for light in lights if light.scope == "process"}
+    for row in busiest:
+        rows.setdefault(row.key, {"process": row.key, "colour": colours.get(row.key, "green"), "reasons": [], "utilisation": row.utilisation})
+    return sorted(rows.values(), key=lambda r: ({"red": 0, "yellow": 1}.get(r["colour"], 2), -(r["utilisation"] or 0.0)))

@@ -1,7 +1,12 @@
-"""Buyer portal: place orders, follow them ("where is my order"), see allocations."""
+"""Buyer portal: place orders, follow them ("where is my order"), see allocations with the
+matching engine's explanation and backups, match an order now (matching preview, run,
+apply; large runs wait for two approvals), and the ledger entries of an order with their
+inclusion proofs (verified on the server with settlement.ledger.proofs and in the browser
+with crypto.subtle)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,14 +14,24 @@ from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.forms import convert, optional, split_list
+from api.portal.lots import lots_of
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
-from capool.errors import Conflict, InvalidInput
+from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Permission
 from marketplace import allocations as allocation_service
 from marketplace import orders as order_service
 from marketplace.models import CostSensitivity, Order, OrderStatus, Urgency
 from marketplace.repository import organisation_names
 from marketplace.schemas import OrderIn
+from matching import service as matching_service
+from matching.models import MatchRun, RunStatus
+from matching.schemas import MatchIn
+from settlement import service as ledger_service
+from settlement.ledger.checkpoint import verify_inclusion_proof
+from settlement.ledger.entries import LedgerEntry, check_entry
+from settlement.ledger.errors import LedgerError
+from settlement.ledger.keys import Keyring
+from settlement.ledger.proofs import InclusionProof
 
 PAGE = 200
 
@@ -89,9 +104,80 @@ def buyer_moves(ctx: PageContext, order: Order) -> list[OrderStatus]:
     return [s for s in OrderStatus if s in order_service.BUYER_MOVES and s in order_service.TRANSITIONS[order.status]]
 
 
-async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid.UUID, status_code: int = 200, error: str | None = None) -> Response:
+MATCH_TIME_LIMIT_S = 5.0
+RUNS_PAGE = 200
+
+
+def _touches(run: MatchRun, order_id: uuid.UUID) -> bool:
+    ids = (run.request or {}).get("order_ids") or []
+    return str(order_id) in ids or any(item.get("order_id") == str(order_id) for item in run.plan or [])
+
+
+async def latest_run(db_session: AsyncSession, ctx: PageContext, order_id: uuid.UUID) -> tuple[MatchRun | None, list[uuid.UUID]]:
+    """The newest matching run of the caller's organisation that planned this order, and who approved it."""
+    if not ctx.can(Permission.MATCHING_RUN):
+        return None, []
+    found: MatchRun | None = None
+    cursor: str | None = None
+    while True:  # runs come oldest first, page by page
+        page = await matching_service.list_runs(db_session, ctx.actor, cursor=cursor, limit=RUNS_PAGE)  # type: ignore[arg-type]
+        found = next((run for run in reversed(page.items) if _touches(run, order_id)), found)
+        if page.next_cursor is None or not page.items:
+            break
+        cursor = page.next_cursor
+    if found is None:
+        return None, []
+    return found, [a.user_id for a in await matching_service.run_approvals(db_session, ctx.actor, found.id)]  # type: ignore[arg-type]
+
+
+async def order_entries(db_session: AsyncSession, ctx: PageContext, tracking) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Ledger entries about this order (its id or one of its allocations' ids in the payload)."""
+    if not ctx.can(Permission.LEDGER_READ):
+        return []
+    ids = {str(tracking.order.id)} | {str(t.allocation.id) for t in tracking.allocations}
+    entries = []
+    start = 0
+    while True:
+        batch = await ledger_service.list_entries(db_session, ctx.actor, start)  # type: ignore[arg-type]
+        for entry in batch:
+            payload = json.loads(entry["payload"])
+            if payload.get("order_id") in ids or payload.get("allocation_id") in ids:
+                entries.append(entry | {"fields": payload})
+        if len(batch) < ledger_service.MAX_PAGE:
+            return entries
+        start = batch[-1]["seq"] + 1
+
+
+async def check_proof(db_session: AsyncSession, ctx: PageContext, entry: dict, proof: dict) -> tuple[bool, str]:
+    """The entry's hashes match its contents, its checkpoint is signed by a log key of the
+    alliance's ledger, and the proof leads from the leaf to that checkpoint's root (RFC 9162
+    2.1.3.2): settlement.ledger's own verifiers."""
+    actor = ctx.actor
+    assert actor is not None
+    try:
+        check_entry(LedgerEntry.from_json(entry))
+        head = await ledger_service.latest_checkpoint(db_session, actor)
+        keyring = Keyring(await ledger_service.key_records(db_session, actor.alliance_id))
+        verify_inclusion_proof(InclusionProof.from_json(proof), bytes.fromhex(entry["leafHash"]), keyring,
+                               origin=head["origin"], ledger_id=ledger_service.ledger_id_of(actor.alliance_id))
+    except (LedgerError, ValueError, KeyError) as exc:
+        return False, str(exc)
+    return True, ""
+
+
+async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid.UUID, status_code: int = 200, error: str | None = None, **extra) -> Response:  # type: ignore[no-untyped-def]
     tracking = await order_service.track(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
-    return render(ctx, "buyer/track.html", status_code, tracking=tracking, order=tracking.order, moves=buyer_moves(ctx, tracking.order), error=error)
+    run, approvals = await latest_run(db_session, ctx, order_id)
+    entries = await order_entries(db_session, ctx, tracking)
+    quality_lots = [lot for t in tracking.allocations for lot in await lots_of(db_session, ctx, t.allocation.id)] if ctx.can(Permission.QUALITY_READ) else []
+    names = await organisation_names(db_session, {uuid.UUID(b["org"]) for t in tracking.allocations for b in ((t.allocation.explanation or {}).get("backups") or []) if b.get("org")})
+    return render(
+        ctx, "buyer/track.html", status_code, tracking=tracking, order=tracking.order, moves=buyer_moves(ctx, tracking.order), error=error,
+        run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, RunStatus=RunStatus,
+        can_match=ctx.can(Permission.MATCHING_RUN) and tracking.order.buyer_org_id == ctx.actor.organisation_id and tracking.order.status.value in ("submitted", "matching"),  # type: ignore[union-attr]
+        can_approve=ctx.can(Permission.MATCHING_APPROVE) and run is not None and ctx.actor.user_id not in approvals,  # type: ignore[union-attr]
+        **({"preview": None, "verified": None} | extra),
+    )
 
 
 @get("/buyer/orders/{order_id:uuid}", name="portal:buyer-order")
@@ -125,3 +211,79 @@ async def allocations_page(request: Request, db_session: AsyncSession) -> Respon
             orders[allocation.order_id] = await order_service.get_order(db_session, actor, allocation.order_id)
     names = await organisation_names(db_session, {a.factory_org_id for a in allocations})
     return render(ctx, "buyer/allocations.html", allocations=allocations, orders=orders, names=names)
+
+
+@post("/buyer/orders/{order_id:uuid}/preview", name="portal:buyer-order-preview")
+async def preview_match(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+    """What-if: the matching engine's plan for this order; nothing is stored."""
+    ctx = await _buyer(request, db_session)
+    await form_of(ctx)
+    await order_service.get_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
+    try:
+        preview = await matching_service.preview(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
+    except (InvalidInput, Conflict) as exc:
+        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+    return await _track_page(ctx, db_session, order_id, preview=preview)
+
+
+@post("/buyer/orders/{order_id:uuid}/match", name="portal:buyer-order-match")
+async def match_now(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+    """Run matching for this order and store the run; a small run is applied at once, a large
+    one waits for two approvals (the matching service decides which)."""
+    ctx = await _buyer(request, db_session)
+    await form_of(ctx)
+    await order_service.get_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
+    try:
+        run = await matching_service.create_run(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
+        if run.status == RunStatus.PROPOSED and run.plan:
+            await matching_service.apply(db_session, ctx.actor, run.id)  # type: ignore[arg-type]
+    except (InvalidInput, Conflict) as exc:
+        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+    return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
+
+
+async def _run_of_order(db_session: AsyncSession, ctx: PageContext, order_id: uuid.UUID, run_id: uuid.UUID) -> MatchRun:
+    await order_service.get_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
+    run = await matching_service.get_run(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
+    if not _touches(run, order_id):
+        raise NotFound("match run", run_id)
+    return run
+
+
+@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve")
+async def approve_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+    ctx = await _buyer(request, db_session)
+    await form_of(ctx)
+    try:
+        await _run_of_order(db_session, ctx, order_id, run_id)
+        await matching_service.approve(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
+    except (InvalidInput, Conflict) as exc:
+        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+    return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
+
+
+@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply")
+async def apply_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+    ctx = await _buyer(request, db_session)
+    await form_of(ctx)
+    try:
+        await _run_of_order(db_session, ctx, order_id, run_id)
+        await matching_service.apply(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
+    except (InvalidInput, Conflict) as exc:
+        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+    return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
+
+
+@get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof")
+async def ledger_proof(request: Request, db_session: AsyncSession, order_id: uuid.UUID, seq: int) -> Response:
+    """An entry's inclusion proof with its checkpoint, verified on the server; the page's
+    verify button checks it again in the browser (SHA-256 via crypto.subtle)."""
+    ctx = await _buyer(request, db_session)
+    ctx.actor.require(Permission.LEDGER_READ)  # type: ignore[union-attr]
+    tracking = await order_service.track(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
+    entry = next((e for e in await order_entries(db_session, ctx, tracking) if e["seq"] == seq), None)
+    if entry is None:
+        raise NotFound("ledger entry", seq)
+    proof = await ledger_service.inclusion_proof(db_session, ctx.actor, seq)  # type: ignore[arg-type]
+    ok, problem = await check_proof(db_session, ctx, {k: v for k, v in entry.items() if k != "fields"}, proof)
+    return render(ctx, "buyer/proof.html", order=tracking.order, entry=entry, proof=proof, proof_json=json.dumps(proof, indent=2), ok=ok, problem=problem)

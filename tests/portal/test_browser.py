@@ -31,8 +31,10 @@ from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import OrgKind, Role
 from capool.tenancy.passwords import set_password
+from forecasting.schemas import TelemetryIn, TelemetrySample
+from forecasting.service import ingest_telemetry
 from marketplace import allocations, capacity
-from marketplace.models import CapacityOffer, Order
+from marketplace.models import CapacityOffer
 from marketplace.orders import place_order
 from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, ResourceIn, SiteIn
 
@@ -145,14 +147,16 @@ def screenshot_folder() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
 
 
-def shoot(page, live: Live, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, live: Live, name: str, *, full_page: bool = False, then=None) -> None:  # type: ignore[no-untyped-def]
     """The current page in both languages (switched the way a person does), English last."""
     parsed = urlparse(page.url)
     here = parsed.path + (f"?{parsed.query}" if parsed.query else "")
     for lang in ("zh-CN", "en"):
         page.goto(f"{live.base}/portal/lang/{lang}?next={quote(here, safe='')}")
         assert page.locator("html").get_attribute("lang") == lang
-        page.screenshot(path=str(SHOTS / f"{name}.{lang}.png"))
+        if then is not None:
+            then(page)
+        page.screenshot(path=str(SHOTS / f"{name}.{lang}.png"), full_page=full_page)
 
 
 def sign_in(browser, live: Live, person: Person, *, phone: bool = False):  # type: ignore[no-untyped-def]
@@ -168,20 +172,27 @@ def sign_in(browser, live: Live, person: Person, *, phone: bool = False):  # typ
     return context, page
 
 
-def _apply_plan(url: str, buyer: Person, reference: str) -> None:
-    """Matching is not part of this test: the buyer's plan goes through the plan service."""
+def _drain_outbox(url: str) -> None:
+    """What the outbox worker does (capool.jobs.process_outbox_event): every waiting event's
+    consumers, each event in its own transaction; here the settlement ledger's."""
+    from capool import events
+    from capool.events import OutboxEvent
 
     async def work() -> None:
         engine = create_engine(url)
-        async with create_session_factory(engine)() as session:
-            order = (await session.execute(select(Order).where(Order.reference == reference))).scalar_one()
-            offer = (await session.execute(select(CapacityOffer).where(CapacityOffer.process == order.process, CapacityOffer.organisation_id != buyer.actor.organisation_id))).scalars().first()
-            assert offer is not None
-            await allocations.apply_plan(session, buyer.actor, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity, explanation={"reason": "partner with agreed price", "on_time_probability": 0.93})])
-            await session.commit()
+        factory = create_session_factory(engine)
+        async with factory() as session:
+            ids = list((await session.execute(select(OutboxEvent.id).where(OutboxEvent.processed_at.is_(None)).order_by(OutboxEvent.created_at))).scalars())
+        for event_id in ids:
+            async with factory() as session:
+                row = await session.get(OutboxEvent, event_id)
+                assert row is not None
+                for handler in events.consumers_for(row.type):
+                    await handler(session, row)
+                row.processed_at = utcnow()
+                await session.commit()
         await engine.dispose()
 
-    # Playwright's sync API keeps an event loop in this thread; the plan runs in another.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, work()).result()
 
@@ -222,17 +233,21 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
     buyer.wait_for_selector("#summary")
     assert "submitted" in buyer.inner_text("#stage")
 
-    _apply_plan(live.url, live.brand, "PO-2026-042")
-    buyer.reload()
+    # Match now: the matching engine plans the order and the plan is applied (a small run).
+    buyer.click("#match-button")
+    buyer.wait_for_selector("#run-status[data-status=applied]")
     assert "allocated" in buyer.inner_text("#stage")
     assert "Foshan Print Works" in buyer.inner_text("#factories")
+    assert "lowest weighted cost" in buyer.inner_text("#explanations")
+    buyer.locator("#explanations").scroll_into_view_if_needed()
+    shoot(buyer, live, "buyer-order-matched")
 
     supplier.goto(f"{live.base}/portal/supplier/offers")
     assert "1200 of 3150 reserved" in supplier.inner_text("#calendar")
     shoot(supplier, live, "supplier-capacity-calendar")
     supplier.goto(f"{live.base}/portal/supplier/allocations")
     card = supplier.locator("article.card", has_text="PO-2026-042")
-    assert "partner with agreed price" in card.inner_text()
+    assert "lowest weighted cost" in card.inner_text()
     shoot(supplier, live, "supplier-incoming")
     card.locator("button.accept").click()
     supplier.wait_for_selector("a.qr-link")
@@ -256,7 +271,39 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
     assert "500 of 1200" in phone.inner_text("#confirmed")
     shoot(phone, live, "shopfloor-phone-confirmed")
 
+    # Quality: the factory opens an inspection lot for the allocation, reports counts by
+    # defect class and sees the ISO 2859-1 plan and the AQL decision.
+    supplier.goto(f"{live.base}/portal/supplier/allocations")
+    supplier.locator("article.card", has_text="PO-2026-042").locator("a.inspection-link").click()
+    supplier.click("#lot-form button[type=submit]")
+    supplier.wait_for_selector("#plan")
+    assert supplier.inner_text("#sample-size") == "80"  # 1200 pieces, level II: code letter J
+    supplier.fill("#results-form input[name=class_0]", "stain")
+    supplier.select_option("#results-form select[name=severity_0]", "minor")
+    supplier.fill("#results-form input[name=count_0]", "2")
+    supplier.click("#results-button")
+    supplier.wait_for_selector("#decision[data-decision=accepted]")
+    shoot(supplier, live, "supplier-inspection-lot")
+    supplier.goto(f"{live.base}/portal/supplier/statements")
+    assert supplier.locator("#totals").count() == 1
+    shoot(supplier, live, "supplier-statement")
+
+    # The ledger: accepting the allocation and starting production became entries (the
+    # outbox consumers run here, as the worker would); the buyer verifies one in the browser.
+    _drain_outbox(live.url)
     buyer.reload()
+    order_url = buyer.url
+    buyer.locator("#ledger a.proof-link").first.click()
+    assert buyer.get_attribute("#server-check", "data-ok") == "true"
+
+    def verify(page) -> None:  # type: ignore[no-untyped-def]
+        page.click("#verify-button")
+        page.wait_for_selector("#verify-result[data-ok]")
+        assert page.get_attribute("#verify-result", "data-ok") == "true", page.inner_text("#verify-result")
+
+    shoot(buyer, live, "buyer-ledger-proof", then=verify)
+
+    buyer.goto(order_url)
     assert "in production" in buyer.inner_text("#stage")
     assert "screen_printing 500/1200" in buyer.inner_text("#factories")
     assert "Li Wei" in buyer.inner_text("#progress")
@@ -277,6 +324,31 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
         context.close()
 
 
+def _busy_factory_fails(url: str, factory: Person, buyer: Person) -> None:
+    """A rush order fills the factory's sewing line past 90% for the next two weeks; then its
+    second line (cutting, in the same plant) draws 40% more current for three cycles in a
+    row: the forecasting service's equipment rule opens an alert. Two risks: a red light."""
+
+    async def work() -> None:
+        engine = create_engine(url)
+        async with create_session_factory(engine)() as session:
+            sewing = (await session.execute(select(CapacityOffer).where(CapacityOffer.organisation_id == factory.actor.organisation_id))).scalars().first()
+            assert sewing is not None
+            rush = await place_order(session, buyer.actor, OrderIn(reference="PO-2026-077", product="polo shirt", process="sewing", quantity=3000, due_at=utcnow() + timedelta(days=27), currency="CNY", material="cotton"))
+            await allocations.apply_plan(session, buyer.actor, [PlanItem(order_id=rush.id, offer_id=sewing.id, quantity=3000, explanation={"reason": "rush order"})])
+            site = (await capacity.list_sites(session, factory.actor)).items[0]
+            resource = await capacity.create_resource(session, factory.actor, ResourceIn(site_id=site.id, name="cutting line 2", kind="machine", processes=["cutting"], materials=["cotton"]))  # type: ignore[arg-type]
+            start = utcnow() - timedelta(hours=3)
+            readings = [TelemetrySample(cycle=i, current_a=peak, measured_at=start + timedelta(minutes=10 * i)) for i, peak in enumerate([10.0] * 10 + [14.0] * 3)]
+            result = await ingest_telemetry(session, factory.actor, TelemetryIn(resource_id=resource.id, readings=readings))
+            assert result.alert_opened
+            await session.commit()
+        await engine.dispose()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work()).result()
+
+
 def test_admin_sees_the_heat_map(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
     context, admin = sign_in(browser, live, live.admin)
     admin.click("a[href='/portal/admin']")
@@ -288,6 +360,26 @@ def test_admin_sees_the_heat_map(browser, live: Live) -> None:  # type: ignore[n
     assert any(text.endswith("%") and text != "0%" for text in figures)
     assert "sewing" in admin.inner_text("#by-process")
     shoot(admin, live, "admin-dashboard")
+    context.close()
+
+
+def test_admin_sees_a_red_light_after_a_factory_fails(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
+    context, admin = sign_in(browser, live, live.admin)
+    admin.goto(f"{live.base}/portal/admin")
+    factory = admin.locator("#lights tr[data-scope=factory]", has_text="Dongguan Sewing")
+    assert factory.get_attribute("data-colour") != "red"
+    _busy_factory_fails(live.url, live.floating, live.brand)
+    admin.reload()
+    factory = admin.locator("#lights tr[data-scope=factory]", has_text="Dongguan Sewing")
+    assert factory.get_attribute("data-colour") == "red", factory.inner_text() + admin.inner_text("#by-process")
+    reasons = factory.inner_text()
+    assert "maintenance alert on cutting line 2" in reasons and "utilisation" in reasons
+    assert factory.locator(".lamp.red").count() == 1
+    assert "maintenance alert on cutting line 2" in admin.inner_text("#alerts")
+    assert "sewing" in admin.inner_text("#bottlenecks")
+    assert admin.locator("#kpis tr[data-kpi]").count() == 7
+    assert "/ 4" in admin.inner_text("#self-check")
+    shoot(admin, live, "admin-red-light", full_page=True)
     context.close()
 
 
@@ -304,5 +396,5 @@ def test_every_screenshot_the_index_links_was_written() -> None:
 
     index = (SHOTS / "README.md").read_text()
     linked = re.findall(r"\(([\w.-]+\.png)\)", index)
-    assert len(linked) == 28
+    assert len(linked) == 38
     assert [name for name in linked if not (SHOTS / name).exists()] == []

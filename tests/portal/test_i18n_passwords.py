@@ -33,6 +33,22 @@ def test_every_enum_value_shown_has_both_languages() -> None:
     missing = [f"{prefix}.{member.value}" for prefix, enum in families.items() for member in enum if f"{prefix}.{member.value}" not in i18n.MESSAGES]
     missing += [f"move.{status.value}" for status in (*BUYER_MOVES, *FACTORY_MOVES) if f"move.{status.value}" not in i18n.MESSAGES]
     assert missing == []
+
+
+def test_every_health_matching_and_quality_value_shown_has_both_languages() -> None:
+    from forecasting import health
+    from forecasting.models import AlertKind
+    from matching.models import RunStatus
+    from quality.models import InspectionSeverity, LotDecision
+
+    keys = [f"alert.{kind.value}" for kind in AlertKind] + [f"run_status.{status.value}" for status in RunStatus]
+    keys += [f"kpi.{name}" for name in health.TARGETS] + [f"light.{colour}" for colour in (health.GREEN, health.YELLOW, health.RED)]
+    keys += [f"scope.{scope}" for scope in ("alliance", "factory", "process")]
+    keys += [f"check.{name}" for name in health.self_check(None, None, None, False).points]
+    keys += [f"verdict.{health.self_check(True, 0.3, 0.8, True).verdict.replace(' ', '_')}", f"verdict.{health.self_check(None, None, None, False).verdict.replace(' ', '_')}"]
+    keys += [f"decision.{d.value}" for d in LotDecision] + [f"severity_mode.{s.value}" for s in InspectionSeverity]
+    keys += [f"severity.{s}" for s in ("critical", "major", "minor")]
+    assert [key for key in keys if key not in i18n.MESSAGES] == []
     for key, (english, chinese) in i18n.MESSAGES.items():
         assert english.strip() and chinese.strip(), key
         assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", chinese)), key
