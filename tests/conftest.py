@@ -11,16 +11,20 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import dramatiq
 import httpx
 import pytest
-from sqlalchemy import text
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from capool import wiring  # noqa: F401  (outbox consumers)
+from capool import jobs, wiring  # noqa: F401  (wiring: outbox consumers)
 from capool.db import create_engine, create_session_factory
+from capool.events import OutboxEvent
 from capool.migrate import upgrade
 from capool.models import metadata
 from capool.tenancy import service as members
@@ -221,25 +225,20 @@ async def allocate(client: httpx.AsyncClient, member: Member, items: list[tuple[
 class OutboxWorker:
     """A real dramatiq worker consuming the outbox, on the broker the test chose."""
 
-    def __init__(self, broker, worker) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, broker: dramatiq.Broker, worker: dramatiq.Worker, engine: AsyncEngine) -> None:
         self.broker = broker
         self.worker = worker
+        self.engine = engine
 
     async def drain(self, timeout_s: float = 30.0) -> None:
         """Wait until every sent message has been processed (StubBroker) or the outbox is empty (Redis)."""
-        from capool import jobs
-
-        if isinstance(self.broker, jobs.StubBroker):
+        if isinstance(self.broker, StubBroker):
             await asyncio.to_thread(self.broker.join, jobs.process_outbox_event.queue_name, timeout=int(timeout_s * 1000), fail_fast=True)
             await asyncio.to_thread(self.worker.join)
             return
-        from capool.events import OutboxEvent
-
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:
-            async with create_session_factory(self._engine)() as session:
-                from sqlalchemy import func, select
-
+            async with create_session_factory(self.engine)() as session:
                 pending = await session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None)))
             if not pending:
                 return
@@ -248,40 +247,35 @@ class OutboxWorker:
             await asyncio.sleep(0.05)
 
 
-async def _start_outbox_worker(database_url: str, redis_url: str | None, engine: AsyncEngine) -> OutboxWorker:
-    """Start a worker and, as the app does at start-up, re-send what was committed before it ran."""
-    from capool import jobs
-
+@asynccontextmanager
+async def running_outbox_worker(database_url: str, redis_url: str | None, engine: AsyncEngine) -> AsyncIterator[OutboxWorker]:
+    """Start a worker and, as the app does at start-up, re-send what was committed before it
+    ran; stop it and go back to the embedded broker afterwards."""
     broker = jobs.use_broker(redis_url)
     if redis_url:
         broker.client.flushdb()
     jobs.job_database.configure(database_url)
-    worker = jobs.start_worker(broker, threads=2)
-    outbox = OutboxWorker(broker, worker)
-    outbox._engine = engine  # type: ignore[attr-defined]
-    async with create_session_factory(engine)() as session:
-        await jobs.sweep_outbox(session, older_than=timedelta(0))
-    return outbox
+    outbox = OutboxWorker(broker, jobs.start_worker(broker, threads=2), engine)
+    try:
+        async with create_session_factory(engine)() as session:
+            await jobs.sweep_outbox(session, older_than=timedelta(0))
+        yield outbox
+    finally:
+        outbox.worker.stop()
+        if redis_url:
+            broker.close()
+        jobs.use_broker(None)
 
 
 @pytest.fixture
 async def outbox_worker(db: AsyncEngine, database_url: str) -> AsyncIterator[OutboxWorker]:
     """The embedded setup: an in-process StubBroker and worker threads."""
-    outbox = await _start_outbox_worker(database_url, None, db)
-    yield outbox
-    outbox.worker.stop()
-    from capool import jobs
-
-    jobs.use_broker(None)
+    async with running_outbox_worker(database_url, None, db) as outbox:
+        yield outbox
 
 
 @pytest.fixture
 async def redis_outbox_worker(db: AsyncEngine, database_url: str) -> AsyncIterator[OutboxWorker]:
     """The production setup: the Redis broker (required in CI) and a dramatiq worker."""
-    outbox = await _start_outbox_worker(database_url, redis_url_or_skip(), db)
-    yield outbox
-    outbox.worker.stop()
-    outbox.broker.close()
-    from capool import jobs
-
-    jobs.use_broker(None)
+    async with running_outbox_worker(database_url, redis_url_or_skip(), db) as outbox:
+        yield outbox

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from capool import events, jobs
 from capool.db import create_session_factory
 from capool.events import OutboxEvent
-from tests.conftest import World, _start_outbox_worker, place, redis_url_or_skip
+from tests.conftest import World, place, redis_url_or_skip, running_outbox_worker
 
 SEEN: list[tuple[str, str]] = []
 
@@ -37,12 +37,8 @@ async def _processed(db, order_id: str) -> list[tuple[str, bool]]:  # type: igno
 @pytest.fixture(params=["stub", "redis"])
 async def any_worker(request, db, database_url):  # type: ignore[no-untyped-def]
     redis_url = redis_url_or_skip() if request.param == "redis" else None
-    outbox = await _start_outbox_worker(database_url, redis_url, db)
-    yield outbox
-    outbox.worker.stop()
-    if redis_url:
-        outbox.broker.close()
-    jobs.use_broker(None)
+    async with running_outbox_worker(database_url, redis_url, db) as outbox:
+        yield outbox
 
 
 async def test_events_of_a_request_are_consumed_once_by_the_worker(client, db, world: World, any_worker) -> None:
