@@ -40,7 +40,7 @@ from capool.config import Settings, get_settings
 from capool.db import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
-SWEEP_SECONDS = 30
+SWEEP_INTERVAL = timedelta(seconds=30)
 # Each capability mounts its own REST handlers.
 AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest, integrations_rest)
 
@@ -54,21 +54,6 @@ def _broker_check(broker: Any) -> str:
         return "ok"
     except Exception as exc:  # readiness reports, it does not fail
         return f"error: {type(exc).__name__}"
-
-
-async def _sweep_forever(app: Litestar) -> None:
-    # The first pass picks up events committed while no worker ran (e.g. by `capool demo`).
-    older_than = timedelta(0)
-    last_run: dict[str, Any] = {}
-    while True:
-        try:
-            async with app.state.session_factory() as session:
-                await jobs.sweep_outbox(session, older_than=older_than, limit=10_000)
-        except Exception:
-            log.exception("outbox sweep failed")
-        await jobs.run_due_periodic(app.state.session_factory, last_run)
-        older_than = timedelta(seconds=SWEEP_SECONDS)
-        await asyncio.sleep(SWEEP_SECONDS)
 
 
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None, run_worker: bool | None = None) -> Litestar:
@@ -88,7 +73,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         sweeper = None
         if run_worker if run_worker is not None else settings.redis_url is None:
             worker = jobs.start_worker(broker)
-            sweeper = asyncio.create_task(_sweep_forever(app))
+            sweeper = asyncio.create_task(jobs.sweep_forever(app.state.session_factory, every=SWEEP_INTERVAL, catch_up=True))
         try:
             yield
         finally:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -81,22 +80,16 @@ def worker(threads: int) -> None:
     jobs.job_database.configure(settings.database_url)
     running = jobs.start_worker(broker, threads=threads)
     click.echo(f"worker consuming {settings.redis_url} with {threads} threads; Ctrl-C stops")
-    last_run: dict[str, Any] = {}
 
-    async def tick() -> None:
+    async def sweep() -> None:
         engine = create_engine(settings.database_url)
         try:
-            sessions = create_session_factory(engine)
-            async with sessions() as session:
-                await jobs.sweep_outbox(session)
-            await jobs.run_due_periodic(sessions, last_run)
+            await jobs.sweep_forever(create_session_factory(engine), every=timedelta(seconds=30), catch_up=False)
         finally:
             await engine.dispose()
 
     try:
-        while True:
-            asyncio.run(tick())
-            time.sleep(30)
+        asyncio.run(sweep())
     except KeyboardInterrupt:
         running.stop()
 

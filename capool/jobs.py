@@ -176,6 +176,24 @@ async def run_due_periodic(sessions: async_sessionmaker[AsyncSession], last_run:
     return ran
 
 
+async def sweep_forever(sessions: async_sessionmaker[AsyncSession], *, every: timedelta, catch_up: bool) -> None:
+    """The sweep loop of `capool serve` (embedded) and of every `capool worker`: re-send lost
+    outbox messages, then run the periodic tasks that are due, every `every`. With `catch_up`
+    the first pass re-sends everything unprocessed, e.g. what `capool demo` committed while
+    no worker ran."""
+    older_than = timedelta(0) if catch_up else every
+    last_run: dict[str, datetime] = {}
+    while True:
+        try:
+            async with sessions() as session:
+                await sweep_outbox(session, older_than=older_than, limit=10_000)
+        except Exception:
+            log.exception("outbox sweep failed")
+        await run_due_periodic(sessions, last_run)
+        older_than = every
+        await asyncio.sleep(every.total_seconds())
+
+
 def start_worker(broker: dramatiq.Broker, threads: int = 2) -> dramatiq.Worker:
     worker = dramatiq.Worker(broker, worker_threads=threads)
     worker.start()
