@@ -24,18 +24,27 @@ def order_key(order_id: uuid.UUID) -> bytes:
     return sha256(b"capool-order/" + order_id.bytes).digest()
 
 
+async def _mirror(
+    session: AsyncSession, alliance_id: uuid.UUID, entry_type: EntryType, tx_hash: str, buyer_org: uuid.UUID, factory_org: uuid.UUID,
+    payload: dict[str, object], part: str = "",
+) -> None:
+    """The ledger entry of one chain transaction (or of one part of it), appended once."""
+    await service.append(session, alliance_id, entry_type, {"mode": "escrow", **payload, "tx": tx_hash},
+                         parties=[buyer_org, factory_org], source_key=f"chain:{tx_hash}{part}")
+
+
+def _payment(order_id: uuid.UUID, buyer_org: uuid.UUID, factory_org: uuid.UUID, currency: str, milestone: int) -> dict[str, object]:
+    return {"order_id": str(order_id), "milestone": milestone, "payer_org_id": str(buyer_org), "payee_org_id": str(factory_org), "currency": currency}
+
+
 async def fund(
     session: AsyncSession, escrow: MilestoneEscrow, *, alliance_id: uuid.UUID, order_id: uuid.UUID, buyer_org: uuid.UUID,
     factory_org: uuid.UUID, currency: str, milestone_amounts_minor: Sequence[int], buyer: ChainAccount, supplier_address: str,
 ) -> str:
     tx = escrow.fund_order(order_key(order_id), supplier_address, milestone_amounts_minor, buyer=buyer)
-    await service.append(
-        session, alliance_id, EntryType.PAYMENT_FUNDED,
-        {"mode": "escrow", "order_id": str(order_id), "payer_org_id": str(buyer_org), "payee_org_id": str(factory_org),
-         "currency": currency, "amount_minor": sum(milestone_amounts_minor), "milestones_minor": list(milestone_amounts_minor),
-         "contract": escrow.address, "tx": tx.tx_hash},
-        parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}",
-    )
+    await _mirror(session, alliance_id, EntryType.PAYMENT_FUNDED, tx.tx_hash, buyer_org, factory_org, {
+        "order_id": str(order_id), "payer_org_id": str(buyer_org), "payee_org_id": str(factory_org), "currency": currency,
+        "amount_minor": sum(milestone_amounts_minor), "milestones_minor": list(milestone_amounts_minor), "contract": escrow.address})
     return tx.tx_hash
 
 
@@ -45,12 +54,8 @@ async def release(
 ) -> str:
     amount = escrow.milestone(order_key(order_id), milestone).amount
     tx = escrow.release(order_key(order_id), milestone, evidence_leaf, sender=sender)
-    await service.append(
-        session, alliance_id, EntryType.PAYMENT_RELEASED,
-        {"mode": "escrow", "order_id": str(order_id), "milestone": milestone, "payer_org_id": str(buyer_org),
-         "payee_org_id": str(factory_org), "currency": currency, "amount_minor": amount, "evidence": evidence_leaf.hex(), "tx": tx.tx_hash},
-        parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}",
-    )
+    await _mirror(session, alliance_id, EntryType.PAYMENT_RELEASED, tx.tx_hash, buyer_org, factory_org,
+                  _payment(order_id, buyer_org, factory_org, currency, milestone) | {"amount_minor": amount, "evidence": evidence_leaf.hex()})
     return tx.tx_hash
 
 
@@ -60,12 +65,8 @@ async def refund(
 ) -> str:
     amount = escrow.milestone(order_key(order_id), milestone).amount
     tx = escrow.refund(order_key(order_id), milestone, evidence_leaf, arbiter=arbiter)
-    await service.append(
-        session, alliance_id, EntryType.PAYMENT_REFUNDED,
-        {"mode": "escrow", "order_id": str(order_id), "milestone": milestone, "payer_org_id": str(buyer_org),
-         "payee_org_id": str(factory_org), "currency": currency, "amount_minor": amount, "evidence": evidence_leaf.hex(), "tx": tx.tx_hash},
-        parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}",
-    )
+    await _mirror(session, alliance_id, EntryType.PAYMENT_REFUNDED, tx.tx_hash, buyer_org, factory_org,
+                  _payment(order_id, buyer_org, factory_org, currency, milestone) | {"amount_minor": amount, "evidence": evidence_leaf.hex()})
     return tx.tx_hash
 
 
@@ -75,11 +76,8 @@ async def open_dispute(
 ) -> str:
     reason_hash = sha256(reason.encode("utf-8")).digest()
     tx = escrow.open_dispute(order_key(order_id), milestone, reason_hash, sender=sender)
-    await service.append(
-        session, alliance_id, EntryType.DISPUTE_OPENED,
-        {"mode": "escrow", "order_id": str(order_id), "milestone": milestone, "reason": reason, "tx": tx.tx_hash},
-        parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}",
-    )
+    await _mirror(session, alliance_id, EntryType.DISPUTE_OPENED, tx.tx_hash, buyer_org, factory_org,
+                  {"order_id": str(order_id), "milestone": milestone, "reason": reason})
     return tx.tx_hash
 
 
@@ -89,15 +87,13 @@ async def resolve_dispute(
 ) -> str:
     amount = escrow.milestone(order_key(order_id), milestone).amount
     tx = escrow.resolve_dispute(order_key(order_id), milestone, supplier_minor, sha256(resolution.encode()).digest(), arbiter=arbiter)
-    common = {"mode": "escrow", "order_id": str(order_id), "milestone": milestone, "payer_org_id": str(buyer_org),
-              "payee_org_id": str(factory_org), "currency": currency, "tx": tx.tx_hash}
-    await service.append(session, alliance_id, EntryType.DISPUTE_RESOLVED,
-                         common | {"resolution": resolution, "supplier_minor": supplier_minor, "buyer_minor": amount - supplier_minor},
-                         parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}")
+    common = _payment(order_id, buyer_org, factory_org, currency, milestone)
+    await _mirror(session, alliance_id, EntryType.DISPUTE_RESOLVED, tx.tx_hash, buyer_org, factory_org,
+                  common | {"resolution": resolution, "supplier_minor": supplier_minor, "buyer_minor": amount - supplier_minor})
     if supplier_minor:
-        await service.append(session, alliance_id, EntryType.PAYMENT_RELEASED, common | {"amount_minor": supplier_minor},
-                             parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}:release")
+        await _mirror(session, alliance_id, EntryType.PAYMENT_RELEASED, tx.tx_hash, buyer_org, factory_org,
+                      common | {"amount_minor": supplier_minor}, part=":release")
     if amount - supplier_minor:
-        await service.append(session, alliance_id, EntryType.PAYMENT_REFUNDED, common | {"amount_minor": amount - supplier_minor},
-                             parties=[buyer_org, factory_org], source_key=f"chain:{tx.tx_hash}:refund")
+        await _mirror(session, alliance_id, EntryType.PAYMENT_REFUNDED, tx.tx_hash, buyer_org, factory_org,
+                      common | {"amount_minor": amount - supplier_minor}, part=":refund")
     return tx.tx_hash
