@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -250,28 +251,26 @@ async def _run_of_order(db_session: AsyncSession, ctx: PageContext, order_id: uu
     return run
 
 
-@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve")
-async def approve_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+async def _on_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID, action: Any) -> Response:
+    """Approve or apply a run of this order; a refusal shows on the order page."""
     ctx = await _buyer(request, db_session)
     await form_of(ctx)
     try:
         await _run_of_order(db_session, ctx, order_id, run_id)
-        await matching_service.approve(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
+        await action(db_session, ctx.actor, run_id)
     except (InvalidInput, Conflict) as exc:
         return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
+
+
+@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve")
+async def approve_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+    return await _on_run(request, db_session, order_id, run_id, matching_service.approve)
 
 
 @post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply")
 async def apply_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
-    ctx = await _buyer(request, db_session)
-    await form_of(ctx)
-    try:
-        await _run_of_order(db_session, ctx, order_id, run_id)
-        await matching_service.apply(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
-    except (InvalidInput, Conflict) as exc:
-        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
-    return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
+    return await _on_run(request, db_session, order_id, run_id, matching_service.apply)
 
 
 @get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof")
