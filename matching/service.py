@@ -110,7 +110,9 @@ async def load_problem(
     rows = await repository.visible_offers(session, actor, today, exclude_offers)
     # Quality feeds eligibility and the objective: the Bayesian score per factory and process
     # (0-100); a pair with no lot history gets the prior's score.
-    scores = await quality_service.supplier_scores(session, actor.alliance_id)
+    processes = {o.process for o in engine_orders}
+    # One process (an urgent order, say) needs only that process's lot history.
+    scores = await quality_service.supplier_scores(session, actor.alliance_id, next(iter(processes)) if len(processes) == 1 else None)
     prior = quality_score.estimate(None, "", [], utcnow()).score
     offers = []
     by_resource: dict[uuid.UUID, list[Any]] = defaultdict(list)
