@@ -20,15 +20,10 @@ CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
 
 
 def portal_app(engine: AsyncEngine):  # type: ignore[no-untyped-def]
-    """create_app, plus the portal's routes unless api/app.py already mounts them."""
-    from api import portal
+    """The real app (api/app.py mounts the portal) on the test's engine."""
     from api.app import create_app
 
-    app = create_app(engine=engine, run_worker=False)
-    if not any(route.path.startswith("/portal") for route in app.routes):
-        for router in portal.ROUTES:
-            app.register(router)
-    return app
+    return create_app(engine=engine, run_worker=False)
 
 
 @pytest.fixture
@@ -70,32 +65,8 @@ async def post_form(client: httpx.AsyncClient, page_path: str, action: str, data
     return await client.post(action, data={"_csrf": csrf_of(page.text), **data})
 
 
-@pytest.fixture
-async def db(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
-    """As tests/conftest.py's `db`, but it empties only tables the migrations created, so
-    that a capability whose migration is still missing does not break these tests."""
-    from sqlalchemy import inspect, text
-
-    from capool.models import metadata
-
-    yield engine
-    async with engine.begin() as conn:
-        present = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
-        tables = [t.name for t in reversed(metadata.sorted_tables) if t.name in present]
-        if engine.dialect.name == "postgresql":
-            await conn.execute(text("TRUNCATE " + ", ".join(tables) + " CASCADE"))
-        else:
-            for table in tables:
-                await conn.execute(text(f"DELETE FROM {table}"))
-
-
 def portal_app_for_settings(settings):  # type: ignore[no-untyped-def]
-    """The app as `capool serve` builds it (its own engine and lifespan), with the portal."""
-    from api import portal
+    """The app as `capool serve` builds it (its own engine and lifespan)."""
     from api.app import create_app
 
-    app = create_app(settings, run_worker=False)
-    if not any(route.path.startswith("/portal") for route in app.routes):
-        for router in portal.ROUTES:
-            app.register(router)
-    return app
+    return create_app(settings, run_worker=False)
