@@ -36,7 +36,7 @@ from api.rest.capacity import (
 )
 from api.rest.orders import AllocationController, OrderController
 from capool import jobs, wiring  # noqa: F401  (wiring: every table and outbox consumer)
-from capool.config import Settings, get_settings
+from capool.config import Settings, get_settings, require_secrets
 from capool.db import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ def _broker_check(broker: Any) -> str:
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None, run_worker: bool | None = None) -> Litestar:
     """`run_worker` defaults to True for the embedded (no Redis) setup, where the API process
     consumes its own jobs; with Redis, `capool worker` processes do that."""
-    settings = settings or get_settings()
+    # Refused here, not at the first request: a deployment without its secrets never serves.
+    settings = require_secrets(settings or get_settings())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -15,7 +15,7 @@ import click
 from api.portal.cli import COMMANDS as PORTAL_COMMANDS
 from capool import wiring  # noqa: F401  (every table and outbox consumer)
 from capool.clitools import in_transaction
-from capool.config import get_settings
+from capool.config import ConfigurationError, Settings, get_settings, require_secrets
 from capool.db import create_engine, create_session_factory
 from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
 from inspection.cli import COMMANDS as INSPECTION_COMMANDS
@@ -30,6 +30,15 @@ def main() -> None:
     """capool: pooled manufacturing capacity for an alliance of factories and brands."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _settings_with_secrets() -> Settings:
+    """The settings of a command that hashes, signs or derives keys: refused, with the
+    missing settings named, when the deployment lacks its secrets."""
+    try:
+        return require_secrets(get_settings())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -52,7 +61,7 @@ def serve(host: str | None, port: int | None) -> None:
 
     from api.app import create_app
 
-    settings = get_settings()
+    settings = _settings_with_secrets()
     settings.ensure_sqlite_directory()
     host, port = host or settings.host, port or settings.port
     click.echo(f"capool API:     http://{host}:{port}/v1/offers")
@@ -73,7 +82,7 @@ def worker(threads: int) -> None:
     """Consume jobs from Redis (REDIS_URL must be set)."""
     from capool import jobs
 
-    settings = get_settings()
+    settings = _settings_with_secrets()
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the jobs in-process")
     broker = jobs.use_broker(settings.redis_url)
@@ -161,3 +170,7 @@ def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
 
 for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS, *INTEGRATIONS_COMMANDS, *PORTAL_COMMANDS):
     main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

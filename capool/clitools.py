@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from capool.config import get_settings
+from capool.config import ConfigurationError, get_settings, require_secrets
 from capool.errors import DomainError
 
 T = TypeVar("T")
@@ -21,7 +21,7 @@ def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     from capool.db import create_engine, create_session_factory
 
     async def run() -> T:
-        engine = create_engine(get_settings().database_url)
+        engine = create_engine(require_secrets(get_settings()).database_url)
         try:
             async with create_session_factory(engine)() as session:
                 result = await work(session)
@@ -34,3 +34,5 @@ def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc

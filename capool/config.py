@@ -1,25 +1,104 @@
-"""One settings object for the whole platform.
+"""One settings object for the whole platform, read from the environment and `.env`.
 
-Every value has an embedded default so that `capool serve` runs with no configuration:
-a SQLite file under ./var, an in-process dramatiq worker and an in-process EVM chain.
+Every value but the secrets has an embedded default so that `capool serve` runs with no
+configuration: a SQLite file under ./var, an in-process dramatiq worker and an in-process
+EVM chain. The secrets have no default that anybody could know: the embedded mode
+(a SQLite DATABASE_URL) generates them once into `var/secrets.json`; a PostgreSQL
+deployment must configure them, and `require_secrets` refuses to start without them.
+
+Areas have their own sections (`settings.chain`, `settings.matching`, ...). Their
+environment names are the section's prefix and the field joined by `_`, e.g.
+CAPOOL_CHAIN_RPC_URL or CAPOOL_MATCHING_WORKERS (the names these settings always had).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+# The secrets and the environment variable that configures each.
+SECRET_ENV_NAMES = {
+    "api_key_pepper": "API_KEY_PEPPER",
+    "session_secret": "SESSION_SECRET",
+    "ledger_secret": "CAPOOL_LEDGER_SECRET",
+}
+# Values that were published as defaults: anybody could sign or derive with them.
+PUBLISHED_SECRETS = frozenset({"capool-dev-pepper-change-me"})
+MIN_SECRET_LENGTH = 16
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment is configured so that the platform must not run; says what to fix."""
+
+
+class MissingSecrets(ConfigurationError):
+    """The deployment lacks a secret (or configures a public or too short one)."""
+
+
+class ChainSettings(BaseModel):
+    """The consortium chain; without an RPC URL an in-process eth-tester chain is used."""
+
+    rpc_url: str | None = None
+    private_key: SecretStr | None = None
+
+
+class AnchorSettings(BaseModel):
+    # The deployed anchor registry's address; without it one is deployed on first use.
+    registry: str | None = None
+
+
+class MatchingSettings(BaseModel):
+    # A plan worth at least this much (minor units), or one that moves at least this share
+    # of any order away from its current factory, waits for two approvals.
+    approval_value_minor: int = 2_000_000
+    approval_moved_share_pct: int = 50
+    default_time_limit_s: float = 10.0
+    workers: int = 2
+
+
+class InspectionSettings(BaseModel):
+    # Uploaded images and registered model files live here (relative to the working directory).
+    storage_dir: Path = Path("var/inspection")
+    max_image_bytes: int = 10 * 1024 * 1024
+    max_images_per_upload: int = 50
+    max_model_bytes: int = 100 * 1024 * 1024
+    # onnxruntime threads per inference session (the worker runs several jobs in parallel).
+    inference_threads: int = 1
+
+
+def _section(name: str) -> AliasChoices:
+    return AliasChoices(name, f"capool_{name}")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="",
+        env_file=".env",
+        extra="ignore",
+        # One level of sections: CAPOOL_CHAIN_RPC_URL is chain.rpc_url, not chain.rpc.url.
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        populate_by_name=True,
+    )
 
     database_url: str = "sqlite+aiosqlite:///var/capool.db"
     # No broker URL means the in-process stub broker with worker threads in the API process.
     redis_url: str | None = None
-    api_key_pepper: SecretStr = SecretStr("capool-dev-pepper-change-me")
+    # Three secrets, so that knowing one (say, from a leaked ledger key derivation) signs
+    # nothing else. Unset: generated into `secrets_file` on SQLite, refused on PostgreSQL.
+    api_key_pepper: SecretStr | None = None
+    session_secret: SecretStr | None = None
+    ledger_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("ledger_secret", "capool_ledger_secret"))
+    secrets_file: Path = Path("var/secrets.json")
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False
@@ -31,6 +110,11 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = 2000
     graphql_max_aliases: int = 20
 
+    chain: ChainSettings = Field(default_factory=ChainSettings, validation_alias=_section("chain"))
+    anchor: AnchorSettings = Field(default_factory=AnchorSettings, validation_alias=_section("anchor"))
+    matching: MatchingSettings = Field(default_factory=MatchingSettings, validation_alias=_section("matching"))
+    inspection: InspectionSettings = Field(default_factory=InspectionSettings, validation_alias=_section("inspection"))
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -41,7 +125,83 @@ class Settings(BaseSettings):
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
 
+    def secret_bytes(self, name: str) -> bytes:
+        """A secret's value; raises MissingSecrets rather than ever signing with nothing."""
+        value: SecretStr | None = getattr(self, name)
+        if value is None:
+            raise MissingSecrets(f"{SECRET_ENV_NAMES[name]} is not configured")
+        return value.get_secret_value().encode("utf-8")
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """What is wrong with the configured secrets, one line per setting; empty when fine."""
+    problems = []
+    for name, env_name in SECRET_ENV_NAMES.items():
+        value: SecretStr | None = getattr(settings, name)
+        if value is None:
+            problems.append(f"{env_name} is not set")
+        elif value.get_secret_value() in PUBLISHED_SECRETS:
+            problems.append(f"{env_name} is a published example value")
+        elif len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            problems.append(f"{env_name} is shorter than {MIN_SECRET_LENGTH} characters")
+    return problems
+
+
+def require_secrets(settings: Settings) -> Settings:
+    """Refuse to run commands that hash, sign or derive keys without proper secrets."""
+    problems = secret_problems(settings)
+    if problems:
+        where = (
+            f"they come from {settings.secrets_file} in the embedded (SQLite) mode"
+            if settings.is_sqlite
+            else "a PostgreSQL deployment must configure them (environment or .env)"
+        )
+        raise MissingSecrets(
+            "capool refuses to start without its secrets: " + "; ".join(problems) + f" ({where}; see docs/operations.md)"
+        )
+    return settings
+
+
+def load_or_create_secrets(path: Path) -> dict[str, str]:
+    """The embedded mode's secrets: read from `path`, or generated into it on first run.
+
+    The file is written complete under a temporary name with mode 0600 and then linked
+    into place, which fails if it exists: two processes starting at once end up with the
+    same secrets, and an existing file is never overwritten.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        generated = {name: secrets.token_urlsafe(32) for name in SECRET_ENV_NAMES}
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(generated, handle, indent=2)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temporary, path)
+            log.warning("generated new secrets in %s: keep this file (API keys, portal sessions and ledger keys depend on it)", path)
+        except FileExistsError:
+            pass  # another process created it first; use theirs
+        finally:
+            temporary.unlink(missing_ok=True)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(stored, dict):
+        raise MissingSecrets(f"{path} is not a JSON object of secrets")
+    return {name: value for name, value in stored.items() if name in SECRET_ENV_NAMES and isinstance(value, str)}
+
+
+def resolve_secrets(settings: Settings) -> Settings:
+    """Fill the unset secrets from the embedded secrets file (SQLite only); a configured
+    secret always wins. PostgreSQL deployments get nothing generated."""
+    missing = [name for name in SECRET_ENV_NAMES if getattr(settings, name) is None]
+    if not missing or not settings.is_sqlite:
+        return settings
+    stored = load_or_create_secrets(settings.secrets_file)
+    return settings.model_copy(update={name: SecretStr(stored[name]) for name in missing if name in stored})
+
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings (cached; tests change the environment, then cache_clear())."""
+    return resolve_secrets(Settings())

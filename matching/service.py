@@ -9,14 +9,13 @@ import asyncio
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
 from capool.clock import utcnow
+from capool.config import MatchingSettings, get_settings
 from capool.errors import Conflict, InvalidInput, NotFound
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission, effective_permissions
@@ -35,20 +34,8 @@ from quality import service as quality_service
 PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
 
 
-class MatchingSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CAPOOL_MATCHING_", env_file=".env", extra="ignore")
-
-    # A plan worth at least this much (minor units), or one that moves at least this share
-    # of any order away from its current factory, waits for two approvals.
-    approval_value_minor: int = 2_000_000
-    approval_moved_share_pct: int = 50
-    default_time_limit_s: float = 10.0
-    workers: int = 2
-
-
-@lru_cache
 def matching_settings() -> MatchingSettings:
-    return MatchingSettings()
+    return get_settings().matching
 
 
 @dataclass

@@ -1,14 +1,14 @@
 """Anchoring checkpoints on chain, and checking an export against the on-chain anchors.
 
-The chain comes from the environment: CAPOOL_CHAIN_RPC_URL + CAPOOL_CHAIN_PRIVATE_KEY (+
-CAPOOL_ANCHOR_REGISTRY, the deployed registry's address) for a consortium chain; without
-them an in-process eth-tester chain, with the registry deployed on first use.
+The chain comes from the settings (`settings.chain`, `settings.anchor`; environment or
+.env): CAPOOL_CHAIN_RPC_URL + CAPOOL_CHAIN_PRIVATE_KEY (+ CAPOOL_ANCHOR_REGISTRY, the
+deployed registry's address) for a consortium chain; without them an in-process
+eth-tester chain, with the registry deployed on first use.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from capool.config import ConfigurationError, get_settings
 from capool.jobs import job, job_transaction
 from settlement import service
 from settlement.chain import AnchorRegistry, SettlementChain
@@ -35,10 +36,12 @@ def default_registry() -> AnchorRegistry:
     global _registry
     with _lock:
         if _registry is None:
-            rpc_url = os.environ.get("CAPOOL_CHAIN_RPC_URL")
-            if rpc_url:
-                chain = SettlementChain.connect(rpc_url, os.environ["CAPOOL_CHAIN_PRIVATE_KEY"])
-                address = os.environ.get("CAPOOL_ANCHOR_REGISTRY")
+            settings = get_settings()
+            if settings.chain.rpc_url:
+                if settings.chain.private_key is None:
+                    raise ConfigurationError("CAPOOL_CHAIN_RPC_URL is set but CAPOOL_CHAIN_PRIVATE_KEY is not")
+                chain = SettlementChain.connect(settings.chain.rpc_url, settings.chain.private_key.get_secret_value())
+                address = settings.anchor.registry
                 _registry = AnchorRegistry(chain, address) if address else AnchorRegistry.deploy(chain)[0]
             else:
                 _registry = AnchorRegistry.deploy(SettlementChain.in_process())[0]

@@ -125,12 +125,25 @@ def checkpoint(alliance_id: uuid.UUID) -> None:
 @ledger.command()
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
 def anchor(alliance_id: uuid.UUID) -> None:
-    """Anchor the latest checkpoint on the configured chain (CAPOOL_CHAIN_RPC_URL ...)."""
+    """Anchor the latest checkpoint on the configured chain (settings.chain: CAPOOL_CHAIN_RPC_URL ...)."""
     from capool.clitools import in_transaction
     from settlement.anchoring import anchor_latest, default_registry
 
     row = in_transaction(lambda session: anchor_latest(session, alliance_id, default_registry()))
     click.echo(f"anchored size {row.tree_size} at position {row.position} in tx {row.tx_hash}" if row else "nothing new to anchor")
+
+
+@ledger.command("rotate-key")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+def rotate_key(alliance_id: uuid.UUID) -> None:
+    """Retire the ledger's log key now and start a new one (a new key id) from the current
+    ledger secret. Checkpoints signed before keep verifying with the retired key; give
+    verifiers the new key as another --log-key. See docs/operations.md."""
+    from capool.clitools import in_transaction
+    from settlement import service
+
+    vkey = in_transaction(lambda session: service.rotate_log_key(session, alliance_id))
+    click.echo(f"new log key (pin it with --log-key, beside the old ones): {vkey}")
 
 
 COMMANDS: list[click.Command] = [ledger]

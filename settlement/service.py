@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clock import ensure_utc, utcnow
-from capool.config import get_settings
+from capool.config import ConfigurationError, get_settings
 from capool.errors import InvalidInput, NotFound
 from capool.ids import new_id
 from capool.tenancy.actor import Actor, Permission
@@ -136,20 +135,15 @@ def ledger_id_of(alliance_id: uuid.UUID) -> str:
     return str(alliance_id)
 
 
-def _secret() -> bytes:
-    configured = os.environ.get("CAPOOL_LEDGER_SECRET")
-    if configured:
-        return configured.encode("utf-8")
-    return get_settings().api_key_pepper.get_secret_value().encode("utf-8")
-
-
 def log_signing_key(alliance_id: uuid.UUID, generation: int) -> SigningKey:
-    """The log key of a ledger generation, derived from the deployment secret
-    (CAPOOL_LEDGER_SECRET, else the API key pepper): never stored, never served."""
+    """The log key of a ledger generation, derived from the deployment's ledger secret
+    (CAPOOL_LEDGER_SECRET, a secret of its own): never stored, never served."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     ledger_id = ledger_id_of(alliance_id)
-    seed = hmac.new(_secret(), f"capool-ledger-log-key/{ledger_id}/{generation}".encode(), hashlib.sha256).digest()
+    seed = hmac.new(
+        get_settings().secret_bytes("ledger_secret"), f"capool-ledger-log-key/{ledger_id}/{generation}".encode(), hashlib.sha256
+    ).digest()
     return SigningKey(origin_for(ledger_id), Ed25519PrivateKey.from_private_bytes(seed))
 
 
@@ -186,27 +180,47 @@ async def _read_head(session: AsyncSession, alliance_id: uuid.UUID) -> tuple[str
     return head.origin, head.size
 
 
-async def _current_log_key(session: AsyncSession, alliance_id: uuid.UUID) -> tuple[LedgerLogKey, SigningKey]:
-    row = (
+class LedgerKeyMismatch(ConfigurationError):
+    """The configured ledger secret no longer derives the ledger's current log key."""
+
+
+async def _current_log_key_row(session: AsyncSession, alliance_id: uuid.UUID) -> LedgerLogKey | None:
+    return (
         await session.execute(
             select(LedgerLogKey)
             .where(LedgerLogKey.alliance_id == alliance_id, LedgerLogKey.valid_until.is_(None))
             .order_by(LedgerLogKey.generation.desc())
         )
     ).scalars().first()
+
+
+async def _current_log_key(session: AsyncSession, alliance_id: uuid.UUID) -> tuple[LedgerLogKey, SigningKey]:
+    row = await _current_log_key_row(session, alliance_id)
     if row is None:
         key = log_signing_key(alliance_id, 1)
         row = LedgerLogKey(alliance_id=alliance_id, generation=1, vkey=key.verifier.vkey, valid_from=_EPOCH)
         session.add(row)
         await session.flush()
-    return row, log_signing_key(alliance_id, row.generation)
+    key = log_signing_key(alliance_id, row.generation)
+    if key.verifier.vkey != row.vkey:
+        # The ledger secret changed since this generation was registered: signing with the
+        # derived key would issue checkpoints that no verifier accepts.
+        raise LedgerKeyMismatch(
+            f"the log key of ledger {ledger_id_of(alliance_id)} (generation {row.generation}) was derived from another "
+            f"ledger secret; run `capool ledger rotate-key --alliance {alliance_id}` to start a key from the current one"
+        )
+    return row, key
 
 
 async def rotate_log_key(session: AsyncSession, alliance_id: uuid.UUID, at: datetime | None = None) -> str:
-    """Retire the current log key at `at` and start the next generation; returns its vkey."""
+    """Retire the current log key at `at` and start the next generation, derived from the
+    current ledger secret; returns its vkey. The retired key stays in the key records with
+    its validity, so checkpoints it signed keep verifying."""
     await _head(session, alliance_id, lock=True)
     moment = ensure_utc(at or utcnow())
-    current, _ = await _current_log_key(session, alliance_id)
+    current = await _current_log_key_row(session, alliance_id)
+    if current is None:
+        current, _ = await _current_log_key(session, alliance_id)
     current.valid_until = moment
     key = log_signing_key(alliance_id, current.generation + 1)
     session.add(LedgerLogKey(alliance_id=alliance_id, generation=current.generation + 1, vkey=key.verifier.vkey, valid_from=moment))

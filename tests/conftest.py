@@ -33,6 +33,16 @@ from capool.tenancy.models import OrgKind, Role
 from marketplace import capacity
 from marketplace.schemas import PartnershipIn
 
+# Deterministic secrets of the tests' own, none of them a published value: set before any
+# settings are read, and inherited by the CLI subprocesses the tests start. A developer's
+# own environment or .env must not decide which keys the tests sign with.
+TEST_SECRETS = {
+    "API_KEY_PEPPER": "test-api-key-pepper-4b1d6c2e",
+    "SESSION_SECRET": "test-session-secret-9f3a7e51",
+    "CAPOOL_LEDGER_SECRET": "test-ledger-secret-2c8e0d94",
+}
+os.environ.update(TEST_SECRETS)
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

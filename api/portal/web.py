@@ -50,10 +50,9 @@ templates = Environment(
 
 
 def _signing_key() -> bytes:
-    # A key of its own, derived from the deployment's secret, so that a portal cookie can
+    # A key of its own, derived from the sessions' secret, so that a portal cookie can
     # never be confused with anything else signed by the platform.
-    secret = get_settings().api_key_pepper.get_secret_value().encode()
-    return hmac.new(secret, b"capool-portal-session-v1", hashlib.sha256).digest()
+    return hmac.new(get_settings().secret_bytes("session_secret"), b"capool-portal-session-v1", hashlib.sha256).digest()
 
 
 def _b64(raw: bytes) -> str:

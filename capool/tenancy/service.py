@@ -26,8 +26,7 @@ KEY_PREFIX = "cpk"
 
 
 def _hash_secret(secret: str) -> str:
-    pepper = get_settings().api_key_pepper.get_secret_value().encode()
-    return hmac.new(pepper, secret.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(get_settings().secret_bytes("api_key_pepper"), secret.encode(), hashlib.sha256).hexdigest()
 
 
 async def create_alliance(session: AsyncSession, name: str, *, admins_see_prices: bool = False) -> Alliance:

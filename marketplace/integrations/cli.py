@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from capool.clitools import in_transaction
-from capool.config import get_settings
+from capool.config import get_settings, require_secrets
 
 
 @click.group("exchange", help="File exchange: CSV / Excel imports and the drop folder.")
@@ -33,7 +33,7 @@ def watch(directory: Path, api_key: str, system: str | None, interval: float, on
         (directory / kind).mkdir(parents=True, exist_ok=True)
 
     async def run() -> None:
-        engine = create_engine(get_settings().database_url)
+        engine = create_engine(require_secrets(get_settings()).database_url)
         try:
             while True:
                 for result in await process_drop_folder(create_session_factory(engine), directory, api_key, system, settle_s=0 if once else 2):

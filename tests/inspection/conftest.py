@@ -16,7 +16,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from capool.db import create_session_factory
-from inspection.config import get_inspection_settings
+from capool.config import get_settings
 from quality import service as quality_service
 from quality.schemas import LotIn
 from tests.conftest import World, allocate, place, publish
@@ -32,9 +32,9 @@ DATA = next((c for c in _CANDIDATES if (c / "inspection/mt_split.json").exists()
 def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "inspection-store"
     monkeypatch.setenv("CAPOOL_INSPECTION_STORAGE_DIR", str(root))
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
     yield root
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 async def open_lot(client: httpx.AsyncClient, db: AsyncEngine, world: World, *, lot_size: int = 500) -> dict[str, str]:

@@ -12,7 +12,7 @@ import tempfile
 import uuid
 
 from capool.db import create_session_factory
-from inspection.config import get_inspection_settings
+from capool.config import get_settings
 from quality import service as quality_service
 from quality.schemas import LotIn
 from tests.inspection.conftest import png
@@ -27,7 +27,7 @@ CARD = {"kind": "classifier", "labels": ["ok", "scratch"], "normal_label": "ok",
 async def seed(ctx: Ctx) -> None:
     """Needs the marketplace seed (ctx.ids["allocation"]: the brand's own accepted allocation)."""
     os.environ["CAPOOL_INSPECTION_STORAGE_DIR"] = tempfile.mkdtemp(prefix="capool-inspection-")
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
     client, world = ctx.client, ctx.world
     async with create_session_factory(ctx.engine)() as session:
         lot = await quality_service.create_lot(session, world.brand_ops.actor, LotIn(allocation_id=uuid.UUID(ctx.ids["allocation"]), lot_size=50))

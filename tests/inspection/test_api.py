@@ -154,11 +154,11 @@ async def test_bad_uploads_answer_422_with_the_file_pointer(client, db, world: W
 
 
 async def test_oversized_image_is_refused(client, db, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from inspection.config import get_inspection_settings
+    from capool.config import get_settings
 
     ids = await open_lot(client, db, world)
     monkeypatch.setenv("CAPOOL_INSPECTION_MAX_IMAGE_BYTES", "100")
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
     response = await upload(client, world.partner, ids["lot"], [("big.png", png(64, 64), "image/png")])
     assert response.status_code == 422 and response.json()["errors"][0]["pointer"] == "/files/0"
     assert "exceeds 100 bytes" in response.json()["errors"][0]["detail"]

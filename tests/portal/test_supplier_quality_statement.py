@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from capool.clock import utcnow
 from capool.db import create_session_factory
-from inspection.config import get_inspection_settings
+from capool.config import get_settings
 from inspection.models import InspectionImage
 from quality.models import InspectionLot
 from tests.conftest import World, allocate, place, publish
@@ -28,9 +28,9 @@ from tests.portal.conftest import csrf_of, post_form, sign_in
 def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "inspection-store"
     monkeypatch.setenv("CAPOOL_INSPECTION_STORAGE_DIR", str(root))
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
     yield root
-    get_inspection_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 async def lot_row(engine: AsyncEngine) -> InspectionLot | None:
