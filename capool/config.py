@@ -87,7 +87,6 @@ class Settings(BaseSettings):
         # One level of sections: CAPOOL_CHAIN_RPC_URL is chain.rpc_url, not chain.rpc.url.
         env_nested_delimiter="_",
         env_nested_max_split=1,
-        populate_by_name=True,
     )
 
     database_url: str = "sqlite+aiosqlite:///var/capool.db"
