@@ -12,9 +12,11 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.litestar import make_graphql_controller
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import portal
 from api.deps import provide_actor, provide_session
@@ -38,6 +40,7 @@ from api.rest.orders import AllocationController, OrderController
 from capool import jobs, wiring  # noqa: F401  (wiring: every table and outbox consumer)
 from capool.config import Settings, get_settings, require_secrets
 from capool.db import create_engine, create_session_factory
+from capool.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL = timedelta(seconds=30)
@@ -85,6 +88,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             if owns_engine:
                 await active_engine.dispose()
 
+    # Forwarded headers are believed only from the configured proxies, and in the app rather
+    # than in uvicorn (`capool serve` turns uvicorn's off), so that every way of serving the
+    # app, and the tests, take the same path: the scheme decides Secure cookies, the client
+    # address is what rate limits count.
+    proxy = [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)] if settings.trusted_proxies else []
     graphql = make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql")
     return Litestar(
         route_handlers=[
@@ -94,11 +102,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             *portal.ROUTES,
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
-        middleware=[UnitOfWorkMiddleware],
+        middleware=[*proxy, UnitOfWorkMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         # With an engine given (tests, embedding) the app serves without its lifespan running.
-        state=State({"session_factory": create_session_factory(engine) if engine else None, "broker_check": lambda: "ok"}),
+        state=State({
+            "session_factory": create_session_factory(engine) if engine else None, "broker_check": lambda: "ok",
+            "settings": settings, "rate_limits": RateLimits(settings),
+        }),
         openapi_config=OpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs.", path="/schema"),
         debug=False,
     )

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError
 
-from capool.errors import DomainError, FieldError
+from capool.errors import DomainError, FieldError, RateLimited
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -24,11 +24,17 @@ def problem(status: int, title: str, detail: str, code: str, errors: list[FieldE
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-TITLES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 409: "Conflict", 422: "Invalid input", 500: "Internal error"}
+TITLES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 409: "Conflict", 422: "Invalid input", 429: "Too many requests", 500: "Internal error"}
 
 
 def domain_error(_: Request, exc: DomainError) -> Response[dict[str, Any]]:
     return problem(exc.status, TITLES.get(exc.status, "Error"), exc.detail, exc.code, exc.errors)
+
+
+def rate_limited(request: Request, exc: RateLimited) -> Response[dict[str, Any]]:
+    response = domain_error(request, exc)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 _PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
@@ -79,6 +85,7 @@ def unexpected_error(_: Request, exc: Exception) -> Response[dict[str, Any]]:
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
+    RateLimited: rate_limited,
     ValidationException: validation_error,
     HTTPException: http_error,
     IntegrityError: integrity_error,

@@ -73,7 +73,9 @@ def serve(host: str | None, port: int | None) -> None:
         keys = json.loads(demo_keys.read_text())
         click.echo(f"Demo API keys:  {demo_keys} (buyer: {keys.get('buyer (Inkwell Tees)', '?')})")
         click.echo(f"Portal:         http://{host}:{port}/portal/ (demo sign-in: buyer@inkwell.example / capool-demo)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # proxy_headers off: uvicorn would trust X-Forwarded-* from 127.0.0.1 by default; the app
+    # honours them from TRUSTED_PROXIES only (api/app.py).
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @main.command()

@@ -108,6 +108,18 @@ class Settings(BaseSettings):
     graphql_max_depth: int = 8
     graphql_max_tokens: int = 2000
     graphql_max_aliases: int = 20
+    # Portal sessions, sign-in and API rate limits (capool/ratelimit.py: `limits` notation,
+    # counted in Redis when redis_url is set, in memory otherwise).
+    login_rate_limit: str = "5/minute"  # sign-in attempts per account (typed e-mail)
+    login_address_rate_limit: str = "30/minute"  # sign-in attempts per client address
+    api_rate_limit: str = "600/minute"  # requests per API key
+    api_anonymous_rate_limit: str = "60/minute"  # requests without a valid key, per client address
+    # Peers (IPs or networks) whose X-Forwarded-Proto / X-Forwarded-For are believed: the
+    # TLS-terminating proxy. Nobody else can make a request look like https or like
+    # another client. Environment: TRUSTED_PROXIES='["10.0.0.5"]'.
+    trusted_proxies: list[str] = []
+    # Secure cookies: None follows the request's scheme (after trusted proxy headers).
+    cookie_secure: bool | None = None
 
     chain: ChainSettings = Field(default_factory=ChainSettings, validation_alias=_section("chain"))
     anchor: AnchorSettings = Field(default_factory=AnchorSettings, validation_alias=_section("anchor"))

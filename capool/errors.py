@@ -52,3 +52,11 @@ class InvalidInput(DomainError):
     @classmethod
     def at(cls, path: str, message: str) -> InvalidInput:
         return cls(message, [FieldError(path, message)])
+
+
+class RateLimited(DomainError):
+    """Too many requests; `retry_after` is how many seconds until the next one is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many requests; try again in {retry_after} s", "rate_limited", 429)
+        self.retry_after = retry_after

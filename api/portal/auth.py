@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import client_address
 from api.portal import i18n
 from api.portal.web import (
     LANG_COOKIE,
     LANG_MAX_AGE,
     PREFIX,
+    SESSION_MAX_AGE,
     form_of,
     page_context,
     redirect,
     render,
     safe_next,
+    secure_cookies,
     signed_in,
 )
+from capool.errors import RateLimited
+from capool.ratelimit import RateLimits
+from capool.tenancy import sessions
 from capool.tenancy.models import User
-from capool.tenancy.passwords import verify_password
+from capool.tenancy.passwords import verify_password_async
 
 
 @get("/", name="portal:home")
@@ -42,10 +50,23 @@ async def login_submit(request: Request, db_session: AsyncSession) -> Response:
     ctx = await page_context(request, db_session)
     form = await form_of(ctx)
     email = form.get("email", "").strip()
+    rate_limits: RateLimits = request.app.state.rate_limits
+    try:
+        await rate_limits.sign_in_attempt(email, client_address(request))
+    except RateLimited as exc:
+        # Answered before the password is looked at: guessing faster gains nothing, and
+        # costs the server no scrypt.
+        response = render(ctx, "login.html", status_code=429, next=safe_next(form.get("next")), email=email, failed=False, retry_after=exc.retry_after)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     user = (await db_session.execute(select(User).where(func.lower(User.email) == email.lower()))).scalar_one_or_none()
-    if not verify_password(user, form.get("password", "")) or user is None or not user.active:
+    if not await verify_password_async(user, form.get("password", "")) or user is None or not user.active:
         return render(ctx, "login.html", status_code=401, next=safe_next(form.get("next")), email=email, failed=True)
-    ctx.start_session(user)
+    await rate_limits.sign_in_succeeded(email)
+    if ctx.session_id is not None:
+        await sessions.revoke_session(db_session, ctx.session_id)  # signing in again replaces the old session
+    opened = await sessions.open_session(db_session, user.id, timedelta(seconds=SESSION_MAX_AGE))
+    ctx.start_session(user, opened.id)
     return redirect(ctx, safe_next(form.get("next")))
 
 
@@ -53,6 +74,10 @@ async def login_submit(request: Request, db_session: AsyncSession) -> Response:
 async def logout(request: Request, db_session: AsyncSession) -> Response:
     ctx = await page_context(request, db_session)
     await form_of(ctx)
+    if ctx.session_id is not None:
+        # On the server too: the cookie's signature stays valid, so a copy of it would
+        # otherwise go on working after the person signed out.
+        await sessions.revoke_session(db_session, ctx.session_id)
     ctx.end_session()
     return redirect(ctx, f"{PREFIX}/login")
 
@@ -61,6 +86,6 @@ async def logout(request: Request, db_session: AsyncSession) -> Response:
 async def switch_language(request: Request, code: str, next: str | None = None) -> Response:  # noqa: A002
     response: Response = Redirect(path=safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, max_age=LANG_MAX_AGE, path=PREFIX, httponly=True, samesite="lax", secure=request.url.scheme == "https")
+        response.set_cookie(LANG_COOKIE, code, max_age=LANG_MAX_AGE, path=PREFIX, httponly=True, samesite="lax", secure=secure_cookies(request))
     return response
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clitools import in_transaction
 from capool.tenancy.models import User
-from capool.tenancy.passwords import set_password
+from capool.tenancy.sessions import change_password
 
 
 @click.command("set-password")
@@ -21,7 +21,7 @@ def set_password_command(email: str, password: str) -> None:
         user = (await session.execute(select(User).where(func.lower(User.email) == email.lower()))).scalar_one_or_none()
         if user is None:
             raise click.ClickException(f"no user with email {email!r}")
-        set_password(user, password)
+        await change_password(session, user, password)
         return user.email
 
     click.echo(f"password set for {in_transaction(work)}")

@@ -29,6 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.password": ("Password", "密码"),
     "login.submit": ("Sign in", "登录"),
     "login.failed": ("Email or password is wrong.", "邮箱或密码错误。"),
+    "login.limited": ("Too many sign-in attempts. Try again in {seconds} seconds.", "登录尝试次数过多，请在 {seconds} 秒后重试。"),
     "home.hello": ("Welcome, {name} ({org})", "欢迎，{name}（{org}）"),
     "home.pick": ("Where do you want to go?", "请选择要进入的页面："),
     "error.title": ("Something went wrong", "出错了"),

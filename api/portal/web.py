@@ -2,9 +2,11 @@
 actor and HTML rendering. Handlers call `page_context` (or `signed_in`) first and `render`
 last; everything between is the same services the REST API calls.
 
-The session cookie is stateless: a JSON payload signed with HMAC-SHA256 under a key derived
-from the settings' secret. It holds the user id, when it was issued, the CSRF token and a
-fingerprint of the user's password hash, so that changing a password ends every session.
+The session cookie is a JSON payload signed with HMAC-SHA256 under a key derived from the
+settings' session secret. It holds the user id, the id of the server-side session row
+(capool/tenancy/sessions.py: signing out or a new password revokes it, so a copied cookie
+dies with it), when it expires, the CSRF token and a fingerprint of the user's password
+hash, so that a password changed by any path ends every session.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from api.portal import i18n
 from capool.config import get_settings
 from capool.errors import DomainError, FieldError, InvalidInput
 from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy import sessions
 from capool.tenancy.models import Alliance, Organisation, User
 
 SESSION_COOKIE = "capool_portal"
@@ -130,10 +133,17 @@ class PageContext:
     def administers(self) -> bool:
         return self.can(Permission.ANALYTICS_ALLIANCE)
 
-    def start_session(self, user: User) -> None:
+    def start_session(self, user: User, session_id: uuid.UUID) -> None:
         # A new CSRF token at sign-in: a token planted before sign-in is worthless after it.
-        self.session = {"uid": str(user.id), "fp": password_fingerprint(user), "csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
+        self.session = {
+            "uid": str(user.id), "sid": str(session_id), "fp": password_fingerprint(user),
+            "csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE,
+        }
         self.session_changed = True
+
+    @property
+    def session_id(self) -> uuid.UUID | None:
+        return _uuid_or_none(self.session.get("sid"))
 
     def end_session(self) -> None:
         self.session = {}
@@ -146,6 +156,13 @@ class LoginRequired(Exception):
 
 class CsrfRejected(Exception):
     """A form without the session's CSRF token; answered 403 and nothing is changed."""
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 async def actor_for_user(db_session: AsyncSession, user_id: uuid.UUID) -> tuple[Actor, User, Organisation] | None:
@@ -177,19 +194,30 @@ async def actor_for_user(db_session: AsyncSession, user_id: uuid.UUID) -> tuple[
     return actor, user, org
 
 
+async def _signed_in_as(db_session: AsyncSession, session: dict[str, Any]) -> tuple[Actor, User, Organisation] | None:
+    """Whom a validly signed cookie names, while its sign-in still counts: the person is
+    active, their password is the one they signed in with, and the server-side session has
+    been neither revoked (signed out) nor outlived."""
+    user_id, session_id = _uuid_or_none(session.get("uid")), _uuid_or_none(session.get("sid"))
+    if user_id is None or session_id is None:
+        return None
+    found = await actor_for_user(db_session, user_id)
+    if found is None or not hmac.compare_digest(str(session.get("fp", "")), password_fingerprint(found[1])):
+        return None
+    if not await sessions.is_live(db_session, session_id, user_id):
+        return None
+    return found
+
+
 async def page_context(request: Request, db_session: AsyncSession) -> PageContext:
     session = unsign(request.cookies.get(SESSION_COOKIE)) or {}
     ctx = PageContext(request=request, lang=choose_language(request), session=session)
     if "csrf" not in session:
         ctx.session = {"csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
         ctx.session_changed = True
-    uid = session.get("uid")
-    if uid:
-        try:
-            found = await actor_for_user(db_session, uuid.UUID(uid))
-        except ValueError:
-            found = None
-        if found is None or not hmac.compare_digest(session.get("fp", ""), password_fingerprint(found[1])):
+    if session.get("uid"):
+        found = await _signed_in_as(db_session, session)
+        if found is None:
             ctx.end_session()
             ctx.session = {"csrf": secrets.token_urlsafe(24), "exp": int(time.time()) + SESSION_MAX_AGE}
             ctx.clear_session = False
@@ -216,12 +244,15 @@ async def form_of(ctx: PageContext) -> dict[str, str]:
     return data
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+def secure_cookies(request: Request) -> bool:
+    """Secure cookies when configured so, or else when the request came over https (behind
+    a trusted proxy, as X-Forwarded-Proto said: api/app.py)."""
+    forced: bool | None = request.app.state.settings.cookie_secure
+    return request.url.scheme == "https" if forced is None else forced
 
 
 def finish(ctx: PageContext, response: Response) -> Response:
-    secure = _secure(ctx.request)
+    secure = secure_cookies(ctx.request)
     if ctx.clear_session:
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
     elif ctx.session_changed:

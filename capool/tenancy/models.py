@@ -82,3 +82,15 @@ class ApiKey(IdMixin, Base):
     scopes: Mapped[list[str]]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class PortalSession(IdMixin, Base):
+    """A signed-in portal session. The signed cookie names it, and it counts only while this
+    row is live: signing out or changing the password revokes it here, on the server, so a
+    copied cookie stops working although its signature stays valid."""
+
+    __tablename__ = "portal_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
