@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     graphql_max_depth: int = 8
     graphql_max_tokens: int = 2000
     graphql_max_aliases: int = 20
+    # Private / loopback / link-local networks (CIDR, e.g. '["10.20.0.0/16"]') that webhooks
+    # and connectors may reach: the operator's list for on-premises receivers, honoured at
+    # registration and at send time. One endpoint alone: `capool webhooks allow-private`.
+    integrations_private_networks: list[IPvAnyNetwork] = []
 
     @property
     def is_sqlite(self) -> bool:
