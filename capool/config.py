@@ -20,7 +20,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     anchor: AnchorSettings = Field(default_factory=AnchorSettings, validation_alias=_section("anchor"))
     matching: MatchingSettings = Field(default_factory=MatchingSettings, validation_alias=_section("matching"))
     inspection: InspectionSettings = Field(default_factory=InspectionSettings, validation_alias=_section("inspection"))
+    # Private / loopback / link-local networks (CIDR, e.g. '["10.20.0.0/16"]') that webhooks
+    # and connectors may reach: the operator's list for on-premises receivers, honoured at
+    # registration and at send time. One endpoint alone: `capool webhooks allow-private`.
+    integrations_private_networks: list[IPvAnyNetwork] = []
 
     @property
     def is_sqlite(self) -> bool:

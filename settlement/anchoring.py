@@ -1,4 +1,5 @@
-"""Anchoring checkpoints on chain, and checking an export against the on-chain anchors.
+"""Anchoring checkpoints on chain (`settlement.export.verify_export` checks an export
+against the anchors read back from the chain).
 
 The chain comes from the settings (`settings.chain`, `settings.anchor`; environment or
 .env): CAPOOL_CHAIN_RPC_URL + CAPOOL_CHAIN_PRIVATE_KEY (+ CAPOOL_ANCHOR_REGISTRY, the
@@ -8,11 +9,8 @@ eth-tester chain, with the registry deployed on first use.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,11 +19,6 @@ from capool.config import ConfigurationError, get_settings
 from capool.jobs import job, job_transaction
 from settlement import service
 from settlement.chain import AnchorRegistry, SettlementChain
-from settlement.ledger.anchor import Anchor, verify_anchor_against_tree
-from settlement.ledger.entries import LedgerEntry
-from settlement.ledger.errors import LedgerError
-from settlement.ledger.store import InMemoryTreeStore
-from settlement.ledger.tree import MerkleTree
 from settlement.models import LedgerAnchorRow, LedgerHead
 
 _lock = threading.Lock()
@@ -80,36 +73,3 @@ async def anchor_checkpoints() -> None:
     for alliance_id in alliances:
         async with job_transaction() as session:
             await anchor_latest(session, alliance_id, registry)
-
-
-@dataclass(frozen=True)
-class AnchorCheck:
-    anchors: int
-    failure: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
-
-
-def check_onchain_anchors(export: Path, registry: AnchorRegistry) -> AnchorCheck:
-    """Read the ledger's anchors from the chain itself (not from the export) and prove the
-    exported tree extends each of them. Run after `verify_export` passed."""
-    ledger_id = None
-    tree = MerkleTree(InMemoryTreeStore())
-    with export.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["kind"] == "header":
-                ledger_id = record["ledgerId"]
-            elif record["kind"] == "entry":
-                tree.append([LedgerEntry.from_json(record).leaf_hash])
-    if ledger_id is None:
-        return AnchorCheck(0, "export has no header")
-    history: list[Anchor] = registry.history(ledger_id)
-    for anchor in history:
-        try:
-            verify_anchor_against_tree(anchor, tree)
-        except LedgerError as exc:
-            return AnchorCheck(len(history), f"on-chain anchor {anchor.position} (size {anchor.tree_size}): {exc}")
-    return AnchorCheck(len(history), None)

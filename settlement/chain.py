@@ -143,6 +143,11 @@ class AnchorRegistry:
         )
         return self.chain.transact(call, sender or self.chain.default_account)
 
+    def is_deployed(self) -> bool:
+        """Whether any contract code is at the address: a call to an address without code
+        only fails as an undecodable answer, which names no cause."""
+        return bool(self.chain.web3.eth.get_code(self.address))
+
     def anchor_count(self, ledger_id: str) -> int:
         return self.contract.functions.anchor_count(ledger_id_digest(ledger_id)).call()
 

@@ -9,12 +9,19 @@ from pathlib import Path
 
 import click
 
-from settlement.export import verify_export
+from settlement.export import AnchorHistory, PinnedCheckpoint, verify_export
 
 
 @click.group()
 def ledger() -> None:
     """Settlement ledger: offline verification of exports."""
+
+
+def _pinned_checkpoints(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[PinnedCheckpoint]:
+    try:
+        return [PinnedCheckpoint.parse(value) for value in values]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @ledger.command()
@@ -24,8 +31,26 @@ def ledger() -> None:
     "log_keys",
     multiple=True,
     metavar="VKEY",
-    help="Trusted log verifier key (<name>+<key id>+<base64 key>); repeat for rotated keys. "
-    "Without it the keys inside the export are trusted.",
+    help="Trusted log verifier key (<name>+<key id>+<base64 key>), obtained out of band; repeat for rotated keys.",
+)
+@click.option(
+    "--trust-embedded-keys",
+    is_flag=True,
+    help="Without --log-key, trust the keys inside the export (proves internal consistency only, not who signed).",
+)
+@click.option(
+    "--pin-checkpoint",
+    "pins",
+    multiple=True,
+    metavar="SIZE:ROOTHEX",
+    callback=_pinned_checkpoints,
+    help="A tree size and root seen before (e.g. printed by an earlier verify): the export must extend it. Repeatable.",
+)
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=0),
+    default=0,
+    help="The newest checkpoint must cover at least this many entries.",
 )
 @click.option(
     "--allow-unattested-tail",
@@ -36,14 +61,32 @@ def ledger() -> None:
 @click.option("--rpc-url", default=None, help="JSON-RPC endpoint: also check the anchors read from the chain itself.")
 @click.option("--registry", default=None, help="Address of the anchor registry (with --rpc-url).")
 def verify(
-    export: Path, log_keys: tuple[str, ...], allow_unattested_tail: bool, as_json: bool, rpc_url: str | None, registry: str | None
+    export: Path,
+    log_keys: tuple[str, ...],
+    trust_embedded_keys: bool,
+    pins: list[PinnedCheckpoint],
+    min_size: int,
+    allow_unattested_tail: bool,
+    as_json: bool,
+    rpc_url: str | None,
+    registry: str | None,
 ) -> None:
     """Recompute the chain, tree, signatures, proofs and anchors of EXPORT.
 
-    Exits 1 and names the first bad entry or record when anything does not verify.
+    Exits 1 and names the first bad entry or record when anything does not verify, when
+    no log key is pinned (unless --trust-embedded-keys), or when the export does not reach
+    what was pinned.
     """
+    if bool(rpc_url) != bool(registry):
+        raise click.UsageError("--rpc-url and --registry go together")
     report = verify_export(
-        export, trusted_log_keys=log_keys or None, allow_unattested_tail=allow_unattested_tail
+        export,
+        trusted_log_keys=log_keys or None,
+        trust_embedded_keys=trust_embedded_keys,
+        allow_unattested_tail=allow_unattested_tail,
+        pinned_checkpoints=pins,
+        min_size=min_size,
+        anchor_registry=_anchor_registry(rpc_url, registry) if rpc_url and registry else None,
     )
     if as_json:
         click.echo(
@@ -55,6 +98,7 @@ def verify(
                     "checkpoints": report.checkpoints,
                     "cosignatures": report.cosignatures,
                     "anchors": report.anchors,
+                    "onchainAnchors": report.onchain_anchors,
                     "attestedSize": report.attested_size,
                     "headRoot": report.head_root.hex() if report.head_root else None,
                     "failure": None
@@ -65,32 +109,33 @@ def verify(
             )
         )
     elif report.ok:
+        onchain = "" if report.onchain_anchors is None else f", {report.onchain_anchors} on-chain anchors"
         click.echo(
             f"OK ledger {report.ledger_id}: {report.entries} entries, {report.checkpoints} checkpoints, "
-            f"{report.cosignatures} co-signatures, {report.anchors} anchors; "
+            f"{report.cosignatures} co-signatures, {report.anchors} anchors{onchain}; "
             f"root at size {report.attested_size}: {report.head_root.hex() if report.head_root else '-'}"
         )
+        if report.head_root:
+            click.echo(f"pin this state next time: --pin-checkpoint {report.attested_size}:{report.head_root.hex()}")
         for warning in report.warnings:
             click.echo(f"warning: {warning}")
     else:
-        click.echo(f"FAILED ledger {report.ledger_id}: {report.failure}", err=True)
+        click.echo(f"FAILED ledger {report.ledger_id or '-'}: {report.failure}", err=True)
     if not report.ok:
         raise SystemExit(1)
-    if rpc_url:
-        from web3 import Web3
 
-        from settlement.anchoring import check_onchain_anchors
-        from settlement.chain import AnchorRegistry, ChainAccount, SettlementChain
 
-        if not registry:
-            raise click.UsageError("--registry is required with --rpc-url")
-        # Reading needs no key; a throwaway account satisfies the client.
-        chain = SettlementChain(Web3(Web3.HTTPProvider(rpc_url)), [ChainAccount.from_key(bytes(31) + b"\x01")])
-        check = check_onchain_anchors(export, AnchorRegistry(chain, registry))
-        if not check.ok:
-            click.echo(f"FAILED on-chain anchors: {check.failure}", err=True)
-            raise SystemExit(1)
-        click.echo(f"OK {check.anchors} on-chain anchors are consistent with the exported tree")
+def _anchor_registry(rpc_url: str, address: str) -> AnchorHistory:
+    from web3 import Web3
+
+    from settlement.chain import AnchorRegistry, ChainAccount, SettlementChain
+
+    if not Web3.is_address(address):
+        raise click.BadParameter(f"not an address: {address!r}", param_hint="--registry")
+    # Reading needs no key; a throwaway account satisfies the client.
+    web3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
+    return AnchorRegistry(SettlementChain(web3, [ChainAccount.from_key(bytes(31) + b"\x01")]), address)
+
 
 @ledger.command()
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID, help="The alliance whose ledger to export.")
@@ -100,11 +145,20 @@ def export(alliance_id: uuid.UUID, out: Path) -> None:
     from capool.clitools import in_transaction
     from settlement import service
 
+    # Written beside OUT and moved into place only when complete, so a failed export
+    # leaves no empty or partial file (and no earlier export overwritten) behind.
+    partial = out.with_name(f".{out.name}.partial")
+
     async def work(session):  # type: ignore[no-untyped-def]
-        with out.open("w", encoding="utf-8") as handle:
+        with partial.open("w", encoding="utf-8") as handle:
             return await service.export_ledger(session, alliance_id, handle)
 
-    counts = in_transaction(work)
+    try:
+        counts = in_transaction(work)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(out)
     click.echo(
         f"exported {counts.entries} entries, {counts.checkpoints} checkpoints, {counts.cosignatures} co-signatures, "
         f"{counts.anchors} anchors, {counts.keys} keys to {out}"

@@ -20,6 +20,12 @@ the chain or a signed root; a truncated tail is caught because the newest checkp
 must cover every entry (unless the caller allows an unattested tail). Dropping a whole
 checkpoint, co-signature or anchor row is only caught where another record refers to
 it (an anchor names its checkpoint): those rows attest, they are not attested.
+
+An export alone cannot show that it is complete: one cut back to an earlier state (down
+to a bare header) is internally consistent. So the verifier takes what the reader knew
+before: the log's keys (without them it refuses, unless told to trust the export's own
+keys), checkpoints the reader has seen (`PinnedCheckpoint`: the export must prove it
+extends each one), a minimum size, and the anchors read from the chain itself.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from settlement.ledger.anchor import Anchor, verify_anchor_against_tree
 from settlement.ledger.checkpoint import VerifiedCheckpoint, verify_checkpoint
@@ -39,7 +45,7 @@ from settlement.ledger.entries import GENESIS_PREV_HASH, LedgerEntry, check_entr
 from settlement.ledger.errors import LedgerError
 from settlement.ledger.keys import KeyRecord, Keyring, KeyRole
 from settlement.ledger.note import SignedNote
-from settlement.ledger.proofs import verify_consistency
+from settlement.ledger.proofs import hash_from_hex, verify_consistency
 from settlement.ledger.store import InMemoryTreeStore
 from settlement.ledger.tree import MerkleTree
 
@@ -92,6 +98,39 @@ def write_export(
 
 
 @dataclass(frozen=True)
+class PinnedCheckpoint:
+    """A tree size and root the reader saw before (a checkpoint, or an earlier verify)."""
+
+    tree_size: int
+    root_hash: bytes
+
+    @classmethod
+    def parse(cls, text: str) -> PinnedCheckpoint:
+        """`SIZE:ROOTHEX`, the form `capool ledger verify` prints after OK."""
+        size_text, separator, root_text = text.partition(":")
+        if not separator or not size_text.isascii() or not size_text.isdigit():
+            raise ValueError(f"a pinned checkpoint is SIZE:ROOTHEX, got {text!r}")
+        try:
+            return cls(int(size_text), hash_from_hex(root_text))
+        except LedgerError as exc:
+            raise ValueError(f"pinned checkpoint {text!r}: {exc}") from exc
+
+    def __str__(self) -> str:
+        return f"{self.tree_size}:{self.root_hash.hex()}"
+
+
+class AnchorHistory(Protocol):
+    """The on-chain anchor history of ledgers (`settlement.chain.AnchorRegistry`)."""
+
+    @property
+    def address(self) -> str: ...
+
+    def is_deployed(self) -> bool: ...
+
+    def history(self, ledger_id: str) -> list[Anchor]: ...
+
+
+@dataclass(frozen=True)
 class Failure:
     reason: str
     # The first bad entry, when the failure concerns entries.
@@ -112,6 +151,8 @@ class VerificationReport:
     checkpoints: int = 0
     cosignatures: int = 0
     anchors: int = 0
+    # Anchors read from the chain itself (None when no chain was asked).
+    onchain_anchors: int | None = None
     # Size and root of the newest verified checkpoint.
     attested_size: int = 0
     head_root: bytes | None = None
@@ -133,24 +174,55 @@ def verify_export(
     source: str | os.PathLike[str] | TextIO,
     *,
     trusted_log_keys: Iterable[str] | None = None,
+    trust_embedded_keys: bool = False,
     allow_unattested_tail: bool = False,
+    pinned_checkpoints: Iterable[PinnedCheckpoint] = (),
+    min_size: int = 0,
+    anchor_registry: AnchorHistory | None = None,
 ) -> VerificationReport:
     """Verify an export without a database; the report names the first failure.
 
-    `trusted_log_keys` (vkey strings) pins the log's keys: without it the export's own
-    key records are trusted, which proves internal consistency but not who signed.
+    `trusted_log_keys` (vkey strings) pins the log's keys. Without them the export's own
+    key records would have to be trusted, which proves internal consistency but not who
+    signed: anyone can write a fresh, self-consistent ledger. So that is refused unless
+    `trust_embedded_keys` says the caller knows.
+
+    `pinned_checkpoints` and `min_size` reject an export cut back to an earlier state:
+    its newest checkpoint must cover at least `min_size` entries and extend every pinned
+    checkpoint (RFC 9162 consistency from the pin to that checkpoint). `anchor_registry`
+    adds the anchors read from the chain: there must be at least one, and the exported
+    tree must extend each.
     """
     report = VerificationReport()
+    if trusted_log_keys is None and not trust_embedded_keys:
+        report.failure = Failure(
+            "no log key is pinned: pass the log's key obtained out of band, or explicitly trust the keys inside the export"
+        )
+        return report
     try:
         with _open(source) as lines:
-            _verify(lines, report, None if trusted_log_keys is None else set(trusted_log_keys), allow_unattested_tail)
+            _verify(
+                lines,
+                report,
+                None if trusted_log_keys is None else set(trusted_log_keys),
+                allow_unattested_tail,
+                list(pinned_checkpoints),
+                min_size,
+                anchor_registry,
+            )
     except _Rejected as rejected:
         report.failure = rejected.failure
     return report
 
 
 def _verify(
-    lines: Iterator[str], report: VerificationReport, trusted_log_keys: set[str] | None, allow_unattested_tail: bool
+    lines: Iterator[str],
+    report: VerificationReport,
+    trusted_log_keys: set[str] | None,
+    allow_unattested_tail: bool,
+    pinned_checkpoints: list[PinnedCheckpoint],
+    min_size: int,
+    anchor_registry: AnchorHistory | None,
 ) -> None:
     header_line, header = _next_record(lines, 1)
     if header.get("kind") != "header" or header.get("format") != EXPORT_FORMAT:
@@ -196,6 +268,9 @@ def _verify(
         report.warnings.append(tail)
     _verify_cosignatures(pending["cosignature"], entries, origin, keyring, report)
     _verify_anchors(pending["anchor"], verified, tree, ledger_id, report)
+    _verify_pins(pinned_checkpoints, min_size, tree, report)
+    if anchor_registry is not None:
+        _verify_onchain_anchors(anchor_registry, tree, ledger_id, report)
 
 
 def _checked_entry(
@@ -321,6 +396,51 @@ def _verify_anchors(
         if anchor.checkpoint_hash not in issued:
             raise _Rejected(Failure(f"anchor at position {anchor.position} names a checkpoint not in the export", line=line))
     report.anchors = len(anchor_records)
+
+
+def _verify_pins(pins: list[PinnedCheckpoint], min_size: int, tree: MerkleTree, report: VerificationReport) -> None:
+    # Only signed checkpoints count: entries past the newest one could be anyone's.
+    attested = report.attested_size
+    if attested < min_size:
+        raise _Rejected(
+            Failure(f"the newest checkpoint covers {attested} entries, fewer than the required {min_size}: the export is cut back")
+        )
+    head_root = tree.root(attested)
+    for pin in pins:
+        if pin.tree_size > attested:
+            raise _Rejected(
+                Failure(
+                    f"the pinned checkpoint covers {pin.tree_size} entries but the newest checkpoint only {attested}: "
+                    "the export is cut back"
+                )
+            )
+        try:
+            verify_consistency(pin.tree_size, attested, pin.root_hash, head_root, tree.consistency_proof(pin.tree_size, attested))
+        except LedgerError as exc:
+            raise _Rejected(
+                Failure(f"the export does not extend the pinned checkpoint of size {pin.tree_size}: {exc}")
+            ) from exc
+
+
+def _verify_onchain_anchors(registry: AnchorHistory, tree: MerkleTree, ledger_id: str, report: VerificationReport) -> None:
+    try:
+        deployed = registry.is_deployed()
+        history = registry.history(ledger_id) if deployed else []
+    # The registry is a network client; transport, node and decoding errors come from
+    # several libraries, and each means the check did not happen: say so, never crash.
+    except Exception as exc:  # noqa: BLE001
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _Rejected(Failure(f"cannot read anchors from the registry at {registry.address}: {reason}")) from exc
+    if not deployed:
+        raise _Rejected(Failure(f"there is no contract at the registry address {registry.address}"))
+    if not history:
+        raise _Rejected(Failure(f"the registry at {registry.address} holds no anchor for ledger {ledger_id}"))
+    for anchor in history:
+        try:
+            verify_anchor_against_tree(anchor, tree)
+        except LedgerError as exc:
+            raise _Rejected(Failure(f"on-chain anchor {anchor.position} (size {anchor.tree_size}): {exc}")) from exc
+    report.onchain_anchors = len(history)
 
 
 def _next_record(lines: Iterator[str], number: int) -> tuple[int, dict[str, Any]]:

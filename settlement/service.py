@@ -34,7 +34,7 @@ from capool.config import ConfigurationError, get_settings
 from capool.errors import InvalidInput, NotFound
 from capool.ids import new_id
 from capool.tenancy.actor import Actor, Permission
-from capool.tenancy.models import Organisation
+from capool.tenancy.models import Alliance, Organisation
 from capool.tenancy.policy import scoped
 from settlement.export import write_export
 from settlement.ledger.anchor import Anchor
@@ -550,6 +550,9 @@ async def record_anchor(session: AsyncSession, alliance_id: uuid.UUID, anchor: A
 
 async def export_ledger(session: AsyncSession, alliance_id: uuid.UUID, out: io.TextIOBase | Any) -> Any:
     """Write the complete export of one alliance's ledger (operator / auditor use)."""
+    # Checked first: `_head` would try to create a head row for a missing alliance.
+    if await session.get(Alliance, alliance_id) is None:
+        raise NotFound("alliance", alliance_id)
     head = await _head(session, alliance_id, lock=False)
     entries = (
         await session.execute(select(LedgerEntryRow).where(LedgerEntryRow.alliance_id == alliance_id).order_by(LedgerEntryRow.seq))

@@ -4,21 +4,31 @@ no redirects, and an address guard against server-side request forgery.
 
 The guard resolves the host, refuses the call when ANY resolved address is private,
 loopback, link-local, multicast, reserved or unspecified (unless the endpoint's
-`allow_private` flag was set by a platform operator), and then connects to the checked
-address itself (Host header and TLS SNI keep the name), so a second DNS answer cannot
-swap in an internal address between check and connect.
+`allow_private` flag was set by a platform operator, or the address is in the operator's
+`integrations_private_networks`), and then connects to the checked address itself (Host
+header and TLS SNI keep the name), so a second DNS answer cannot swap in an internal
+address between check and connect. Webhook registration runs the same check
+(`resolve_checked`), so what would be refused at send time is refused when it is entered.
+
+Hosts are read strictly before any resolver sees them: IPv4 written in the legacy forms
+that resolvers still accept (`2130706433`, `0x7f.1`, `127.1`, `0177.0.0.1`) is refused
+outright, `localhost` names are loopback whatever the resolver says, and a trailing dot
+is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import weakref
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+
+from capool.config import get_settings
 
 TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
 LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=10)
@@ -37,6 +47,10 @@ class ResponseTooLarge(Exception):
 
 class AddressRefused(Exception):
     """The URL resolves to an address that this endpoint may not reach."""
+
+
+class UnresolvedHost(AddressRefused):
+    """The host has no address (now): nothing to connect to, nothing known to be internal."""
 
 
 def shared_client() -> httpx.AsyncClient:
@@ -62,8 +76,21 @@ def is_public(address: str) -> bool:
                 or ip in ipaddress.ip_network("100.64.0.0/10"))
 
 
+# Dotted forms of 1 to 4 parts, each decimal, octal or hex: what inet_aton (and so most
+# resolvers) reads as an IPv4 address. Only the canonical four-decimal form is accepted.
+_LEGACY_IPV4 = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE)
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*", re.IGNORECASE)
+_LOOPBACK = ["127.0.0.1", "::1"]
+# Shown instead of the refused address: which internal address a name points at is itself
+# something a tenant should not learn.
+NOT_ALLOWED = "address not allowed"
+
+
 def check_url(url: str) -> httpx.URL:
-    parsed = httpx.URL(url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise AddressRefused(f"not a valid URL: {exc}") from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise AddressRefused(f"only http(s) URLs with a host are allowed: {url!r}")
     if parsed.userinfo:
@@ -71,22 +98,51 @@ def check_url(url: str) -> httpx.URL:
     return parsed
 
 
-async def resolve_checked(url: str, allow_private: bool) -> tuple[httpx.URL, str]:
-    """The URL and the one address to connect to; AddressRefused when not allowed."""
-    parsed = check_url(url)
-    host = parsed.host
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+def _ip_literal(host: str) -> str | None:
+    """The address when `host` is an IP literal; refuses IPv4 in non-canonical forms."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if _LEGACY_IPV4.fullmatch(host):
+        raise AddressRefused(f"{NOT_ALLOWED}: write an IPv4 address as four decimal numbers, not {host!r}")
+    return None
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (the one resolver of the guard; tests replace it)."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise AddressRefused(f"cannot resolve {host}: {exc}") from exc
-    addresses = sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
+        raise UnresolvedHost(f"cannot resolve {host}") from exc
+    return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
+
+
+def _operator_allows(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in get_settings().integrations_private_networks)
+
+
+async def resolve_checked(url: str, allow_private: bool) -> tuple[httpx.URL, str]:
+    """The URL and the one address to connect to; AddressRefused when not allowed."""
+    parsed = check_url(url)
+    # The ASCII (IDNA) form is what resolvers see; a final dot names the same host
+    # ("localhost." is localhost).
+    host = parsed.raw_host.decode("ascii").lower().removesuffix(".")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    literal = _ip_literal(host)
+    if literal is not None:
+        addresses = [literal]
+    elif not _HOST_NAME.fullmatch(host):
+        raise AddressRefused(f"not a valid host name: {parsed.host!r}")
+    elif host == "localhost" or host.endswith(".localhost"):
+        addresses = _LOOPBACK  # RFC 6761: always loopback, whatever a resolver answers
+    else:
+        addresses = await resolve(host, port)
     if not addresses:
-        raise AddressRefused(f"{host} has no address")
-    if not allow_private:
-        refused = [a for a in addresses if not is_public(a)]
-        if refused:
-            raise AddressRefused(f"{host} resolves to a private, loopback or link-local address ({', '.join(refused)})")
+        raise UnresolvedHost(f"{host} has no address")
+    if not allow_private and any(not is_public(a) and not _operator_allows(a) for a in addresses):
+        raise AddressRefused(f"{NOT_ALLOWED}: {host} is or resolves to a private, loopback or link-local address")
     return parsed, addresses[0]
 
 

@@ -86,10 +86,14 @@ def _check_types(actor: Actor, types: list[str], pointer: str = "/event_types") 
     return sorted(set(types))
 
 
-def _check_url(url: str) -> str:
+async def _check_url(url: str, allow_private: bool = False) -> str:
+    """The send-time address check, run when the URL is entered so that what could never be
+    delivered is refused up front."""
     try:
-        http.check_url(url)
-    except (http.AddressRefused, Exception) as exc:
+        await http.resolve_checked(url, allow_private)
+    except http.UnresolvedHost:
+        pass  # it may resolve by the first delivery; the send-time check still decides then
+    except http.AddressRefused as exc:
         raise InvalidInput.at("/url", str(exc)) from exc
     return url
 
@@ -103,7 +107,7 @@ async def create_endpoint(session: AsyncSession, actor: Actor, data: EndpointIn)
     """A new endpoint with a fresh signing secret (shown once in the create answer)."""
     _require_any_read(actor)
     endpoint = WebhookEndpoint(
-        organisation_id=actor.organisation_id, url=_check_url(data.url), description=data.description,
+        organisation_id=actor.organisation_id, url=await _check_url(data.url), description=data.description,
         event_types=_check_types(actor, data.event_types), secret="whsec_" + secrets.token_urlsafe(32), enabled=data.enabled,
     )
     session.add(endpoint)
@@ -121,9 +125,13 @@ async def get_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UU
 
 
 async def update_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID, data: EndpointChange) -> WebhookEndpoint:
-    endpoint = await get_writable(session, actor, WebhookEndpoint, endpoint_id, for_update=True)
     if data.url is not None:
-        endpoint.url = _check_url(data.url)
+        # Resolved before the row is locked: a slow resolver must not hold the lock.
+        current = await get_visible(session, actor, WebhookEndpoint, endpoint_id)
+        await _check_url(data.url, current.allow_private and data.url == current.url)
+    endpoint = await get_writable(session, actor, WebhookEndpoint, endpoint_id, for_update=True)
+    if data.url is not None and data.url != endpoint.url:
+        endpoint.url = data.url
         endpoint.allow_private = False  # an operator's exception holds for the URL it was granted for
     if data.event_types is not None:
         endpoint.event_types = _check_types(actor, data.event_types)
@@ -332,8 +340,10 @@ async def attempt(delivery_id: uuid.UUID) -> str:
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
-    except http.AddressRefused as exc:
-        error = f"address refused: {exc}"
+    except http.UnresolvedHost as exc:
+        error = str(exc)
+    except http.AddressRefused:
+        error = http.NOT_ALLOWED  # never the resolved address: that would map the internal network
     except Exception as exc:  # noqa: BLE001 (network errors of every kind count as a failed attempt)
         error = f"{type(exc).__name__}: {exc}"[:2000]
     duration_ms = int((time.perf_counter() - started) * 1000)

@@ -5,6 +5,7 @@ the address filter and which organisations receive which events."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 import uuid
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from capool.config import get_settings
 from capool.db import create_session_factory
 from marketplace.integrations import http, webhooks
 from marketplace.integrations.models import CircuitState, DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -43,11 +45,11 @@ async def subscribe(client, member, url: str, types: list[str] = TYPES) -> dict:
     return response.json()
 
 
-async def allow_private(db: AsyncEngine, endpoint_id: str) -> None:
-    """What the operator's `capool webhooks allow-private` does."""
-    async with create_session_factory(db)() as session:
-        await webhooks.set_allow_private(session, uuid.UUID(endpoint_id), True)
-        await session.commit()
+@pytest.fixture
+def receiver_network_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operator lists the local receiver's address as an on-premises network (the
+    `integrations_private_networks` setting): endpoints there pass registration and sending."""
+    monkeypatch.setattr(get_settings(), "integrations_private_networks", [ipaddress.ip_network("127.0.0.1/32")])
 
 
 async def rows(db: AsyncEngine, model, *where):  # type: ignore[no-untyped-def]
@@ -81,11 +83,9 @@ def test_signature_helper_and_replay_window() -> None:
     assert verify_signature("whsec_x", body, sign("whsec_x", now - 299, body), now - 299)
 
 
-async def test_outage_then_recovery_delivers_everything_once(client, db, world: World, outbox_worker, receiver: Receiver, fast_retries) -> None:
+async def test_outage_then_recovery_delivers_everything_once(client, db, world: World, outbox_worker, receiver: Receiver, fast_retries, receiver_network_listed) -> None:
     brand = await subscribe(client, world.brand, receiver.base + "/brand")
     floating = await subscribe(client, world.floating, receiver.base + "/floating")
-    for created in (brand, floating):
-        await allow_private(db, created["endpoint"]["id"])
     receiver.secrets = {"/brand": brand["secret"], "/floating": floating["secret"]}
     receiver.down = True
 
@@ -145,9 +145,8 @@ async def test_outage_then_recovery_delivers_everything_once(client, db, world: 
     assert denied.status_code == 404
 
 
-async def test_a_received_signature_verifies_with_the_helper(client, db, world: World, outbox_worker, receiver: Receiver) -> None:
+async def test_a_received_signature_verifies_with_the_helper(client, db, world: World, outbox_worker, receiver: Receiver, receiver_network_listed) -> None:
     created = await subscribe(client, world.brand, receiver.base + "/brand", ["order.submitted"])
-    await allow_private(db, created["endpoint"]["id"])
     receiver.secrets = {"/brand": created["secret"]}
     await place(client, world.brand)
     await outbox_worker.drain()
@@ -162,11 +161,10 @@ async def _true_when(value: bool) -> bool:
     return value
 
 
-async def test_only_organisations_that_may_see_an_event_receive_it(client, db, world: World, outbox_worker, receiver: Receiver) -> None:
+async def test_only_organisations_that_may_see_an_event_receive_it(client, db, world: World, outbox_worker, receiver: Receiver, receiver_network_listed) -> None:
     for name in ("brand", "floating", "partner", "other_buyer", "outsider"):
         member = getattr(world, name)
         created = await subscribe(client, member, receiver.base + f"/{name}")
-        await allow_private(db, created["endpoint"]["id"])
         receiver.secrets[f"/{name}"] = created["secret"]
     order, allocation = await _allocated_order(client, world)
     progress = await client.post(f"/v1/allocations/{allocation['id']}/response", json={"accept": True}, headers=world.floating.headers)
@@ -217,21 +215,15 @@ async def test_public_addresses_pass_the_filter() -> None:
     assert not http.is_public("::ffff:127.0.0.1") and not http.is_public("100.64.0.1") and not http.is_public("fe80::1")
 
 
-async def test_a_delivery_to_a_private_address_without_the_flag_is_refused_and_logged(client, db, world: World, outbox_worker, receiver: Receiver, fast_retries, monkeypatch) -> None:
-    monkeypatch.setattr(webhooks, "MAX_ATTEMPTS", 2)
-    created = await subscribe(client, world.brand, receiver.base + "/brand", ["order.submitted"])
-    receiver.secrets = {"/brand": created["secret"]}
-    await place(client, world.brand)
-    await outbox_worker.drain()
-
-    async def failed() -> bool:
-        found = await rows(db, WebhookDelivery)
-        return bool(found) and found[0].status == DeliveryStatus.FAILED
-
-    await wait_for(failed)
-    assert receiver.requests == [], "nothing reached the loopback receiver"
-    attempts = await rows(db, WebhookAttempt)
-    assert attempts and all(a.error and a.error.startswith("address refused") for a in attempts)
+async def test_a_private_address_without_the_operators_leave_is_refused_at_registration(client, db, world: World, receiver: Receiver) -> None:
+    # This used to be accepted and refused only at each send; the send-time refusal of a
+    # name that turns private later is in tests/security/test_webhook_urls.py.
+    refused = await client.post("/v1/webhooks", json={"url": receiver.base + "/brand", "event_types": ["order.submitted"]},
+                                headers=world.brand.headers)
+    assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["errors"][0]["pointer"] == "/url"
+    assert await rows(db, WebhookEndpoint) == []
+    assert receiver.requests == []
 
 
 async def test_the_breaker_opens_then_half_opens(db, world: World, monkeypatch) -> None:
@@ -254,10 +246,9 @@ async def test_the_breaker_opens_then_half_opens(db, world: World, monkeypatch) 
     assert webhooks.backoff_s(1) < webhooks.backoff_s(2) < webhooks.backoff_s(3)
 
 
-async def test_delivery_through_the_redis_broker(client, db, world: World, redis_outbox_worker, receiver: Receiver, fast_retries) -> None:
+async def test_delivery_through_the_redis_broker(client, db, world: World, redis_outbox_worker, receiver: Receiver, fast_retries, receiver_network_listed) -> None:
     """The production setup: outbox and webhook jobs on Redis, an outage, then everything once."""
     created = await subscribe(client, world.brand, receiver.base + "/brand", ["order.submitted", "order.cancelled"])
-    await allow_private(db, created["endpoint"]["id"])
     receiver.secrets = {"/brand": created["secret"]}
     receiver.down = True
     order = await place(client, world.brand)

@@ -96,7 +96,7 @@ async def test_marketplace_events_become_entries_exactly_once_even_after_a_crash
         await session.commit()
     await drain(db)
     assert await _types(db) == types
-    report = verify_export(io.StringIO(await _export(db, world.alliance_id)))
+    report = verify_export(io.StringIO(await _export(db, world.alliance_id)), trust_embedded_keys=True)
     assert report.ok and report.entries == 3, report.failure
 
 
@@ -252,7 +252,7 @@ async def test_an_organisation_registers_a_key_and_counter_signs_its_entry(clien
     stored = await client.post("/v1/ledger/entries/0/cosignatures", headers=world.brand.headers,
                                json={"signed_at": signed.signed_at.isoformat(), "signature": signed.signature.line()})
     assert stored.status_code == 201, stored.text
-    report = verify_export(io.StringIO(await _export(db, world.alliance_id)))
+    report = verify_export(io.StringIO(await _export(db, world.alliance_id)), trust_embedded_keys=True)
     assert report.ok and report.cosignatures == 1, report.failure
 
 

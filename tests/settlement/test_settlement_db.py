@@ -65,7 +65,7 @@ async def test_concurrent_appends_are_serialised(db, world: World) -> None:
     async with create_session_factory(db)() as session:
         seqs = sorted((await session.execute(select(LedgerEntryRow.seq))).scalars())
     assert seqs == list(range(8))
-    report = verify_export(io.StringIO(await _export(db, world.alliance_id)), allow_unattested_tail=True)
+    report = verify_export(io.StringIO(await _export(db, world.alliance_id)), trust_embedded_keys=True, allow_unattested_tail=True)
     assert report.ok, report.failure
 
 
@@ -99,7 +99,7 @@ async def test_export_verifies_and_key_rotation_keeps_old_checkpoints_valid(db, 
         await service.issue_checkpoint(session, world.alliance_id)
         await session.commit()
     text = await _export(db, world.alliance_id)
-    report = verify_export(io.StringIO(text))
+    report = verify_export(io.StringIO(text), trust_embedded_keys=True)
     assert report.ok, report.failure
     assert (report.entries, report.checkpoints, report.attested_size) == (9, 2, 9)
     key_lines = [json.loads(line) for line in text.splitlines() if '"kind":"key"' in line]
@@ -113,7 +113,7 @@ async def _tampered(db, world: World, change) -> str:  # type: ignore[no-untyped
     async with create_session_factory(db)() as session:
         await change(session)
         await session.commit()
-    report = verify_export(io.StringIO(await _export(db, world.alliance_id)))
+    report = verify_export(io.StringIO(await _export(db, world.alliance_id)), trust_embedded_keys=True)
     assert not report.ok
     return str(report.failure)
 
