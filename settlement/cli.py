@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from settlement.export import verify_export
+
 
 @click.group()
 def ledger() -> None:
@@ -40,8 +42,6 @@ def verify(
 
     Exits 1 and names the first bad entry or record when anything does not verify.
     """
-    from settlement.export import verify_export
-
     report = verify_export(
         export, trusted_log_keys=log_keys or None, allow_unattested_tail=allow_unattested_tail
     )
