@@ -3,29 +3,64 @@ engines' own commands. Every verb goes through the same service layer as the API
 
 from __future__ import annotations
 
-import asyncio
+import importlib
 import json
 import logging
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from api.portal.cli import COMMANDS as PORTAL_COMMANDS
-from capool import wiring  # noqa: F401  (every table and outbox consumer)
-from capool.clitools import in_transaction
-from capool.config import ConfigurationError, Settings, get_settings, require_secrets
-from capool.db import create_engine, create_session_factory
-from forecasting.cli import COMMANDS as FORECASTING_COMMANDS
-from inspection.cli import COMMANDS as INSPECTION_COMMANDS
-from marketplace.integrations.cli import COMMANDS as INTEGRATIONS_COMMANDS
-from matching.cli import COMMANDS as MATCHING_COMMANDS
-from quality.cli import COMMANDS as QUALITY_COMMANDS
-from settlement.cli import COMMANDS as SETTLEMENT_COMMANDS
+from capool.clitools import in_transaction, load_wiring
+
+if TYPE_CHECKING:
+    from capool.config import Settings
+
+# Every area's commands, imported only when click asks for them by name (the click docs'
+# "Lazily Loading Subcommands"): importing them all up front pulled in the whole platform
+# (web3, OR-Tools, onnxruntime, pandas ...) and made even `capool --help` take 15-25 s.
+# `capool --help` still imports these modules for the one-line help of each, so they
+# import only click at module level and the rest inside their command functions.
+LAZY_COMMANDS: dict[str, str] = {
+    "match": "matching.cli:match",
+    "ledger": "settlement.cli:ledger",
+    "quality": "quality.cli:quality",
+    "inspection": "inspection.cli:inspection",
+    "forecast": "forecasting.cli:forecast_command",
+    "forecasts-refresh": "forecasting.cli:refresh_command",
+    "exchange": "marketplace.integrations.cli:exchange_group",
+    "webhooks": "marketplace.integrations.cli:webhooks_group",
+    "connectors": "marketplace.integrations.cli:connectors_group",
+    "set-password": "capool.tenancy.cli:set_password_command",
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose subcommands named in `lazy_subcommands` ("module:attribute") are
+    imported on first use."""
+
+    def __init__(self, *args: object, lazy_subcommands: dict[str, str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_subcommands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands and cmd_name not in self.commands:
+            module_name, attribute = self.lazy_subcommands[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy_subcommands[cmd_name]} is not a click command")
+            # Cached: a second lookup (help, then invoke) costs nothing.
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy_subcommands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="capool", message="%(package)s %(version)s")
 def main() -> None:
     """capool: pooled manufacturing capacity for an alliance of factories and brands."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -35,6 +70,8 @@ def main() -> None:
 def _settings_with_secrets() -> Settings:
     """The settings of a command that hashes, signs or derives keys: refused, with the
     missing settings named, when the deployment lacks its secrets."""
+    from capool.config import ConfigurationError, get_settings, require_secrets
+
     try:
         return require_secrets(get_settings())
     except ConfigurationError as exc:
@@ -44,8 +81,10 @@ def _settings_with_secrets() -> Settings:
 @main.command()
 def migrate() -> None:
     """Apply database migrations up to the newest."""
+    from capool.config import get_settings
     from capool.migrate import upgrade
 
+    load_wiring()
     settings = get_settings()
     settings.ensure_sqlite_directory()
     upgrade(settings.database_url)
@@ -82,8 +121,12 @@ def serve(host: str | None, port: int | None) -> None:
 @click.option("--threads", default=4, show_default=True)
 def worker(threads: int) -> None:
     """Consume jobs from Redis (REDIS_URL must be set)."""
-    from capool import jobs
+    import asyncio
 
+    from capool import jobs
+    from capool.db import create_engine, create_session_factory
+
+    load_wiring()  # the worker runs every area's jobs and outbox consumers
     settings = _settings_with_secrets()
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the jobs in-process")
@@ -110,6 +153,7 @@ def worker(threads: int) -> None:
 @click.option("--seed", default=7, show_default=True)
 def demo(orders: int, seed: int) -> None:
     """Load a demo alliance (a brand with 3 workshops, 5 partners, 20 floating factories)."""
+    from capool.config import get_settings
     from capool.demo import load_demo
 
     settings = get_settings()
@@ -168,10 +212,6 @@ def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
 
     issued = in_transaction(lambda s: service.issue_api_key(s, user_id, name, list(scopes) or None))
     click.echo(json.dumps({"api_key_id": str(issued.key.id), "api_key": issued.token, "scopes": issued.key.scopes}))
-
-
-for _command in (*MATCHING_COMMANDS, *SETTLEMENT_COMMANDS, *QUALITY_COMMANDS, *INSPECTION_COMMANDS, *FORECASTING_COMMANDS, *INTEGRATIONS_COMMANDS, *PORTAL_COMMANDS):
-    main.add_command(_command)
 
 
 if __name__ == "__main__":

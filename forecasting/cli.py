@@ -1,4 +1,5 @@
-"""`capool` verbs of forecasting; capool.cli adds every command in COMMANDS."""
+"""`capool` verbs of forecasting; capool.cli loads them lazily, so only click is imported at
+module level (pandas and the models load when a verb runs)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import click
 
 @click.command("forecast")
 @click.argument("train_csv", type=click.Path(exists=True, dir_okay=False))
-@click.option("--horizon", "-h", "horizon", type=click.IntRange(1, 10_000), required=True, help="steps to forecast")
+# No short flag: -h is help on every capool command.
+@click.option("--horizon", "horizon", type=click.IntRange(1, 10_000), required=True, help="steps to forecast")
 @click.option("--season-length", type=click.IntRange(1, 10_000), default=1, show_default=True, help="season length in steps (7 daily, 52 weekly, 12 monthly, 24 hourly)")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="CSV of unique_id,step,yhat (+ intervals)")
 @click.option("--levels", default="80,95", show_default=True, help="prediction-interval levels in percent, comma separated")
@@ -58,5 +60,3 @@ def refresh_command(granularity: str, horizon_days: int) -> None:
 
     click.echo(f"refreshed {in_transaction(work)} buyer forecast(s)")
 
-
-COMMANDS: list[click.Command] = [forecast_command, refresh_command]

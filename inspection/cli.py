@@ -1,4 +1,5 @@
-"""`capool` verbs of inspection; capool.cli adds every command in COMMANDS."""
+"""`capool` verbs of inspection; capool.cli loads them lazily, so only click is imported at
+module level (onnxruntime and the image decoders load when a verb runs)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ import json
 from pathlib import Path
 
 import click
-
-from inspection import store
-from inspection.runtime import ImageError, decode_image, load_inspector
 
 
 @click.group(name="inspection")
@@ -21,6 +19,9 @@ def inspection() -> None:
 @click.option("--model", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="ONNX file; its card is the .json beside it. Default: the built-in model.")
 def detect_command(images: tuple[Path, ...], model: Path | None) -> None:
     """Inspect image files and print one JSON line per image (defective, score, detections)."""
+    from inspection import store
+    from inspection.runtime import ImageError, decode_image, load_inspector
+
     if model is None:
         card, data = store.builtin_card(), store.builtin_model_bytes()
     else:
@@ -36,5 +37,3 @@ def detect_command(images: tuple[Path, ...], model: Path | None) -> None:
             "detections": [{"label": d.label, "score": round(d.score, 6), "box": d.box} for d in result.detections],
         }))
 
-
-COMMANDS: list[click.Command] = [inspection]

@@ -1,4 +1,5 @@
-"""`capool` verbs of matching; capool.cli adds every command in COMMANDS."""
+"""`capool` verbs of matching; capool.cli loads them lazily, so only click is imported at
+module level (the engine and OR-Tools load when a verb runs)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import json
 import sys
 
 import click
-
-from matching.engine.generic import ProblemError, solve_json
 
 
 @click.command("match")
@@ -18,6 +17,8 @@ def match(problem, time_limit: float, workers: int) -> None:  # noqa: ANN001
     """Match PROBLEM.json (orders, offers, optional pairs) and print the JSON result.
 
     Pure engine: no database is touched."""
+    from matching.engine.generic import ProblemError, solve_json
+
     try:
         data = json.load(problem)
     except json.JSONDecodeError as exc:
@@ -29,5 +30,3 @@ def match(problem, time_limit: float, workers: int) -> None:  # noqa: ANN001
     json.dump(result, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
 
-
-COMMANDS: list[click.Command] = [match]

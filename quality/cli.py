@@ -1,4 +1,5 @@
-"""`capool` verbs of quality; capool.cli adds every command in COMMANDS."""
+"""`capool` verbs of quality; capool.cli loads them lazily, so only click and the
+stdlib-only AQL tables (the options' choices) are imported at module level."""
 
 from __future__ import annotations
 
@@ -27,5 +28,3 @@ def plan_command(lot_size: int, level: str, aql_value: float, severity: str) -> 
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field.replace('_', '-')}") from exc
     click.echo(json.dumps(found.as_dict()))
 
-
-COMMANDS: list[click.Command] = [quality]

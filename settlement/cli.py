@@ -200,4 +200,3 @@ def rotate_key(alliance_id: uuid.UUID) -> None:
     click.echo(f"new log key (pin it with --log-key, beside the old ones): {vkey}")
 
 
-COMMANDS: list[click.Command] = [ledger]

@@ -1,16 +1,15 @@
-"""`capool` verbs of the integrations; capool.cli adds every command in COMMANDS."""
+"""`capool` verbs of the integrations; capool.cli loads them lazily, so only click and the
+light capool.clitools are imported at module level."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from pathlib import Path
 
 import click
 
-from capool.clitools import in_transaction
-from capool.config import get_settings, require_secrets
+from capool.clitools import in_transaction, load_wiring
 
 
 @click.group("exchange", help="File exchange: CSV / Excel imports and the drop folder.")
@@ -26,8 +25,13 @@ def exchange_group() -> None:
 @click.option("--once", is_flag=True, help="Scan once and exit.")
 def watch(directory: Path, api_key: str, system: str | None, interval: float, once: bool) -> None:
     """Import files dropped in DIRECTORY/{offers,orders,progress}/ and move them to done/ or failed/."""
+    import asyncio
+
+    from capool.config import get_settings, require_secrets
     from capool.db import create_engine, create_session_factory
     from marketplace.integrations.dropfolder import process_drop_folder
+
+    load_wiring()  # imports commit outbox events that other areas consume
 
     for kind in ("offers", "orders", "progress"):
         (directory / kind).mkdir(parents=True, exist_ok=True)
@@ -87,5 +91,3 @@ def connector_allow_private(connector_id: uuid.UUID, deny: bool) -> None:
     row = in_transaction(lambda s: connectors.set_allow_private(s, connector_id, not deny))
     click.echo(f"connector {row.id} allow_private={row.allow_private}")
 
-
-COMMANDS: list[click.Command] = [exchange_group, webhooks_group, connectors_group]

@@ -82,7 +82,7 @@ async def test_set_password_command_lets_a_person_sign_in(db, world, monkeypatch
 
     from click.testing import CliRunner
 
-    from api.portal.cli import set_password_command
+    from capool.tenancy.cli import set_password_command
     from capool.config import get_settings
     from capool.db import create_session_factory
 

@@ -1,14 +1,18 @@
-"""`capool set-password EMAIL`: give a person a portal password (asked twice, never echoed)."""
+"""`capool set-password EMAIL`: give a person a portal password (asked twice, never echoed).
+
+Here rather than in api.portal, whose package import builds the whole portal (Litestar and
+every area's services): capool.cli loads this module lazily, also for `capool --help`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clitools import in_transaction
-from capool.tenancy.models import User
-from capool.tenancy.sessions import change_password
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 @click.command("set-password")
@@ -16,6 +20,10 @@ from capool.tenancy.sessions import change_password
 @click.password_option("--password", envvar="CAPOOL_NEW_PASSWORD", help="The new password (prompted when not given; env CAPOOL_NEW_PASSWORD).")
 def set_password_command(email: str, password: str) -> None:
     """Set the portal password of the user with EMAIL; their open sessions end."""
+    from sqlalchemy import func, select
+
+    from capool.tenancy.models import User
+    from capool.tenancy.sessions import change_password
 
     async def work(session: AsyncSession) -> str:
         user = (await session.execute(select(User).where(func.lower(User.email) == email.lower()))).scalar_one_or_none()
@@ -26,5 +34,3 @@ def set_password_command(email: str, password: str) -> None:
 
     click.echo(f"password set for {in_transaction(work)}")
 
-
-COMMANDS: list[click.Command] = [set_password_command]
