@@ -33,8 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.portal import i18n
 from capool.config import get_settings
 from capool.errors import DomainError, FieldError, InvalidInput
-from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy import sessions
+from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, User
 
 SESSION_COOKIE = "capool_portal"

@@ -66,7 +66,7 @@ async def test_signing_out_ends_the_session_for_a_copied_cookie_too(db: AsyncEng
 
 
 async def test_a_new_password_ends_every_session_of_the_person(db: AsyncEngine, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from api.portal.cli import set_password_command
+    from capool.tenancy.cli import set_password_command
 
     app = portal_app(db)
     async with client_for(app) as laptop, client_for(app) as phone, client_for(app) as colleague:
