@@ -15,7 +15,7 @@ async def seed(ctx: Ctx) -> None:
     client, ops = ctx.client, ctx.world.brand_ops
     lots = []
     for _ in range(2):
-        response = await client.post("/v1/quality/lots", headers=ops.headers, json={"allocation_id": ctx.ids["allocation"], "quantity": 50})
+        response = await client.post("/v1/quality/lots", headers=ops.headers, json={"allocation_id": ctx.ids["allocation"], "quantity": 20})
         assert response.status_code == 201, response.text
         lots.append(response.json()["id"])
     decided = await client.post(f"/v1/quality/lots/{lots[0]}/results", headers=ops.headers,
