@@ -141,6 +141,13 @@ async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) ->
     return await get_visible(session, actor, Order, order_id)
 
 
+async def visible_orders(session: AsyncSession, actor: Actor, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, Order]:
+    """The orders among `order_ids` the actor may read; a factory's declined or released
+    allocations point at orders it no longer sees, which are simply absent."""
+    actor.require(Permission.ORDERS_READ)
+    return await repository.visible_by_ids(session, actor, Order, list(dict.fromkeys(order_ids)))
+
+
 async def list_orders(
     session: AsyncSession, actor: Actor, *, status: str | None = None, process: str | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page[Order]:

@@ -10,6 +10,7 @@ from capool.db import create_session_factory
 from capool.events import OutboxEvent
 from marketplace.integrations import webhooks
 from tests.conftest import Member, World, allocate, place, publish
+from tests.portal.conftest import csrf_of, portal, sign_in  # noqa: F401  (portal: the fixture)
 from tests.tenancy import snapshot
 
 REASON = "press 3 is booked for Rival Brand's launch"
@@ -105,3 +106,22 @@ async def test_the_decline_reason_reaches_the_buyer_only(client: httpx.AsyncClie
             if REASON in str(event.payload):
                 assert orgs == {world.brand.org_id, world.floating.org_id}
             assert world.other_buyer.org_id not in orgs
+
+
+async def test_the_portal_shows_a_declined_factory_its_allocation_but_not_the_order(
+    portal: httpx.AsyncClient, client: httpx.AsyncClient, world: World, db  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    order, declined, _ = await _declined_then_reallocated(client, world)
+    await sign_in(portal, db, world.floating)
+    page = await portal.get("/portal/supplier/allocations")
+    assert page.status_code == 200, page.text
+    assert f'data-allocation="{declined["id"]}"' in page.text
+    assert order["reference"] not in page.text
+    before = await snapshot(db)
+    moved = await portal.post(f"/portal/supplier/orders/{order['id']}/inspected", data={"_csrf": csrf_of(page.text)})
+    assert moved.status_code == 404
+    assert await snapshot(db) == before
+
+    await sign_in(portal, db, world.partner)
+    page = await portal.get("/portal/supplier/allocations")
+    assert page.status_code == 200 and order["reference"] in page.text and REASON not in page.text
