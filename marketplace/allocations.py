@@ -176,7 +176,9 @@ async def respond(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID,
         allocation.decline_reason = reason
         events.emit(session, actor, "allocation.declined", "allocation", allocation.id, _allocation_payload(allocation) | {"reason": reason})
         if order.status == OrderStatus.ALLOCATED:
-            await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"allocation declined: {reason}")
+            # The order's history is read by the factories matched next: the reason stays on
+            # the allocation, which only the buyer (and the declining factory) reads.
+            await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"allocation {allocation.id} declined")
         return allocation
     allocation.status = AllocationStatus.ACCEPTED
     allocation.responded_at = utcnow()

@@ -89,6 +89,12 @@ class AllocationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# Allocations that hold capacity and give their factory access to the order. An accepted
+# allocation stays accepted once produced and delivered, so its factory keeps reading the
+# order it worked on; declined and cancelled (released) ones end that access.
+ACTIVE_ALLOCATION = (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)
+
+
 class ProgressStep(enum.StrEnum):
     SCAN = "scan"
     DONE = "done"
@@ -190,7 +196,7 @@ class Partnership(IdMixin, Base):
 
 class Order(IdMixin, Base):
     __tablename__ = "orders"
-    # Factories holding an allocation may read the order: see policy.order_readers.
+    # Factories holding an active allocation may read the order: see policy.read_clause.
     __tenancy__ = TenantScope(owner="buyer_org_id", order_allocations=True)
 
     buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -250,12 +256,20 @@ class Allocation(IdMixin, Base):
     tier: Mapped[Tier] = mapped_column(str_enum(Tier, "tier"))
     status: Mapped[AllocationStatus] = mapped_column(str_enum(AllocationStatus, "allocation_status"), index=True)
     responded_at: Mapped[datetime | None]
+    # Only the buyer reads it (marketplace.schemas / api outputs hide it from factories).
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     explanation: Mapped[dict[str, Any] | None]
+    # Running totals kept by conditional UPDATEs (marketplace.repository): units in open or
+    # accepted inspection lots, and units paid out. The CHECKs make "lots never exceed the
+    # allocation" and "never pay more than quantity x price" hold in the database itself.
+    lot_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
+    paid_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("slot_end > slot_start", name="slot_ordered"),
+        CheckConstraint("lot_quantity >= 0 AND lot_quantity <= quantity", name="lots_within_quantity"),
+        CheckConstraint("paid_quantity >= 0 AND paid_quantity <= quantity", name="paid_within_quantity"),
     )
 
 

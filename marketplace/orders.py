@@ -16,6 +16,7 @@ from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
 from marketplace import repository
 from marketplace.models import (
+    ACTIVE_ALLOCATION,
     Allocation,
     AllocationStatus,
     Order,
@@ -43,8 +44,16 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 # Moves a caller may ask for directly; the others follow from allocations and progress.
 BUYER_MOVES = frozenset({S.SUBMITTED, S.CANCELLED, S.DELIVERED, S.DISPUTED})
-# Until automated inspection lands, the producing factory records its QC pass by hand.
-FACTORY_MOVES = frozenset({S.INSPECTED, S.DISPUTED})
+# A factory never moves the order itself. The one exception is its QC pass, which it
+# records on its own accepted allocation until automated inspection lands.
+FACTORY_MOVES = frozenset({S.INSPECTED})
+
+
+def buyer_moves(order: Order) -> list[OrderStatus]:
+    """What the buyer may ask for next. An allocated order goes back to matching only when
+    its allocations end (declined, released by a withdrawn offer, or the order cancelled):
+    re-submitting it would leave active allocations on an order that is being matched again."""
+    return [s for s in OrderStatus if s in BUYER_MOVES and s in TRANSITIONS[order.status] and not (order.status == S.ALLOCATED and s == S.SUBMITTED)]
 
 
 async def change_status(
@@ -132,6 +141,13 @@ async def get_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) ->
     return await get_visible(session, actor, Order, order_id)
 
 
+async def visible_orders(session: AsyncSession, actor: Actor, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, Order]:
+    """The orders among `order_ids` the actor may read; a factory's declined or released
+    allocations point at orders it no longer sees, which are simply absent."""
+    actor.require(Permission.ORDERS_READ)
+    return await repository.visible_by_ids(session, actor, Order, list(dict.fromkeys(order_ids)))
+
+
 async def list_orders(
     session: AsyncSession, actor: Actor, *, status: str | None = None, process: str | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page[Order]:
@@ -143,7 +159,7 @@ async def list_orders(
 
 async def release_allocations(session: AsyncSession, allocations: list[Allocation], to: AllocationStatus) -> None:
     for allocation in allocations:
-        if allocation.status in repository.ACTIVE_ALLOCATION:
+        if allocation.status in ACTIVE_ALLOCATION:
             await repository.release_capacity(session, allocation.offer_id, allocation.capacity_used)
             allocation.status = to
             allocation.responded_at = allocation.responded_at or utcnow()
@@ -159,10 +175,18 @@ async def transition(session: AsyncSession, actor: Actor, order_id: uuid.UUID, t
         actor.require(Permission.ORDERS_WRITE)
         if target not in BUYER_MOVES:
             raise PermissionDenied(f"the buyer cannot move an order to {target.value} directly")
+        if target == S.SUBMITTED and order.status == S.ALLOCATED:
+            active = await repository.order_allocations(session, order.id, active_only=True)
+            raise Conflict(
+                f"order {order.reference} is allocated and cannot be submitted for matching again while it has active allocations "
+                f"({', '.join(f'{a.id} ({a.status.value})' for a in active)}); they end when declined, or cancel the order",
+                "active_allocations",
+            )
     else:
         actor.require(Permission.PROGRESS_WRITE)
-        if target not in FACTORY_MOVES:
-            raise PermissionDenied(f"a supplier cannot move an order to {target.value}")
+        mine = [a for a in await repository.order_allocations(session, order.id, active_only=True) if a.factory_org_id == actor.organisation_id]
+        if target not in FACTORY_MOVES or not any(a.status == AllocationStatus.ACCEPTED for a in mine):
+            raise PermissionDenied(f"a supplier cannot move an order to {target.value}; only its QC pass on an accepted allocation")
     await change_status(session, actor, order, target, reason)
     if target == S.CANCELLED:
         await release_allocations(session, await repository.order_allocations(session, order.id), AllocationStatus.CANCELLED)
@@ -223,11 +247,11 @@ async def track(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Tra
         for operation in order.operations:
             confirmed = sum(r.quantity for r in own if r.operation == operation and r.step.value == "confirm")
             operations.append(OperationProgress(operation, confirmed, allocation.quantity))
-            if allocation.status in repository.ACTIVE_ALLOCATION:
+            if allocation.status in ACTIVE_ALLOCATION:
                 required_total += allocation.quantity
                 confirmed_total += min(confirmed, allocation.quantity)
         tracks.append(AllocationTrack(allocation, names.get(allocation.factory_org_id, ""), operations, own))
-    active = [a for a in allocations if a.status in repository.ACTIVE_ALLOCATION]
+    active = [a for a in allocations if a.status in ACTIVE_ALLOCATION]
     eta = max((a.slot_end for a in active), default=None)
     return Tracking(
         order=order,

@@ -13,8 +13,8 @@ from capool.tenancy.actor import Actor
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import org_members_clause, read_clause, scoped
 from marketplace.models import (
+    ACTIVE_ALLOCATION,
     Allocation,
-    AllocationStatus,
     CapacityOffer,
     OfferStatus,
     Order,
@@ -24,9 +24,6 @@ from marketplace.models import (
     Resource,
     Site,
 )
-
-ACTIVE_ALLOCATION = (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)
-
 
 def sites_query(actor: Actor) -> Select[Any]:
     return scoped(select(Site), actor, Site)
@@ -88,6 +85,44 @@ async def release_capacity(session: AsyncSession, offer_id: uuid.UUID, amount: i
         .values(reserved=CapacityOffer.reserved - amount, version=CapacityOffer.version + 1)
         .execution_options(synchronize_session=False)
     )
+
+
+async def claim_lot_quantity(session: AsyncSession, allocation_id: uuid.UUID, amount: int) -> bool:
+    """Add `amount` units to the allocation's inspection lots if they still fit its quantity.
+
+    One conditional UPDATE, as in `reserve_capacity`: PostgreSQL locks the row, so lots
+    opened concurrently on one allocation are serialised and their total cannot pass the
+    allocation's quantity (CHECK lots_within_quantity backs this up)."""
+    result = await session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id, Allocation.lot_quantity + amount <= Allocation.quantity)
+        .values(lot_quantity=Allocation.lot_quantity + amount)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def release_lot_quantity(session: AsyncSession, allocation_id: uuid.UUID, amount: int) -> None:
+    """A rejected lot's units go back to the allocation: the reworked goods may be presented again."""
+    await session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id)
+        .values(lot_quantity=Allocation.lot_quantity - amount)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def add_paid_quantity(session: AsyncSession, allocation_id: uuid.UUID, amount: int) -> bool:
+    """Count `amount` paid units on the allocation if the total stays within its quantity:
+    the database, not the caller, guarantees that an allocation is never paid for more
+    than quantity x unit price (CHECK paid_within_quantity backs this up)."""
+    result = await session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id, Allocation.paid_quantity + amount <= Allocation.quantity)
+        .values(paid_quantity=Allocation.paid_quantity + amount)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 async def active_partnership(session: AsyncSession, buyer_org_id: uuid.UUID, factory_org_id: uuid.UUID) -> Partnership | None:

@@ -40,6 +40,10 @@ class InspectionLot(IdMixin, Base):
     factory_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     product: Mapped[str] = mapped_column(String(200))
     process: Mapped[str] = mapped_column(String(100), index=True)
+    # Units of the allocation this lot presents: what an acceptance pays for. The lots of
+    # an allocation never hold more than its quantity (Allocation.lot_quantity).
+    quantity: Mapped[int]
+    # The AQL lot size the sampling plan is drawn for (the quantity unless given).
     lot_size: Mapped[int]
     level: Mapped[str] = mapped_column(String(8))
     aql_critical: Mapped[float] = mapped_column(Double)
@@ -57,9 +61,12 @@ class InspectionLot(IdMixin, Base):
     decision: Mapped[LotDecision | None] = mapped_column(str_enum(LotDecision, "lot_decision"))
     decided_at: Mapped[datetime | None]
     reinstate_normal: Mapped[bool] = mapped_column(default=False)
+    # When settlement paid (accepted) or credited (rejected) the lot: each lot is settled once.
+    settled_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("lot_size >= 2", name="lot_size_min"),
         CheckConstraint("critical >= 0 AND major >= 0 AND minor >= 0", name="counts_non_negative"),
         Index("ix_quality_lots_factory_process", "factory_org_id", "process"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from capool.clock import utcnow
 from capool.tenancy.actor import Actor
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import scoped
@@ -58,3 +59,18 @@ async def spc_points(session: AsyncSession, actor: Actor, factory_org_id: uuid.U
 async def factory_spc_points(session: AsyncSession, actor: Actor, process: str, limit: int) -> list[SpcPoint]:
     """The acting factory's own recent points for a process (the chart its alerts use)."""
     return await spc_points(session, actor, actor.organisation_id, process, limit)
+
+
+async def mark_settled(session: AsyncSession, lot_id: uuid.UUID) -> bool:
+    """Mark a decided lot settled unless it already is; True for the one caller that did it.
+
+    A conditional UPDATE, so a redelivered or concurrently processed decision event settles
+    (pays or credits) the lot exactly once: the second caller waits for the row lock and
+    then finds `settled_at` set."""
+    result = await session.execute(
+        update(InspectionLot)
+        .where(InspectionLot.id == lot_id, InspectionLot.decision.is_not(None), InspectionLot.settled_at.is_(None))
+        .values(settled_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

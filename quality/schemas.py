@@ -13,6 +13,7 @@ Count = Annotated[int, Meta(ge=0, le=10**7)]
 DefectClass = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[a-z0-9_\-]+$")]
 SeverityClass = Literal["critical", "major", "minor"]
 LotSize = Annotated[int, Meta(ge=2, le=10**9)]
+LotQuantity = Annotated[int, Meta(ge=1, le=10**9)]
 
 
 class AqlsIn(Struct, forbid_unknown_fields=True):
@@ -23,7 +24,10 @@ class AqlsIn(Struct, forbid_unknown_fields=True):
 
 class LotIn(Struct, forbid_unknown_fields=True):
     allocation_id: uuid.UUID
-    lot_size: LotSize
+    # Units of the allocation the lot presents (and an acceptance pays for).
+    quantity: LotQuantity
+    # The AQL lot size; None: the quantity.
+    lot_size: LotSize | None = None
     level: Level = "II"
     aqls: AqlsIn = field(default_factory=AqlsIn)
 

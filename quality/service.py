@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
@@ -16,7 +17,8 @@ from capool.clock import utcnow
 from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
-from marketplace.models import Allocation, AllocationStatus, Order
+from marketplace import repository as marketplace_repository
+from marketplace.models import ACTIVE_ALLOCATION, Allocation, Order
 from quality import aql, repository, score, spc
 from quality.models import InspectionLot, InspectionSeverity, LotDecision, SpcPoint, SwitchingStateRow
 from quality.schemas import DefectCountIn, LotIn, ResultsIn
@@ -49,25 +51,38 @@ async def _state(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID,
 
 
 async def create_lot(session: AsyncSession, actor: Actor, data: LotIn) -> InspectionLot:
-    """The allocation's factory opens an inspection lot; the plan follows the supplier's
-    current switching state for the product."""
+    """The allocation's factory opens an inspection lot for `data.quantity` of its units; the
+    plan follows the supplier's current switching state for the product. The open and
+    accepted lots of an allocation never hold more units than it has (422 at /quantity)."""
     actor.require(Permission.QUALITY_WRITE)
     allocation = await get_writable(session, actor, Allocation, data.allocation_id, column="factory_org_id")
-    if allocation.status in (AllocationStatus.DECLINED, AllocationStatus.CANCELLED):
+    if allocation.status not in ACTIVE_ALLOCATION:
         raise Conflict(f"allocation {allocation.id} is {allocation.status.value}", "allocation_not_active")
     order = await get_visible(session, actor, Order, allocation.order_id)
     _, state = await _state(session, actor, allocation.factory_org_id, order.product)
     if state.discontinued:
         raise Conflict("inspection is discontinued for this supplier and product until corrective action is confirmed", "inspection_discontinued")
     aqls = {"critical": data.aqls.critical, "major": order.aql if data.aqls.major is None else data.aqls.major, "minor": data.aqls.minor}
+    lot_size = data.quantity if data.lot_size is None else data.lot_size
+    if lot_size < data.quantity:
+        # A smaller lot size would sample fewer units than the acceptance pays for.
+        raise InvalidInput.at("/lot_size", f"the lot size ({lot_size}) must be at least the lot's quantity ({data.quantity})")
     try:
-        lot_plan = aql.lot_plan(data.lot_size, aqls, data.level, state.severity)
+        lot_plan = aql.lot_plan(lot_size, aqls, data.level, state.severity)
     except aql.AqlError as exc:
-        path = "/aqls/major" if exc.field == "aql" else f"/{exc.field}"
+        field = "quantity" if exc.field == "lot_size" and data.lot_size is None else exc.field
+        path = "/aqls/major" if exc.field == "aql" else f"/{field}"
         raise InvalidInput.at(path, str(exc)) from exc
+    if not await marketplace_repository.claim_lot_quantity(session, allocation.id, data.quantity):
+        await session.refresh(allocation, ["lot_quantity"])
+        remaining = allocation.quantity - allocation.lot_quantity
+        raise InvalidInput.at(
+            "/quantity",
+            f"allocation {allocation.id} has {remaining} of its {allocation.quantity} units left to present in lots; this lot asks for {data.quantity}",
+        )
     lot = InspectionLot(
         allocation_id=allocation.id, order_id=allocation.order_id, buyer_org_id=allocation.buyer_org_id, factory_org_id=allocation.factory_org_id,
-        product=order.product, process=order.process, lot_size=data.lot_size, level=data.level,
+        product=order.product, process=order.process, quantity=data.quantity, lot_size=lot_size, level=data.level,
         aql_critical=aqls["critical"], aql_major=aqls["major"], aql_minor=aqls["minor"], severity=InspectionSeverity(state.severity.value),
         plan=lot_plan.as_dict(), sample_size=lot_plan.sample_size, critical=0, major=0, minor=0, defects={}, reinstate_normal=False,
     )
@@ -140,22 +155,42 @@ async def decide_lot(session: AsyncSession, actor: Actor, lot: InspectionLot, *,
     lot.decision = LotDecision(outcome.decision.value)
     lot.decided_at = now
     lot.reinstate_normal = outcome.reinstate_normal
+    if not accepted:
+        await marketplace_repository.release_lot_quantity(session, lot.allocation_id, lot.quantity)
     await _advance_switching(session, actor, lot, lot_plan, counts, accepted, outcome.reinstate_normal, now)
     session.add(SpcPoint(lot_id=lot.id, factory_org_id=lot.factory_org_id, buyer_org_id=lot.buyer_org_id, process=lot.process,
                          sample_size=lot.sample_size, nonconforming=lot.nonconforming, nonconformities=sum(counts.values()), occurred_at=now))
     events.emit(session, actor, LOT_DECIDED, "quality_lot", lot.id, {
         "lot_id": str(lot.id), "order_id": str(lot.order_id), "allocation_id": str(lot.allocation_id),
         "factory_org_id": str(lot.factory_org_id), "buyer_org_id": str(lot.buyer_org_id), "decision": lot.decision.value,
-        "sample_size": lot.sample_size, "defects": counts,
+        "quantity": lot.quantity, "sample_size": lot.sample_size, "defects": counts,
     })
     await session.flush()
     await _check_spc(session, actor, lot)
     return lot
 
 
+async def _locked_state(session: AsyncSession, actor: Actor, lot: InspectionLot, now: datetime) -> tuple[SwitchingStateRow, aql.SwitchingState]:
+    """The supplier x product switching row, created on first use and locked, so that lots
+    decided concurrently advance the rules one after the other (a plain INSERT by each of
+    them raced on the unique key and failed all but one decision)."""
+    row, state = await _state(session, actor, lot.factory_org_id, lot.product, for_update=True)
+    if row is not None:
+        return row, state
+    try:
+        async with session.begin_nested():
+            session.add(SwitchingStateRow(factory_org_id=lot.factory_org_id, product=lot.product, severity=InspectionSeverity.NORMAL,
+                                          state=aql.SwitchingState().as_dict(), updated_at=now))
+    except IntegrityError:
+        pass  # created concurrently: lock theirs
+    row, state = await _state(session, actor, lot.factory_org_id, lot.product, for_update=True)
+    assert row is not None
+    return row, state
+
+
 async def _advance_switching(session: AsyncSession, actor: Actor, lot: InspectionLot, lot_plan: aql.LotPlan, counts: dict[str, int],
                              accepted: bool, reinstate: bool, now: datetime) -> None:
-    row, state = await _state(session, actor, lot.factory_org_id, lot.product, for_update=True)
+    row, state = await _locked_state(session, actor, lot, now)
     if state.severity.value != lot.severity.value:
         # The state moved on since this lot was opened (another lot decided first): the lot
         # still counts for the severity it was inspected under only if that is still current.
@@ -163,9 +198,6 @@ async def _advance_switching(session: AsyncSession, actor: Actor, lot: Inspectio
     points = aql.switching_points(lot_plan, counts, accepted) if state.severity == aql.Severity.NORMAL else None
     context = aql.SwitchContext(production_steady=True, authority_approves_reduced=AUTHORITY_APPROVES_REDUCED)
     new = aql.next_state(state, accepted, points=points, reinstate_normal=reinstate, context=context)
-    if row is None:
-        row = SwitchingStateRow(factory_org_id=lot.factory_org_id, product=lot.product, severity=InspectionSeverity.NORMAL, state={}, updated_at=now)
-        session.add(row)
     row.state = new.as_dict()
     row.severity = InspectionSeverity(new.severity.value)
     row.discontinued = new.discontinued

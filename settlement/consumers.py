@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.events import OutboxEvent, consumer
 from capool.jobs import periodic
-from marketplace.models import Allocation, Order
+from marketplace.models import ACTIVE_ALLOCATION, Allocation, Order
 from settlement import anchoring, invoice, service
 from settlement.ledger.entries import EntryType
 
@@ -46,7 +46,10 @@ async def _order_parties(session: Any, order_id: uuid.UUID) -> list[str]:
         return []
     from sqlalchemy import select
 
-    factories = (await session.execute(select(Allocation.factory_org_id).where(Allocation.order_id == order_id))).scalars()
+    # Factories whose allocation was declined or released are no party to the order's later milestones.
+    factories = (await session.execute(
+        select(Allocation.factory_org_id).where(Allocation.order_id == order_id, Allocation.status.in_(ACTIVE_ALLOCATION))
+    )).scalars()
     return [str(order.buyer_org_id), *{str(f) for f in factories}]
 
 
@@ -115,7 +118,7 @@ async def lot_decided(session: Any, event: OutboxEvent) -> None:
     payload = event.payload
     parties = [payload["factory_org_id"]] + ([payload["buyer_org_id"]] if payload.get("buyer_org_id") else [])
     await service.append(session, event.alliance_id, EntryType.LOT_DECISION, payload, parties=parties, source_key=_source(event))
-    await invoice.settle_lot(session, event.alliance_id, payload, source_prefix=_source(event))
+    await invoice.settle_lot(session, event.alliance_id, payload)
     await service.issue_checkpoint(session, event.alliance_id)
 
 

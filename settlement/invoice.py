@@ -1,9 +1,11 @@
 """Settlement without a chain (invoice mode) and monthly statements.
 
-A lot decision settles its allocation: accepted -> `payment.released` to the factory for
-quantity x agreed unit price, less the late-delivery penalty when the order is delivered
-(or decided) after its due date; rejected -> `payment.refunded` (a credit note: the buyer
-owes nothing for the lot). Money is integer minor units with its currency.
+A lot decision settles the lot's units of its allocation, once per lot: accepted ->
+`payment.released` to the factory for the lot's quantity x the allocation's agreed unit
+price, less the late-delivery penalty when the order is delivered (or decided) after its
+due date; rejected -> `payment.refunded` (a credit note: the buyer owes nothing for the
+lot). The lots of an allocation never hold more than its quantity, and the database keeps
+the paid units within it, so an allocation is never paid more than quantity x price. Money is integer minor units with its currency.
 
 The penalty rule is the alliance default below (the allocation model carries no penalty
 terms yet): PENALTY_BP_PER_DAY basis points of the gross per started day late, capped at
@@ -28,7 +30,10 @@ from capool.clock import utcnow
 from capool.errors import InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import scoped
+from marketplace import repository as marketplace_repository
 from marketplace.models import Allocation, Order
+from quality import repository as quality_repository
+from quality.models import InspectionLot, LotDecision
 from settlement import service
 from settlement.ledger.entries import EntryType
 from settlement.models import LedgerEntryParty, LedgerEntryRow
@@ -48,39 +53,55 @@ def late_penalty_minor(gross_minor: int, due_at: datetime, settled_at: datetime)
     return days, gross_minor * rate_bp // 10_000
 
 
-async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dict[str, Any], *, source_prefix: str) -> None:
-    allocation_id = payload.get("allocation_id")
-    if not allocation_id:
+async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dict[str, Any]) -> None:
+    """Pay (accepted) or credit (rejected) one decided lot, exactly once per lot.
+
+    The lot's `settled_at` is claimed with a conditional UPDATE first, so a redelivered or
+    concurrently handled decision settles nothing twice; an accepted lot's units are then
+    counted on the allocation's `paid_quantity`, whose conditional UPDATE and CHECK keep the
+    allocation's total pay within quantity x unit price whatever the lots say."""
+    lot_id = payload.get("lot_id")
+    if not lot_id:
         return
-    allocation = await session.get(Allocation, uuid.UUID(allocation_id))
-    if allocation is None:
+    lot = await session.get(InspectionLot, uuid.UUID(lot_id))
+    if lot is None or lot.decision is None:
+        return
+    allocation = await session.get(Allocation, lot.allocation_id)
+    if allocation is None or not await quality_repository.mark_settled(session, lot.id):
         return
     order = await session.get(Order, allocation.order_id)
-    gross = allocation.quantity * allocation.unit_price_minor
+    gross = lot.quantity * allocation.unit_price_minor
     common = {
         "mode": "invoice",
         "order_id": str(allocation.order_id),
         "allocation_id": str(allocation.id),
-        "lot_id": payload.get("lot_id"),
+        "lot_id": str(lot.id),
         "payer_org_id": str(allocation.buyer_org_id),
         "payee_org_id": str(allocation.factory_org_id),
         "currency": allocation.currency,
+        "quantity": lot.quantity,
+        "unit_price_minor": allocation.unit_price_minor,
         "gross_minor": gross,
     }
     parties = [str(allocation.buyer_org_id), str(allocation.factory_org_id)]
-    if payload.get("decision") == "accepted":
+    source_key = f"lot:{lot.id}:settlement"
+    if lot.decision == LotDecision.ACCEPTED:
+        if not await marketplace_repository.add_paid_quantity(session, allocation.id, lot.quantity):
+            # Unreachable while lots are claimed within the allocation; refuse to overpay
+            # rather than append a payment the allocation does not owe (the event retries).
+            raise RuntimeError(f"lot {lot.id} would pay allocation {allocation.id} beyond its quantity {allocation.quantity}")
         settled_at = (order.delivered_at if order and order.delivered_at else None) or utcnow()
         days_late, penalty = late_penalty_minor(gross, order.due_at, settled_at) if order else (0, 0)
         await service.append(
             session, alliance_id, EntryType.PAYMENT_RELEASED,
             common | {"days_late": days_late, "penalty_minor": penalty, "amount_minor": gross - penalty},
-            parties=parties, source_key=f"{source_prefix}:payout",
+            parties=parties, source_key=source_key,
         )
-    elif payload.get("decision") == "rejected":
+    else:
         await service.append(
             session, alliance_id, EntryType.PAYMENT_REFUNDED,
             common | {"amount_minor": gross, "reason": "lot rejected"},
-            parties=parties, source_key=f"{source_prefix}:payout",
+            parties=parties, source_key=source_key,
         )
 
 

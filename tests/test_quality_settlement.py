@@ -13,7 +13,7 @@ async def _inspected(client, world: World, defects: int) -> tuple[dict, dict]:  
     [allocation] = await allocate(client, world.brand, [(order["id"], offer["id"], 50)])
     assert (await client.post(f"/v1/allocations/{allocation['id']}/response", headers=world.floating.headers, json={"accept": True})).status_code == 200
     lot = await client.post("/v1/quality/lots", headers=world.floating.headers,
-                            json={"allocation_id": allocation["id"], "lot_size": 50, "level": "II", "aqls": {"major": 1.0}})
+                            json={"allocation_id": allocation["id"], "quantity": 50, "level": "II", "aqls": {"major": 1.0}})
     assert lot.status_code == 201, lot.text
     result = await client.post(f"/v1/quality/lots/{lot.json()['id']}/results", headers=world.floating.headers,
                                json={"defects": [{"defect_class": "misprint", "severity": "major", "count": defects}], "final": True})

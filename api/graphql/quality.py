@@ -44,6 +44,7 @@ class QualityLot:
     factory_org_id: uuid.UUID
     product: str
     process: str
+    quantity: int
     lot_size: int
     level: str
     severity: str
@@ -57,7 +58,7 @@ class QualityLot:
     def of(cls, lot: InspectionLot) -> QualityLot:
         return cls(
             id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
-            product=lot.product, process=lot.process, lot_size=lot.lot_size, level=lot.level, severity=lot.severity.value,
+            product=lot.product, process=lot.process, quantity=lot.quantity, lot_size=lot.lot_size, level=lot.level, severity=lot.severity.value,
             sample_size=lot.sample_size, plan=lot.plan, defects=DefectCounts(critical=lot.critical, major=lot.major, minor=lot.minor),
             decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at,
         )

@@ -102,7 +102,7 @@ def buyer_moves(ctx: PageContext, order: Order) -> list[OrderStatus]:
     """The moves the signed-in buyer may ask for now (the service checks them again)."""
     if ctx.actor is None or order.buyer_org_id != ctx.actor.organisation_id or not ctx.can(Permission.ORDERS_WRITE):
         return []
-    return [s for s in OrderStatus if s in order_service.BUYER_MOVES and s in order_service.TRANSITIONS[order.status]]
+    return order_service.buyer_moves(order)
 
 
 MATCH_TIME_LIMIT_S = 5.0

@@ -51,7 +51,7 @@ async def _allocation_page(ctx: PageContext, db_session: AsyncSession, allocatio
     if actor.organisation_id not in (allocation.factory_org_id, allocation.buyer_org_id):
         raise NotFound("allocation", allocation_id)
     order = await order_service.get_order(db_session, actor, allocation.order_id)
-    defaults = {"lot_size": str(allocation.quantity), "level": "II", "aql_major": f"{order.aql:g}", "aql_minor": "4", "aql_critical": "0"}
+    defaults = {"quantity": str(allocation.quantity - allocation.lot_quantity), "level": "II", "aql_major": f"{order.aql:g}", "aql_minor": "4", "aql_critical": "0"}
     return render(ctx, "supplier/lot_open.html", status_code, allocation=allocation, order=order, lots=await lots_of(db_session, ctx, allocation_id),
                   levels=LEVELS, errors=errors or {}, form=defaults | (form or {}),
                   can_open=allocation.factory_org_id == actor.organisation_id and ctx.can(Permission.QUALITY_WRITE))
@@ -69,7 +69,7 @@ async def open_lot(request: Request, db_session: AsyncSession, allocation_id: uu
     form = await form_of(ctx)
     try:
         data = convert(LotIn, {
-            "allocation_id": str(allocation_id), "lot_size": form.get("lot_size", ""), "level": form.get("level") or "II",
+            "allocation_id": str(allocation_id), "quantity": form.get("quantity", ""), "level": form.get("level") or "II",
             "aqls": {"critical": form.get("aql_critical") or 0, "major": form.get("aql_major") or None, "minor": form.get("aql_minor") or 4},
         })
         lot = await quality_service.create_lot(db_session, ctx.actor, data)  # type: ignore[arg-type]

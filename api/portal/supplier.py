@@ -203,10 +203,7 @@ async def _incoming_page(ctx: PageContext, db_session: AsyncSession, status_code
     assert actor is not None
     allocations = [a for a in (await allocation_service.list_allocations(db_session, actor, limit=PAGE)).items if a.factory_org_id == actor.organisation_id]
     allocations.sort(key=lambda a: (a.status != AllocationStatus.PROPOSED, a.slot_start))
-    orders = {}
-    for allocation in allocations:
-        if allocation.order_id not in orders:
-            orders[allocation.order_id] = await order_service.get_order(db_session, actor, allocation.order_id)
+    orders = await order_service.visible_orders(db_session, actor, [a.order_id for a in allocations])
     return render(ctx, "supplier/incoming.html", status_code, allocations=allocations, orders=orders, errors=errors or {})
 
 

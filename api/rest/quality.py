@@ -45,6 +45,7 @@ class LotOut(Struct):
     factory_org_id: uuid.UUID
     product: str
     process: str
+    quantity: int
     lot_size: int
     level: str
     aqls: dict[str, float]
@@ -103,7 +104,7 @@ class SpcOut(Struct):
 def lot_out(lot: InspectionLot) -> LotOut:
     return LotOut(
         id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
-        product=lot.product, process=lot.process, lot_size=lot.lot_size, level=lot.level,
+        product=lot.product, process=lot.process, quantity=lot.quantity, lot_size=lot.lot_size, level=lot.level,
         aqls={"critical": lot.aql_critical, "major": lot.aql_major, "minor": lot.aql_minor}, severity=lot.severity.value, plan=lot.plan,
         sample_size=lot.sample_size, defects={"critical": lot.critical, "major": lot.major, "minor": lot.minor}, defect_classes=lot.defects,
         decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at, reinstate_normal=lot.reinstate_normal, created_at=lot.created_at,

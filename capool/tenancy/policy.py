@@ -29,7 +29,8 @@ class TenantScope:
     readers: tuple[str, ...] = ()
     # Capacity offers: also readable by other members according to their visibility.
     offer_visibility: bool = False
-    # Orders: also readable by factories that hold an allocation on them.
+    # Orders: also readable by factories while they hold an active (proposed or accepted)
+    # allocation on them; a declined or released allocation ends the factory's access.
     order_allocations: bool = False
     # Rows that belong to an order: readable exactly when the order is.
     via_order: bool = False
@@ -49,7 +50,7 @@ def _alliance_orgs(actor: Actor) -> Select[Any]:
 
 
 def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
-    from marketplace.models import Allocation, Order, Partnership, Visibility
+    from marketplace.models import ACTIVE_ALLOCATION, Allocation, Order, Partnership, Visibility
 
     scope = _scope(model)
     org = actor.organisation_id
@@ -70,7 +71,7 @@ def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
         )
         return or_(own, and_(in_alliance, visible_to_member))
     if scope.order_allocations:
-        allocated_to_me = select(Allocation.order_id).where(Allocation.factory_org_id == org)
+        allocated_to_me = select(Allocation.order_id).where(Allocation.factory_org_id == org, Allocation.status.in_(ACTIVE_ALLOCATION))
         return or_(own, model.id.in_(allocated_to_me))  # type: ignore[attr-defined]
     if scope.via_order:
         readable_orders = select(Order.id).where(read_clause(actor, Order))

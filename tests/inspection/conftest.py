@@ -45,7 +45,7 @@ async def open_lot(client: httpx.AsyncClient, db: AsyncEngine, world: World, *, 
     accepted = await client.post(f"/v1/allocations/{allocation['id']}/response", json={"accept": True}, headers=world.partner.headers)
     assert accepted.status_code == 200, accepted.text
     async with create_session_factory(db)() as session:
-        lot = await quality_service.create_lot(session, world.partner.actor, LotIn(allocation_id=uuid.UUID(allocation["id"]), lot_size=lot_size))
+        lot = await quality_service.create_lot(session, world.partner.actor, LotIn(allocation_id=uuid.UUID(allocation["id"]), quantity=lot_size))
         await session.commit()
     return {"lot": str(lot.id), "order": order["id"], "allocation": allocation["id"], "offer": offer["id"]}
 

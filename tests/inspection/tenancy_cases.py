@@ -30,7 +30,7 @@ async def seed(ctx: Ctx) -> None:
     get_settings.cache_clear()
     client, world = ctx.client, ctx.world
     async with create_session_factory(ctx.engine)() as session:
-        lot = await quality_service.create_lot(session, world.brand_ops.actor, LotIn(allocation_id=uuid.UUID(ctx.ids["allocation"]), lot_size=50))
+        lot = await quality_service.create_lot(session, world.brand_ops.actor, LotIn(allocation_id=uuid.UUID(ctx.ids["allocation"]), quantity=10))
         await session.commit()
     uploaded = await client.post(f"/v1/inspection/lots/{lot.id}/images", headers=world.brand_ops.headers,
                                  files=[("files", ("a.png", png(), "image/png"))])

@@ -61,16 +61,16 @@ async def test_supplier_reports_results_and_sees_the_aql_decision(portal: httpx.
     await sign_in(portal, db, world.floating)
     assert (await portal.get(inspection)).status_code == 404
     page = await portal.get("/portal/supplier/allocations")
-    assert (await portal.post(f"/portal/supplier/allocations/{allocation['id']}/lots", data={"_csrf": csrf_of(page.text), "lot_size": "500"})).status_code == 404
+    assert (await portal.post(f"/portal/supplier/allocations/{allocation['id']}/lots", data={"_csrf": csrf_of(page.text), "quantity": "500"})).status_code == 404
     assert await lot_row(db) is None
 
     await sign_in(portal, db, world.partner)
     incoming = await portal.get("/portal/supplier/allocations")
     assert inspection in incoming.text
-    bad = await post_form(portal, inspection, f"/portal/supplier/allocations/{allocation['id']}/lots", {"lot_size": "1", "level": "II", "aql_major": "2.5"})
-    assert bad.status_code == 422 and 'data-field="lot_size"' in bad.text
+    bad = await post_form(portal, inspection, f"/portal/supplier/allocations/{allocation['id']}/lots", {"quantity": "1", "level": "II", "aql_major": "2.5"})
+    assert bad.status_code == 422 and 'data-field="quantity"' in bad.text
     assert await lot_row(db) is None
-    opened = await post_form(portal, inspection, f"/portal/supplier/allocations/{allocation['id']}/lots", {"lot_size": "500", "level": "II", "aql_critical": "0", "aql_major": "2.5", "aql_minor": "4"})
+    opened = await post_form(portal, inspection, f"/portal/supplier/allocations/{allocation['id']}/lots", {"quantity": "500", "level": "II", "aql_critical": "0", "aql_major": "2.5", "aql_minor": "4"})
     assert opened.status_code == 303, opened.text
     lot_path = opened.headers["location"]
     page = (await portal.get(lot_path)).text

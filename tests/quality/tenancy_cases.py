@@ -15,7 +15,7 @@ async def seed(ctx: Ctx) -> None:
     client, ops = ctx.client, ctx.world.brand_ops
     lots = []
     for _ in range(2):
-        response = await client.post("/v1/quality/lots", headers=ops.headers, json={"allocation_id": ctx.ids["allocation"], "lot_size": 50})
+        response = await client.post("/v1/quality/lots", headers=ops.headers, json={"allocation_id": ctx.ids["allocation"], "quantity": 20})
         assert response.status_code == 201, response.text
         lots.append(response.json()["id"])
     decided = await client.post(f"/v1/quality/lots/{lots[0]}/results", headers=ops.headers,
@@ -28,7 +28,7 @@ _RESULTS = {"defects": [{"defect_class": "sabotage", "severity": "critical", "co
 
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/quality/plan"): Case("own", EVERYONE, lambda c: Request("/v1/quality/plan", params={"lot_size": 1200, "aql": 1.0})),
-    ("POST", "/v1/quality/lots"): Case("404", FACTORIES, lambda c: Request("/v1/quality/lots", {"allocation_id": c.ids["allocation"], "lot_size": 100})),
+    ("POST", "/v1/quality/lots"): Case("404", FACTORIES, lambda c: Request("/v1/quality/lots", {"allocation_id": c.ids["allocation"], "quantity": 100})),
     ("GET", "/v1/quality/lots/{lot_id:uuid}"): Case("404", EVERYONE, lambda c: Request(f"/v1/quality/lots/{c.ids['lot']}")),
     ("POST", "/v1/quality/lots/{lot_id:uuid}/results"): Case("404", FACTORIES, lambda c: Request(f"/v1/quality/lots/{c.ids['open_lot']}/results", _RESULTS)),
     ("GET", "/v1/quality/scores"): Case("absent", EVERYONE, lambda c: Request("/v1/quality/scores")),

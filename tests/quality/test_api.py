@@ -26,8 +26,10 @@ async def _allocation(client: httpx.AsyncClient, world: World, *, factory: Membe
     return allocation
 
 
-async def _lot(client: httpx.AsyncClient, member: Member, allocation_id: str, lot_size: int = 1200, **extra: object) -> dict:
-    response = await client.post("/v1/quality/lots", headers=member.headers, json={"allocation_id": allocation_id, "lot_size": lot_size, **extra})
+async def _lot(client: httpx.AsyncClient, member: Member, allocation_id: str, lot_size: int = 1200, quantity: int = 100, **extra: object) -> dict:
+    """A lot presenting `quantity` units of the allocation, sampled as a lot of `lot_size`."""
+    response = await client.post("/v1/quality/lots", headers=member.headers,
+                                 json={"allocation_id": allocation_id, "quantity": quantity, "lot_size": lot_size, **extra})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -78,7 +80,7 @@ async def test_accepted_lot_emits_the_decision_for_settlement(client: httpx.Asyn
     assert event.payload == {
         "lot_id": lot["id"], "order_id": allocation["order_id"], "allocation_id": allocation["id"],
         "factory_org_id": str(world.partner.org_id), "buyer_org_id": str(world.brand.org_id), "decision": "accepted",
-        "sample_size": 80, "defects": {"critical": 0, "major": 2, "minor": 7},
+        "quantity": 100, "sample_size": 80, "defects": {"critical": 0, "major": 2, "minor": 7},
     }
     again = await client.post(f"/v1/quality/lots/{lot['id']}/results", headers=world.partner.headers, json={"defects": []})
     assert again.status_code == 409
@@ -173,7 +175,7 @@ async def test_lots_are_visible_to_buyer_and_factory_only(client: httpx.AsyncCli
         denied = await client.post(f"/v1/quality/lots/{lot['id']}/results", headers=member.headers,
                                    json={"defects": [{"defect_class": "x", "severity": "critical", "count": 5}]})
         assert denied.status_code == 404, denied.text
-        stolen = await client.post("/v1/quality/lots", headers=member.headers, json={"allocation_id": allocation["id"], "lot_size": 100})
+        stolen = await client.post("/v1/quality/lots", headers=member.headers, json={"allocation_id": allocation["id"], "quantity": 100})
         assert stolen.status_code == 404, stolen.text
     # The buyer may read the lot but not report on it; the brand's own workshop neither.
     for member in (world.brand, world.brand_ops):
@@ -186,17 +188,22 @@ async def test_lots_are_visible_to_buyer_and_factory_only(client: httpx.AsyncCli
 async def test_bad_lot_and_result_input_is_422_with_the_field(client: httpx.AsyncClient, world: World, db) -> None:  # type: ignore[no-untyped-def]
     allocation = await _allocation(client, world)
     cases = [
-        ({"allocation_id": allocation["id"], "lot_size": 1}, "/lot_size"),
-        ({"allocation_id": allocation["id"], "lot_size": 100, "level": "IV"}, "/level"),
-        ({"allocation_id": allocation["id"], "lot_size": 100, "aqls": {"major": 1.1}}, "/aqls/major"),
-        ({"allocation_id": allocation["id"], "lot_size": 100, "aqls": {"minor": -1}}, "/aqls/minor"),
-        ({"allocation_id": "nope", "lot_size": 100}, "/allocation_id"),
+        ({"allocation_id": allocation["id"], "quantity": 0}, "/quantity"),
+        ({"allocation_id": allocation["id"], "quantity": 1}, "/quantity"),
+        ({"allocation_id": allocation["id"], "quantity": 1, "lot_size": 1}, "/lot_size"),
+        ({"allocation_id": allocation["id"], "quantity": 100, "lot_size": 50}, "/lot_size"),
+        ({"allocation_id": allocation["id"], "quantity": 100, "level": "IV"}, "/level"),
+        ({"allocation_id": allocation["id"], "quantity": 100, "aqls": {"major": 1.1}}, "/aqls/major"),
+        ({"allocation_id": allocation["id"], "quantity": 100, "aqls": {"minor": -1}}, "/aqls/minor"),
+        ({"allocation_id": "nope", "quantity": 100}, "/allocation_id"),
     ]
     before = await snapshot(db)
     for body, pointer in cases:
         response = await client.post("/v1/quality/lots", headers=world.partner.headers, json=body)
         assert response.status_code == 422, (body, response.text)
         assert response.json()["errors"][0]["pointer"] == pointer, response.json()
+    missing = await client.post("/v1/quality/lots", headers=world.partner.headers, json={"allocation_id": allocation["id"], "lot_size": 100})
+    assert missing.status_code == 422 and "quantity" in missing.json()["errors"][0]["detail"], missing.text
     lot = await _lot(client, world.partner, allocation["id"])
     for defects, pointer in (([{"defect_class": "x", "severity": "fatal", "count": 1}], "/defects/0/severity"),
                              ([{"defect_class": "x", "severity": "major", "count": -1}], "/defects/0/count"),
@@ -260,5 +267,5 @@ async def test_five_rejections_on_tightened_discontinue_inspection(client: httpx
         severities.append(lot["severity"])
         assert (await _results(client, world.partner, lot["id"], major=5))["decision"] == "rejected"
     assert severities == ["normal"] * 2 + ["tightened"] * 5
-    stopped = await client.post("/v1/quality/lots", headers=world.partner.headers, json={"allocation_id": allocation["id"], "lot_size": 1200})
+    stopped = await client.post("/v1/quality/lots", headers=world.partner.headers, json={"allocation_id": allocation["id"], "quantity": 100, "lot_size": 1200})
     assert stopped.status_code == 409 and stopped.json()["code"] == "inspection_discontinued"

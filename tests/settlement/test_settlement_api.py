@@ -69,15 +69,13 @@ async def _report(client, world: World, allocation: dict) -> None:  # type: igno
         assert response.status_code == 201, response.text
 
 
-async def _lot_decided(db, world: World, order: dict, allocation: dict, decision: str) -> None:  # type: ignore[no-untyped-def]
-    """The event exactly as quality.service emits it."""
-    async with create_session_factory(db)() as session:
-        events.record(session, alliance_id=world.alliance_id, organisation_id=world.brand.org_id, type="quality.lot_decided",
-                      aggregate_type="quality_lot", aggregate_id=uuid.uuid4(), payload={
-                          "lot_id": str(uuid.uuid4()), "order_id": order["id"], "allocation_id": allocation["id"],
-                          "factory_org_id": str(world.partner.org_id), "buyer_org_id": str(world.brand.org_id),
-                          "decision": decision, "sample_size": 20, "defects": {"major": 0}})
-        await session.commit()
+async def _lot_decided(client, world: World, allocation: dict, decision: str) -> None:  # type: ignore[no-untyped-def]
+    """The factory inspects the whole allocation as one lot; a critical defect rejects it."""
+    lot = await client.post("/v1/quality/lots", headers=world.partner.headers, json={"allocation_id": allocation["id"], "quantity": allocation["quantity"]})
+    assert lot.status_code == 201, lot.text
+    defects = [{"defect_class": "crack", "severity": "critical", "count": 1}] if decision == "rejected" else []
+    decided = await client.post(f"/v1/quality/lots/{lot.json()['id']}/results", headers=world.partner.headers, json={"defects": defects})
+    assert decided.status_code == 200 and decided.json()["decision"] == decision, decided.text
 
 
 async def test_marketplace_events_become_entries_exactly_once_even_after_a_crash(client, db, world: World) -> None:
@@ -117,7 +115,7 @@ async def _export(db, alliance_id) -> str:  # type: ignore[no-untyped-def]
 
 async def test_lot_acceptance_pays_out_in_invoice_mode_and_shows_on_the_statement(client, db, world: World) -> None:
     order, allocation = await _confirmed_order(client, world)
-    await _lot_decided(db, world, order, allocation, "accepted")
+    await _lot_decided(client, world, allocation, "accepted")
     await drain(db)
     types = await _types(db)
     assert types[-2:] == ["inspection.lot_decision", "payment.released"]
@@ -134,7 +132,7 @@ async def test_lot_acceptance_pays_out_in_invoice_mode_and_shows_on_the_statemen
 
 async def test_a_rejected_lot_is_credited_to_the_buyer(client, db, world: World) -> None:
     order, allocation = await _confirmed_order(client, world)
-    await _lot_decided(db, world, order, allocation, "rejected")
+    await _lot_decided(client, world, allocation, "rejected")
     await drain(db)
     async with create_session_factory(db)() as session:
         row = (await session.execute(select(LedgerEntryRow).where(LedgerEntryRow.type == "payment.refunded"))).scalar_one()
@@ -306,7 +304,7 @@ async def test_a_late_lot_is_paid_less_the_agreed_penalty(client, db, world: Wor
         row = await session.get(Order, uuid.UUID(order["id"]))
         row.due_at = utcnow() - timedelta(days=2, hours=1)  # decided 3 started days late
         await session.commit()
-    await _lot_decided(db, world, order, allocation, "accepted")
+    await _lot_decided(client, world, allocation, "accepted")
     await drain(db)
     async with create_session_factory(db)() as session:
         payout = (await session.execute(select(LedgerEntryRow).where(LedgerEntryRow.type == "payment.released"))).scalar_one()
