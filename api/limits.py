@@ -40,20 +40,22 @@ _JSON_START = re.compile(rb"[ \t\r\n]*[\[{]")
 
 
 def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether a JSON document nests deeper than `limit` (or its brackets do not pair).
+    """Whether a JSON decoder would descend more than `limit` levels into `body`.
 
     Brackets inside strings are removed first; then each pass strips every innermost `[]`
     and `{}` at C speed, so a document of depth `limit` is empty after `limit` passes.
-    Anything left over is too deep or malformed, and a JSON decoder would refuse it anyway."""
+    Stripping balanced groups leaves the depth of what remains unchanged."""
     skeleton = _STRING.sub(b"", _ESCAPE.sub(b"", body)).translate(None, _NOT_BRACKET)
-    for _ in range(limit):
+    for passes in range(limit + 1):
         if not skeleton:
             return False
         shorter = skeleton.replace(b"[]", b"").replace(b"{}", b"")
         if len(shorter) == len(skeleton):
-            return True  # unpaired brackets: not JSON
+            # Unpaired brackets: not JSON. A decoder fails at the first closer left, having
+            # descended through the openers before it (and at most `passes` stripped levels).
+            return passes + len(skeleton) - len(skeleton.lstrip(b"[{")) > limit
         skeleton = shorter
-    return bool(skeleton)
+    return True
 
 
 def _nul_paths(value: Any, path: str = "") -> Iterator[str]:

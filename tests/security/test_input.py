@@ -57,6 +57,12 @@ def test_depth_scan_counts_brackets_outside_strings_only() -> None:
     # Brackets in strings, escaped quotes and escaped backslashes are not structure.
     assert not json_too_deep(b'{"q": "' + b"[" * 1000 + b'", "r": "\\"[[[", "s": "\\\\"}')
     assert not json_too_deep(b'[{"a": [1, {"b": []}]}, []]')
+    # Unpaired brackets are malformed JSON (the decoder says so), unless the openers before
+    # the first stray closer already go too deep.
+    assert not json_too_deep(b"{not json")
+    assert not json_too_deep(b"[}" * 100_000)
+    assert json_too_deep(b"[" * 40_000)
+    assert json_too_deep(b"[" * 60 + b"[[[[[]]" + b"}")
 
 
 # The interpreter's recursion limit --------------------------------------------------------
