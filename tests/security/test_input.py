@@ -17,9 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DataError
 
 from api.limits import MAX_JSON_DEPTH, json_too_deep
 from api.portal.charts import HeatCell, heat_map
+from api.problems import data_error
 from capool.db import create_engine, create_session_factory
 from capool.migrate import upgrade
 from capool.tenancy import service as members
@@ -288,3 +290,20 @@ def test_image_errors_name_the_problem() -> None:
     message = str(refused.value)
     assert "BytesIO" not in message and "0x" not in message
     assert message.startswith("not a readable image: the bytes are not in any image format")
+
+
+async def test_nul_in_an_imported_file_names_the_cell(client, db, world: World) -> None:
+    rows = f"reference,product,process,quantity,due_at,currency\nX-1,tee\x00,screen_printing,5,{future(10)},CNY\n".encode()
+    for request in ({"files": {"file": ("orders.csv", rows, "text/csv")}}, {"content": rows, "headers": {"Content-Type": "text/csv"}}):
+        headers = world.brand.headers | request.pop("headers", {})
+        response = await client.post("/v1/exchange/orders/import", headers=headers, **request)
+        assert response.status_code == 422 and _pointers(response) == ["/rows/2/product"]
+    assert await _count(db, Order) == 0
+
+
+def test_a_value_the_database_refuses_is_422() -> None:
+    """The last line behind validation: PostgreSQL's data errors (e.g. an integer beyond a
+    column's range written by a path that does not bound it) answer 422, not 500."""
+    response = data_error(None, DataError("INSERT ...", {}, Exception("value out of int32 range")))
+    assert response.status_code == 422 and response.media_type == PROBLEM
+    assert response.content["code"] == "unstorable_value"
