@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError
 
-from api.limits import MAX_JSON_DEPTH, json_too_deep
+from api.limits import MAX_JSON_DEPTH, json_depth, json_too_deep
 from api.portal.charts import HeatCell, heat_map
 from api.problems import data_error
 from capool.db import create_engine, create_session_factory
@@ -59,6 +59,8 @@ def test_depth_scan_counts_brackets_outside_strings_only() -> None:
     # Brackets in strings, escaped quotes and escaped backslashes are not structure.
     assert not json_too_deep(b'{"q": "' + b"[" * 1000 + b'", "r": "\\"[[[", "s": "\\\\"}')
     assert not json_too_deep(b'[{"a": [1, {"b": []}]}, []]')
+    assert json_depth(b'["a\\\\", [[1]]]') == 3  # the string is `a\`: its quote closes it
+    assert json_depth(b'["a\\", [[1]]"]') == 1  # an escaped quote: the brackets are text
     # Unpaired brackets are malformed JSON (the decoder says so), unless the openers before
     # the first stray closer already go too deep.
     assert not json_too_deep(b"{not json")
