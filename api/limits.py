@@ -4,7 +4,7 @@ The body is read here, up to the route's `request_max_body_size`, and a JSON bod
 depth is measured by a scan that never recurses, so a body of 40,000 `[` is refused before
 msgspec (whose depth guard is the interpreter's recursion limit) sees it. Values that every
 layer below would mishandle are refused here too, with the field that carried them: a NUL
-character (PostgreSQL text cannot store one) anywhere in a query, form or JSON body, and an
+character (PostgreSQL text cannot store one) anywhere in a query, form or JSON body, an
 integer in the query or path beyond the 64-bit range the database stores, and a datetime
 query parameter without a zone.
 """
