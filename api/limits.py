@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 import numpy as np
+from graphql import GraphQLError, StringValueNode, ValidationRule
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from capool.errors import FieldError
@@ -149,6 +150,15 @@ def body_errors(body: bytes, content_type: str) -> list[FieldError]:
     except msgspec.DecodeError:
         return []  # not JSON: the handler answers that
     return [FieldError(path, "must not contain NUL characters") for path in _nul_paths(document)]
+
+
+class NoNulInGraphQLStrings(ValidationRule):
+    """GraphQL string literals decode their own escapes (`"\\u0000"`), after the edge has read
+    the body; variables arrive as JSON and are checked there."""
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if "\x00" in node.value:
+            self.report_error(GraphQLError("a string must not contain NUL characters", node))
 
 
 def _header(scope: Scope, name: bytes) -> str:

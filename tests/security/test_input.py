@@ -309,3 +309,13 @@ def test_a_value_the_database_refuses_is_422() -> None:
     response = data_error(None, DataError("INSERT ...", {}, Exception("value out of int32 range")))
     assert response.status_code == 422 and response.media_type == PROBLEM
     assert response.content["code"] == "unstorable_value"
+
+
+async def test_nul_in_a_graphql_string_literal_is_a_validation_error(client, db, world: World) -> None:
+    """GraphQL decodes the literal's `\\u0000` itself, after the edge read the body."""
+    query = ('mutation { placeOrder(input: {reference: "G-1", product: "tee\\u0000", process: "screen_printing", quantity: 5, '
+             f'dueAt: "{future(10)}", currency: "CNY"}}) {{ order {{ id }} errors {{ code }} }} }}')
+    response = await client.post("/graphql", json={"query": query}, headers=world.brand.headers)
+    assert response.status_code == 200
+    assert response.json() == {"data": None, "errors": [{"message": "a string must not contain NUL characters", "locations": [{"line": 1, "column": 58}]}]}
+    assert await _count(db, Order) == 0
