@@ -21,6 +21,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import portal
 from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
+from api.headers import add_security_headers
+from api.limits import RequestLimitsMiddleware
 from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
 from api.rest import forecasting as forecasting_rest
@@ -102,7 +104,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             *portal.ROUTES,
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
-        middleware=[*proxy, UnitOfWorkMiddleware],
+        middleware=[*proxy, RequestLimitsMiddleware, UnitOfWorkMiddleware],
+        before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         # With an engine given (tests, embedding) the app serves without its lifespan running.

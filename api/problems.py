@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from capool.errors import DomainError, FieldError, RateLimited
 
@@ -78,6 +78,13 @@ def integrity_error(_: Request, exc: IntegrityError) -> Response[dict[str, Any]]
     return problem(409, "Conflict", "the change conflicts with data already stored", "conflict")
 
 
+def data_error(_: Request, exc: DataError) -> Response[dict[str, Any]]:
+    # The database refused a value validation let through (out of a column's range, text it
+    # cannot store): the input's fault, and nothing was written.
+    log.warning("data error: %s", exc.orig)
+    return problem(422, "Invalid input", "a value is outside what the database can store; nothing was changed", "unstorable_value")
+
+
 def unexpected_error(_: Request, exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "Internal error", "an unexpected error occurred; nothing was changed", "internal_error")
@@ -89,5 +96,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error,
     HTTPException: http_error,
     IntegrityError: integrity_error,
+    DataError: data_error,
     Exception: unexpected_error,
 }

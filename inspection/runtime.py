@@ -36,6 +36,10 @@ class ImageError(ValueError):
     """The bytes are not an image this runtime accepts."""
 
 
+# Pillow's own message for unknown bytes names the BytesIO object (a memory address), not the problem.
+_UNIDENTIFIED = f"not a readable image: the bytes are not in any image format this service reads ({', '.join(sorted(ALLOWED_FORMATS))})"
+
+
 def decode_image(data: bytes, *, mode: Literal["L", "RGB"] = "RGB") -> np.ndarray:
     """Decode an encoded image to uint8 `H x W` (mode L) or `H x W x 3` (mode RGB)."""
     try:
@@ -48,7 +52,9 @@ def decode_image(data: bytes, *, mode: Literal["L", "RGB"] = "RGB") -> np.ndarra
                     raise ImageError(f"image of {image.width}x{image.height} pixels exceeds {MAX_IMAGE_PIXELS} pixels")
                 image.load()
                 return np.asarray(image.convert(mode))
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:
+        raise ImageError(_UNIDENTIFIED) from exc
+    except (OSError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ImageError(f"not a readable image: {exc}") from exc
 
 
@@ -57,8 +63,10 @@ def image_format(data: bytes) -> str:
     try:
         with Image.open(io.BytesIO(data)) as image:
             return str(image.format)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ImageError("not a readable image") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError(_UNIDENTIFIED) from exc
+    except OSError as exc:
+        raise ImageError(f"not a readable image: {exc}") from exc
 
 
 def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:

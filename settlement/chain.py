@@ -8,16 +8,27 @@ sender's key and sent raw, so both cases take the same code path.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# py_ecc (under eth_account) and py-evm (under eth_tester's backend) raise the interpreter's
+# recursion limit when imported, to 100,000 and 12,288. C extensions such as msgspec guard
+# their own recursion with that limit, so with it raised a deeply nested request body
+# overflowed the C stack and killed the server. The contracts here make no deep call chains:
+# import the chain libraries, py-evm included (else loaded with the first in-process chain),
+# in this one place and put the limit back.
+_RECURSION_LIMIT = sys.getrecursionlimit()
+import eth_tester.backends.pyevm.main  # noqa: F401  (py-evm)
 from eth_account import Account
 from eth_tester.exceptions import TransactionFailed
 from web3 import EthereumTesterProvider, Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError
+
+sys.setrecursionlimit(_RECURSION_LIMIT)
 
 from settlement.contracts import ANCHOR_REGISTRY, MILESTONE_ESCROW, compile_contract
 from settlement.ledger.anchor import Anchor

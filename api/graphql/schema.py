@@ -13,6 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -36,6 +37,7 @@ from api.graphql.support import (
     mutate,
     page_limit,
 )
+from api.limits import NoNulInGraphQLStrings
 from capool.config import get_settings
 from capool.tenancy.actor import Actor
 from marketplace import allocations as allocation_service
@@ -314,5 +316,6 @@ def build_schema() -> strawberry.Schema:
             MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
             MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
             RollbackOnErrors,
+            AddValidationRules([NoNulInGraphQLStrings]),
         ],
     )

@@ -100,7 +100,7 @@ def read_table(content: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
         table = [(n, {str(k): _cell(v) for k, v in item.items()}) for n, item in enumerate(items, start=2)]
         if len(table) > MAX_ROWS:
             raise InvalidInput.at("/rows", f"at most {MAX_ROWS} rows per file")
-        return table
+        return _without_nul(table)
     if fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -126,6 +126,15 @@ def read_table(content: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
             table.append((number, cells))
     if len(table) > MAX_ROWS:
         raise InvalidInput.at("/rows", f"at most {MAX_ROWS} rows per file")
+    return _without_nul(table)
+
+
+def _without_nul(table: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    # A file's bytes pass the request's edge checks untouched; PostgreSQL text cannot hold NUL.
+    nul = [FieldError(f"/rows/{number}/{column}", "must not contain NUL characters")
+           for number, cells in table for column, value in cells.items() if isinstance(value, str) and "\x00" in value]
+    if nul:
+        raise InvalidInput("the file contains NUL characters; nothing was imported", nul)
     return table
 
 

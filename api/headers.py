@@ -1,0 +1,31 @@
+"""Security headers on every response the app sends, routed or not (a `before_send` hook,
+so 404s, problem responses and the middleware's own refusals carry them too)."""
+
+from __future__ import annotations
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+# Pages that set their own policy (the portal's) keep it; everything else may not be framed.
+DEFAULTS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+# JSON, SVG and the like are data: they load nothing and run nothing. HTML the app does not
+# write itself (GraphiQL, the OpenAPI viewers) loads scripts from CDNs, so it is only kept
+# out of frames.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+HTML_POLICY = "frame-ancestors 'none'"
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in DEFAULTS.items():
+        if name not in headers:
+            headers[name] = value
+    if "content-security-policy" not in headers:
+        html = headers.get("content-type", "").startswith("text/html")
+        headers["content-security-policy"] = HTML_POLICY if html else DATA_POLICY

@@ -1,0 +1,94 @@
+"""Schemathesis over the app's own OpenAPI document: every operation, with valid and invalid
+data, as each role (buyer, factory, alliance admin) and without a key, against the real app
+and database. No input may answer 5xx or hang. Bounded: a few examples per operation and
+role, and a wall-clock cap after which the remaining operations get one example each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+from tests.conftest import World
+
+BASE_URL = "http://capool.test"
+EXAMPLES_PER_ROLE = 3
+BUDGET_S = 150
+REQUEST_TIMEOUT_S = 30
+# Long-polling endpoints wait for events; a short wait keeps the run bounded.
+FIXED_QUERY = {"/v1/orders/{order_id}/events": {"max_wait": 1}}
+
+
+def _request(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Schemathesis prepares `requests` arguments; the same request for httpx."""
+    url = kwargs["url"]
+    if kwargs.get("params"):
+        url += "?" + urlencode({k: v if isinstance(v, list) else str(v) for k, v in kwargs["params"].items()}, doseq=True)
+    request: dict[str, Any] = {"method": kwargs["method"], "url": url, "headers": {k: str(v) for k, v in kwargs.get("headers", {}).items()}}
+    if "json" in kwargs:
+        request["content"] = json.dumps(kwargs["json"]).encode()
+    elif isinstance(kwargs.get("data"), dict):
+        request["content"] = urlencode(kwargs["data"], doseq=True).encode()
+    elif kwargs.get("data") is not None:
+        data = kwargs["data"]
+        request["content"] = data if isinstance(data, bytes) else str(data).encode()
+    if kwargs.get("files"):
+        request["files"] = kwargs["files"]
+    return request
+
+
+async def _send(client: httpx.AsyncClient, request: dict[str, Any]) -> tuple[int, str]:
+    try:
+        response = await asyncio.wait_for(client.request(**request), REQUEST_TIMEOUT_S)
+    except TimeoutError:
+        return 599, f"no answer within {REQUEST_TIMEOUT_S} s"
+    return response.status_code, response.text[:500]
+
+
+def _fuzz(client: httpx.AsyncClient, loop: asyncio.AbstractEventLoop, schema_document: dict[str, Any], roles: dict[str, dict[str, str]]) -> tuple[list[str], int]:
+    schema = schemathesis.openapi.from_dict(schema_document)
+    failures: list[str] = []
+    sent = 0
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        examples = EXAMPLES_PER_ROLE if time.monotonic() - started < BUDGET_S else 1
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            strategy = operation.as_strategy(mode, query=FIXED_QUERY.get(operation.path))
+            for role, headers in roles.items():
+                label = f"{operation.method.upper()} {operation.path} as {role} ({mode.value})"
+
+                @given(case=strategy)
+                @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+                          suppress_health_check=list(HealthCheck))
+                def run(case: Any) -> None:
+                    nonlocal sent
+                    request = _request(case.as_transport_kwargs(base_url=BASE_URL, headers=headers))  # noqa: B023 (run now)
+                    status, text = asyncio.run_coroutine_threadsafe(_send(client, request), loop).result()
+                    sent += 1
+                    if status >= 500:
+                        failures.append(f"{label}: {status} {text}\n  {request}")  # noqa: B023 (run now)
+
+                try:
+                    run()
+                except Unsatisfiable:
+                    pass  # nothing in this operation can be made invalid (no parameters, no body)
+    return failures, sent
+
+
+@pytest.mark.timeout(900)
+async def test_no_input_answers_5xx(client: httpx.AsyncClient, world: World) -> None:
+    schema_document = (await client.get("/schema/openapi.json")).json()
+    roles = {"buyer": world.brand.headers, "factory": world.partner.headers, "alliance admin": world.admin.headers, "anonymous": {}}
+    failures, sent = await asyncio.to_thread(_fuzz, client, asyncio.get_running_loop(), schema_document, roles)
+    assert sent > 500
+    assert not failures, f"{len(failures)} requests answered 5xx:\n" + "\n".join(failures[:30])
