@@ -25,6 +25,7 @@ from marketplace.models import (
     Site,
 )
 
+
 def sites_query(actor: Actor) -> Select[Any]:
     return scoped(select(Site), actor, Site)
 
