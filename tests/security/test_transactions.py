@@ -15,6 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from capool.db import create_session_factory, end_read_transaction, transaction_wrote
 from marketplace.models import Order
 from matching import service as matching_service
+from settlement import anchoring
+from settlement import service as ledger
+from settlement.chain import AnchorRegistry, SettlementChain
+from settlement.ledger.entries import EntryType
+from settlement.models import LedgerAnchorRow, LedgerCheckpointRow
 from tests.conftest import World, place, publish
 
 
@@ -106,3 +111,32 @@ async def test_run_matching_alone_solves_outside_the_transaction_and_stores_the_
     assert payload["errors"] == [] and payload["run"]["plan"] == [{"orderId": order["id"], "quantity": 10}], response.text
     stored = await client.get(f"/v1/matching/runs/{payload['run']['id']}", headers=world.brand.headers)
     assert stored.status_code == 200 and stored.json()["status"] == "proposed" and uuid.UUID(stored.json()["id"])
+
+
+async def test_anchoring_commits_the_checkpoint_before_the_chain_call_and_never_sends_one_the_chain_holds(db: AsyncEngine, world: World) -> None:
+    registry, _ = AnchorRegistry.deploy(SettlementChain.in_process())
+    async with create_session_factory(db)() as session:
+        for n in range(3):
+            await ledger.append(session, world.alliance_id, EntryType.PRODUCED, {"n": n}, parties=[], source_key=f"tx-test:{n}")
+        await session.commit()
+    # The chain call happens after the checkpoint is committed: this worker died right after
+    # it (the anchor is on chain, its receipt never recorded).
+    async with create_session_factory(db)() as session:
+        note = await ledger.issue_checkpoint(session, world.alliance_id)
+        await session.commit()
+    assert note is not None
+    registry.anchor_checkpoint(ledger.ledger_id_of(world.alliance_id), note)
+    async with create_session_factory(db)() as session:
+        assert await anchoring.anchor_latest(session, world.alliance_id, registry) is None  # not sent again (the registry would revert)
+        await session.commit()
+    assert registry.anchor_count(ledger.ledger_id_of(world.alliance_id)) == 1
+    async with create_session_factory(db)() as session:
+        await ledger.append(session, world.alliance_id, EntryType.PRODUCED, {"n": 3}, parties=[], source_key="tx-test:3")
+        await session.commit()
+    async with create_session_factory(db)() as session:
+        row = await anchoring.anchor_latest(session, world.alliance_id, registry)
+        await session.commit()
+    assert row is not None and (row.position, row.tree_size) == (1, 4)
+    async with create_session_factory(db)() as session:
+        assert await session.scalar(select(func.count()).select_from(LedgerCheckpointRow).where(LedgerCheckpointRow.alliance_id == world.alliance_id)) == 2
+        assert [r.tree_size for r in (await session.execute(select(LedgerAnchorRow).where(LedgerAnchorRow.alliance_id == world.alliance_id))).scalars()] == [4]
