@@ -94,11 +94,11 @@ async def test_concurrent_failing_operations_leave_the_database_usable(client: h
 
 
 async def test_a_failing_mutation_beside_others_commits_nothing_and_leaves_the_database_usable(client: httpx.AsyncClient, market: World) -> None:
-    mutation = """mutation($ok: PlaceOrderInput!) {
+    mutation = """mutation($ok: PlaceOrderInput!, $missing: UUID!) {
         ok: placeOrder(input: $ok) { order { id allocations { id offer { id } } } errors { code } }
-        bad: runMatching(input: {orderIds: ["%s"]}) { run { id } errors { code } } }""" % MISSING
+        bad: runMatching(input: {orderIds: [$missing]}) { run { id } errors { code } } }"""
     body = {"reference": "GQL-ISO-1", "product": "tee", "process": "screen_printing", "quantity": 5, "dueAt": "2099-01-01T00:00:00+00:00", "currency": "CNY"}
-    response = await client.post("/graphql", json={"query": mutation, "variables": {"ok": body}}, headers=market.brand.headers)
+    response = await client.post("/graphql", json={"query": mutation, "variables": {"ok": body, "missing": MISSING}}, headers=market.brand.headers)
     assert response.status_code == 200, response.text
     assert response.json()["data"]["bad"]["errors"][0]["code"] == "NOT_FOUND"
     await _assert_database_still_serves(client, market)  # three orders: the placed one was rolled back
