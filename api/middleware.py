@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from capool import idempotency
 from capool.config import get_settings
+from capool.db import READ_ONLY
 from capool.tenancy.service import key_prefix_of
 
 SESSION_KEY = "db_session"
@@ -63,10 +64,11 @@ class UnitOfWorkMiddleware:
             await self.app(scope, receive, send)
             return
         factory = scope["litestar_app"].state.session_factory if "litestar_app" in scope else scope["app"].state.session_factory
-        async with factory() as session:
+        reads_only = scope["method"] in READ_METHODS  # never committed, so it needs no write lock
+        async with factory(execution_options=READ_ONLY) if reads_only else factory() as session:
             scope["state"][SESSION_KEY] = session
             try:
-                if scope["method"] in READ_METHODS:
+                if reads_only:
                     await self.app(scope, receive, send)
                     return
                 await self._write_request(scope, receive, send, session)

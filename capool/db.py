@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from capool.clock import utcnow
 from capool.ids import new_id
@@ -88,10 +88,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: a deferred transaction that later upgrades to a writer
-    # fails at once under WAL when another writer committed in between.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY: dict[str, Any] = {"capool_read_only": True}
+"""Execution options of a session that only reads (GET requests, read-only jobs):
+`session_factory(execution_options=READ_ONLY)`. On SQLite its transactions begin deferred."""
+
+
+def _sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get("capool_read_only"):
+        # A reader takes no lock at BEGIN: under WAL it reads its snapshot beside the writer,
+        # so a long read (or one waiting on a slow client) never blocks another tenant.
+        connection.exec_driver_sql("BEGIN")
+    else:
+        # Take the write lock at BEGIN: a deferred transaction that later upgrades to a writer
+        # fails at once under WAL when another writer committed in between.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_WROTE_KEY = "capool_transaction_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE_KEY, None)
+
+
+async def end_read_transaction(session: AsyncSession) -> None:
+    """End the session's transaction before slow work that needs no database (a solve, a
+    chain or HTTP call), so that no lock, snapshot or pooled connection is held through it;
+    the session begins a fresh transaction when it is next used.
+
+    Only a transaction that has read may end here: the unit of work (the request or the
+    job) decides about writes, so a transaction that wrote is refused, never committed."""
+    if transaction_wrote(session):
+        raise RuntimeError("end_read_transaction: this transaction has written; only the unit of work ends it")
+    # Commit, not rollback: nothing is written either way, and a commit (expire_on_commit is
+    # off) keeps the rows already loaded usable.
+    await session.commit()
+
+
+def transaction_wrote(session: AsyncSession) -> bool:
+    """Whether the session's current transaction has changed anything (or holds unflushed changes)."""
+    return bool(session.new or session.dirty or session.deleted or session.sync_session.info.get(_WROTE_KEY))
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -103,7 +152,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 

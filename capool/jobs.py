@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from capool import events
 from capool.clock import utcnow
 from capool.config import get_settings
-from capool.db import create_engine, create_session_factory
+from capool.db import READ_ONLY, create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,10 @@ job_database = _JobDatabase()
 
 
 @asynccontextmanager
-async def job_transaction() -> AsyncIterator[AsyncSession]:
-    """The transaction boundary of a job: commit on success, roll back on error."""
-    async with job_database.sessions()() as session:
+async def job_transaction(*, read_only: bool = False) -> AsyncIterator[AsyncSession]:
+    """The transaction boundary of a job: commit on success, roll back on error. A job that
+    only reads says so (`read_only`): on SQLite it then takes no write lock."""
+    async with job_database.sessions()(execution_options=READ_ONLY if read_only else {}) as session:
         try:
             yield session
             await session.commit()
@@ -185,7 +186,7 @@ async def sweep_forever(sessions: async_sessionmaker[AsyncSession], *, every: ti
     last_run: dict[str, datetime] = {}
     while True:
         try:
-            async with sessions() as session:
+            async with sessions(execution_options=READ_ONLY) as session:
                 await sweep_outbox(session, older_than=older_than, limit=10_000)
         except Exception:
             log.exception("outbox sweep failed")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool import events
 from capool.clock import utcnow
 from capool.config import MatchingSettings, get_settings
+from capool.db import end_read_transaction, transaction_wrote
 from capool.errors import Conflict, InvalidInput, NotFound
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission, effective_permissions
@@ -185,7 +186,18 @@ async def preview(session: AsyncSession, actor: Actor, data: MatchIn) -> dict[st
     actor.require(Permission.MATCHING_RUN)
     _check_mode(data)
     loaded = await load_problem(session, actor, data.order_ids, _policy(data.policy), engine.Mode(data.mode))
+    await _leave_transaction(session)
     return _summary(loaded, await _solve(loaded, data.time_limit_s))
+
+
+async def _leave_transaction(session: AsyncSession) -> None:
+    """A solve may run for a minute: it never holds a transaction (on SQLite every writer of
+    every tenant would wait on its lock). Its input is loaded; the caller writes the outcome,
+    if any, in a fresh transaction."""
+    if transaction_wrote(session):
+        # Ending the transaction would commit that work before the request decided about it.
+        raise Conflict("matching solves outside any transaction; send it in a request of its own (or with background=true)", "solve_after_write")
+    await end_read_transaction(session)
 
 
 async def create_run(session: AsyncSession, actor: Actor, data: MatchIn) -> MatchRun:
@@ -195,17 +207,27 @@ async def create_run(session: AsyncSession, actor: Actor, data: MatchIn) -> Matc
     policy = _policy(data.policy)
     request = {"order_ids": [str(o) for o in data.order_ids] if data.order_ids is not None else None, "mode": data.mode,
                "time_limit_s": data.time_limit_s, "policy": policy.__dict__ | {"tier_cost": list(policy.tier_cost)}}
-    run = MatchRun(organisation_id=actor.organisation_id, requested_by=actor.user_id, mode=RunMode(data.mode), status=RunStatus.QUEUED,
-                   trigger="api", request=request, plan=[], value_minor=0, moved_share_pct=0, needs_approval=False)
-    session.add(run)
-    await session.flush()
+
+    def new_run() -> MatchRun:
+        run = MatchRun(organisation_id=actor.organisation_id, requested_by=actor.user_id, mode=RunMode(data.mode), status=RunStatus.QUEUED,
+                       trigger="api", request=request, plan=[], value_minor=0, moved_share_pct=0, needs_approval=False)
+        session.add(run)
+        return run
+
     if data.background:
         if data.order_ids is not None:
             await load_problem(session, actor, data.order_ids, policy)  # validate now: 404 / 422 before queueing
+        run = new_run()
+        await session.flush()
         events.emit(session, actor, "matching.run.requested", "match_run", run.id, {"run_id": str(run.id)})
         return run
     loaded = await load_problem(session, actor, data.order_ids, policy, engine.Mode(data.mode))
-    _store(run, loaded, await _solve(loaded, data.time_limit_s))
+    await _leave_transaction(session)
+    result = await _solve(loaded, data.time_limit_s)
+    # A proposal needs no re-check of the capacity it saw: applying it reserves atomically.
+    run = new_run()
+    _store(run, loaded, result)
+    await session.flush()
     events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
     return run
 
@@ -287,7 +309,7 @@ async def actor_for(session: AsyncSession, organisation_id: uuid.UUID, user_id: 
 
 async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None:
     """Body of the background job: idempotent (only a queued run is solved)."""
-    run = await session.get(MatchRun, run_id, with_for_update=True)
+    run = await session.get(MatchRun, run_id)
     if run is None or run.status != RunStatus.QUEUED:
         return run
     actor = await actor_for(session, run.organisation_id, run.requested_by)
@@ -302,7 +324,13 @@ async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun |
     except (NotFound, InvalidInput) as exc:
         run.status, run.error = RunStatus.FAILED, exc.detail[:2000]
         return run
-    _store(run, loaded, await _solve(loaded, float(req.get("time_limit_s", matching_settings().default_time_limit_s))))
+    await end_read_transaction(session)
+    result = await _solve(loaded, float(req.get("time_limit_s", matching_settings().default_time_limit_s)))
+    # Another worker may have solved the run meanwhile (a redelivered message): store once.
+    run = await session.get(MatchRun, run_id, with_for_update=True, populate_existing=True)
+    if run is None or run.status != RunStatus.QUEUED:
+        return run
+    _store(run, loaded, result)
     events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
     return run
 

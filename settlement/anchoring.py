@@ -42,33 +42,51 @@ def default_registry() -> AnchorRegistry:
 
 
 async def anchor_latest(session: AsyncSession, alliance_id: uuid.UUID, registry: AnchorRegistry) -> LedgerAnchorRow | None:
-    """Sign a checkpoint of the head and anchor it, unless the head is already anchored."""
+    """Sign a checkpoint of the head and anchor it, unless the head is already anchored.
+
+    The caller (the job, the CLI) hands over a fresh session whose transactions this
+    function ends itself: the signed checkpoint (the intent) is committed first, the chain is
+    called outside any transaction (a ledger-head row lock, or SQLite's write lock, held
+    through a chain call blocked every tenant's writes), and the receipt is recorded in a
+    new transaction. The registry only accepts a growing tree, so a second worker's
+    duplicate anchor reverts, and a crash after the chain call leaves a checkpoint that the
+    chain already holds: it is not sent again."""
     note = await service.issue_checkpoint(session, alliance_id)
     if note is None:
         return None
     from settlement.ledger.checkpoint import Checkpoint
 
     size = Checkpoint.from_text(note.text).tree_size
-    last = (
-        await session.execute(
-            select(LedgerAnchorRow).where(LedgerAnchorRow.alliance_id == alliance_id, LedgerAnchorRow.contract == registry.address)
-            .order_by(LedgerAnchorRow.position.desc()).limit(1)
-        )
-    ).scalar_one_or_none()
+    last = await _last_anchor_row(session, alliance_id, registry)
     if last is not None and last.tree_size >= size:
         return None
+    await session.commit()
     ledger_id = service.ledger_id_of(alliance_id)
+    on_chain = registry.latest(ledger_id)
+    if on_chain is not None and on_chain.tree_size >= size:
+        return None
     tx = registry.anchor_checkpoint(ledger_id, note)
     anchor = registry.latest(ledger_id)
     assert anchor is not None and anchor.tree_size == size
+    last = await _last_anchor_row(session, alliance_id, registry)
+    if last is not None and last.position >= anchor.position:
+        return None  # another worker recorded it meanwhile
     return await service.record_anchor(session, alliance_id, anchor, tx.tx_hash)
+
+
+async def _last_anchor_row(session: AsyncSession, alliance_id: uuid.UUID, registry: AnchorRegistry) -> LedgerAnchorRow | None:
+    statement = (
+        select(LedgerAnchorRow).where(LedgerAnchorRow.alliance_id == alliance_id, LedgerAnchorRow.contract == registry.address)
+        .order_by(LedgerAnchorRow.position.desc()).limit(1)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 @job(queue_name="settlement", max_retries=3)
 async def anchor_checkpoints() -> None:
     """Periodic: anchor the latest checkpoint of every ledger that grew since its last anchor."""
     registry = default_registry()
-    async with job_transaction() as session:
+    async with job_transaction(read_only=True) as session:
         alliances = list((await session.execute(select(LedgerHead.alliance_id))).scalars())
     for alliance_id in alliances:
         async with job_transaction() as session:

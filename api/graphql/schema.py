@@ -30,6 +30,7 @@ from api.graphql import quality as quality_graphql
 from api.graphql import settlement as settlement_graphql
 from api.graphql.support import (
     ROLLBACK_KEY,
+    SessionGate,
     UserError,
     call,
     context_of,
@@ -281,17 +282,29 @@ class RollbackOnErrors(SchemaExtension):
                 request.scope["state"][ROLLBACK_KEY] = True
 
 
-def _loaders(session: AsyncSession, actor: Actor) -> dict[str, DataLoader[Any, Any]]:
+class CloseSessionGate(SchemaExtension):
+    """The operation is over only when no resolver uses the session any more: fields that
+    graphql-core cancelled or left to settle in the background must not reach it after the
+    unit of work has ended (api/graphql/support.py SessionGate)."""
+
+    async def on_operation(self):  # type: ignore[no-untyped-def]
+        try:
+            yield
+        finally:
+            await self.execution_context.context["gate"].close()
+
+
+def _loaders(gate: SessionGate, actor: Actor) -> dict[str, DataLoader[Any, Any]]:
     def by_id(model: type) -> Callable[[list[uuid.UUID]], Awaitable[list[Any]]]:
         async def load(ids: list[uuid.UUID]) -> list[Any]:
-            found = await repository.visible_by_ids(session, actor, model, ids)
+            found = await gate.run(lambda session: repository.visible_by_ids(session, actor, model, ids))
             return [found.get(i) for i in ids]
 
         return load
 
     async def load_allocations(order_ids: list[uuid.UUID]) -> list[list[Allocation]]:
         grouped: dict[uuid.UUID, list[Allocation]] = defaultdict(list)
-        for row in await repository.visible_allocations_of_orders(session, actor, order_ids):
+        for row in await gate.run(lambda session: repository.visible_allocations_of_orders(session, actor, order_ids)):
             grouped[row.order_id].append(row)
         return [grouped[i] for i in order_ids]
 
@@ -299,7 +312,9 @@ def _loaders(session: AsyncSession, actor: Actor) -> dict[str, DataLoader[Any, A
 
 
 async def graphql_context(db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
-    return {"session": db_session, "actor": actor, "loaders": _loaders(db_session, actor)}
+    # Resolvers get the gate, never the session itself: see SessionGate.
+    gate = SessionGate(db_session)
+    return {"gate": gate, "actor": actor, "loaders": _loaders(gate, actor)}
 
 
 # Each capability contributes its own Query / Mutation types; the schema merges them.
@@ -317,5 +332,6 @@ def build_schema() -> strawberry.Schema:
             MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
             RollbackOnErrors,
             AddValidationRules([NoNulInGraphQLStrings]),
+            CloseSessionGate,
         ],
     )

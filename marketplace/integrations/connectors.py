@@ -27,7 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clock import utcnow
-from capool.errors import DomainError, FieldError, InvalidInput, NotFound
+from capool.db import end_read_transaction
+from capool.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from capool.events import OutboxEvent
 from capool.jobs import job, job_transaction
 from capool.tenancy.actor import Actor, Permission, effective_permissions
@@ -146,17 +147,26 @@ def _headers(connector: Connector) -> dict[str, str]:
 
 
 async def pull_capacity(session: AsyncSession, actor: Actor, connector_id: uuid.UUID) -> dict[str, Any]:
-    """Fetch, map and publish; all or nothing (one transaction). Returns a summary."""
-    connector = await get_writable(session, actor, Connector, connector_id, for_update=True)
+    """Fetch, then map and publish all or nothing (one transaction). Returns a summary.
+
+    The partner's answer is fetched outside any transaction (a slow partner must not hold
+    the connector's row lock, or SQLite's write lock, for every tenant); the import then
+    runs in a fresh transaction against the connector as it is now."""
+    connector = await get_writable(session, actor, Connector, connector_id)
     if connector.kind != ConnectorKind.CAPACITY_PULL:
         raise InvalidInput.at("/kind", "only capacity_pull connectors can be run")
-    connector.last_run_at = utcnow()
+    url, allow_private, auth_header = connector.url, connector.allow_private, connector.auth_header
+    await end_read_transaction(session)
     try:
-        response = await http.guarded_request("GET", connector.url, allow_private=connector.allow_private, headers=_headers(connector))
+        response = await http.guarded_request("GET", url, allow_private=allow_private, headers=_headers(connector))
         response.raise_for_status()
         document = response.json()
     except (http.AddressRefused, Exception) as exc:  # noqa: BLE001
-        raise DomainError(f"could not read {connector.url}: {exc}", "connector_unreachable", 502) from exc
+        raise DomainError(f"could not read {url}: {exc}", "connector_unreachable", 502) from exc
+    connector = await get_writable(session, actor, Connector, connector_id, for_update=True)
+    if (connector.url, connector.allow_private, connector.auth_header) != (url, allow_private, auth_header):
+        raise Conflict("the connector was changed while its source was read; nothing was imported, run it again", "connector_changed")
+    connector.last_run_at = utcnow()
     spec = connector.mapping
     items = json_path(document, spec.get("items", "$"))
     if not isinstance(items, list):
