@@ -98,6 +98,7 @@ async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorI
         kind = ConnectorKind(data.kind)
     except ValueError as exc:
         raise InvalidInput.at("/kind", f"kind must be one of {', '.join(k.value for k in ConnectorKind)}") from exc
+    actor.require(Permission.CONNECTORS_WRITE)
     actor.require(Permission.CAPACITY_WRITE if kind == ConnectorKind.CAPACITY_PULL else Permission.ALLOCATIONS_RESPOND)
     try:
         http.check_url(data.url)
@@ -112,10 +113,12 @@ async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorI
 
 
 async def list_connectors(session: AsyncSession, actor: Actor) -> list[Connector]:
+    actor.require(Permission.CONNECTORS_READ)
     return list((await session.execute(scoped(select(Connector), actor, Connector).order_by(Connector.created_at))).scalars())
 
 
 async def get_connector(session: AsyncSession, actor: Actor, connector_id: uuid.UUID) -> Connector:
+    actor.require(Permission.CONNECTORS_READ)
     return await get_visible(session, actor, Connector, connector_id)
 
 
@@ -147,6 +150,7 @@ def _headers(connector: Connector) -> dict[str, str]:
 
 async def pull_capacity(session: AsyncSession, actor: Actor, connector_id: uuid.UUID) -> dict[str, Any]:
     """Fetch, map and publish; all or nothing (one transaction). Returns a summary."""
+    actor.require(Permission.CONNECTORS_WRITE)
     connector = await get_writable(session, actor, Connector, connector_id, for_update=True)
     if connector.kind != ConnectorKind.CAPACITY_PULL:
         raise InvalidInput.at("/kind", "only capacity_pull connectors can be run")
