@@ -3,7 +3,9 @@
 The handler's response is held until the transaction has committed, so a client never sees
 success for work that was then lost. GraphQL marks `rollback_only` when a mutation returns
 errors, so a 200 carrying errors commits nothing. POSTs with an `Idempotency-Key` store
-their response in the same transaction as the work they did.
+their response in the same transaction as the work they did; the caller is authenticated
+before any stored response is looked at, and a response is replayed only to the API key
+that made the original request.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from sqlalchemy.exc import IntegrityError
 
 from capool import idempotency
 from capool.config import get_settings
-from capool.tenancy.service import key_prefix_of
+from capool.errors import Unauthenticated
+from capool.tenancy.service import authenticate
 
 SESSION_KEY = "db_session"
 ROLLBACK_KEY = "rollback_only"
+# The actor authenticated for this request, so that the permission guard does not do it twice.
+ACTOR_KEY = "actor"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -31,16 +36,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def credential_scope(scope: Scope) -> str | None:
+def credential_of(scope: Scope) -> str | None:
+    """The API key sent as `X-API-Key` or `Authorization: Bearer`."""
     token = _header(scope, b"x-api-key")
     authorization = _header(scope, b"authorization")
     if token is None and authorization and authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
-    return key_prefix_of(token) if token else None
+    return token or None
+
+
+_TITLES = {401: "Unauthenticated", 409: "Conflict", 422: "Invalid input"}
 
 
 async def _send_problem(send: Send, status: int, code: str, detail: str) -> None:
-    body = json.dumps({"type": f"https://capool.dev/problems/{code}", "title": "Invalid input" if status == 422 else "Conflict", "status": status, "detail": detail, "code": code}).encode()
+    body = json.dumps({"type": f"https://capool.dev/problems/{code}", "title": _TITLES[status], "status": status, "detail": detail, "code": code}).encode()
     await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
@@ -76,9 +85,20 @@ class UnitOfWorkMiddleware:
 
     async def _write_request(self, scope: Scope, receive: Receive, send: Send, session: Any) -> None:
         key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
-        caller = credential_scope(scope) if key else None
+        token = credential_of(scope) if key else None
+        caller: str | None = None
         body = b""
-        if key and caller:
+        if key and token:
+            # Authenticate before looking at stored responses: a forged or revoked key must not
+            # replay someone's response, nor learn which keys were used (same 401 either way).
+            try:
+                actor = await authenticate(session, token)
+            except Unauthenticated as exc:
+                await session.rollback()
+                await _send_problem(send, 401, exc.code, exc.detail)
+                return
+            scope["state"][ACTOR_KEY] = actor
+            caller = idempotency.caller_scope(actor)
             if len(key) > 255:
                 await _send_problem(send, 422, "invalid_idempotency_key", "Idempotency-Key may be at most 255 characters")
                 return
