@@ -196,6 +196,9 @@ async def test_graphql_field_keeps_tenants_apart(client, db, world: World, key: 
         before = await snapshot(db)
         response = await client.post(GRAPHQL_PATH, json={"query": query, "variables": variables}, headers=unscoped)
         assert response.status_code == 200, response.text
-        errors = response.json().get("errors") or []
-        assert [e["extensions"]["code"] for e in errors] == ["PERMISSION_DENIED"], f"a key without {_declared_fields()[key]}: {response.text}"
+        body = response.json()
+        # A query's refusal is a GraphQL error; a mutation's is its payload's typed error.
+        codes = [e["extensions"]["code"] for e in body.get("errors") or []]
+        codes += [e["code"] for value in (body.get("data") or {}).values() if isinstance(value, dict) for e in value.get("errors") or []]
+        assert codes == ["PERMISSION_DENIED"], f"a key without {_declared_fields()[key]}: {response.text}"
         assert await snapshot(db) == before, "a refused call changed stored data"

@@ -98,5 +98,8 @@ async def test_graphql_refuses_a_field_outside_the_key_scopes(client, db, world:
                            "dueAt": "2030-01-01T00:00:00Z", "currency": "CNY"}}
     response = await client.post("/graphql", json={"query": mutation, "variables": variables}, headers=headers)
     assert response.status_code == 200
-    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["PERMISSION_DENIED"]
+    assert response.json()["data"]["placeOrder"] == {"order": None, "errors": [{"code": "PERMISSION_DENIED"}]}
     assert await snapshot(db) == before
+    query = (await client.post("/graphql", json={"query": "{ orders { items { id } } }"}, headers=headers)).json()
+    assert query["data"] is None
+    assert [e["extensions"]["code"] for e in query["errors"]] == ["PERMISSION_DENIED"]
