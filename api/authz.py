@@ -2,11 +2,11 @@
 
     @get("/orders", **requires(Permission.ORDERS_READ))
 
-puts the permission in the handler's `opt` (a tuple under "permission") (what tests/api/test_tenancy.py reads: a route
-without a declaration fails the suite), in the OpenAPI operation's `security` (the scheme's
-scope list names the permission) and adds `check_permission`, which authenticates the API key
-(401) and then checks the permission against the key's scopes and the user's role (403),
-before any parameter or body is read.
+puts the permission in the handler's `opt` (a tuple under "permission", which
+tests/api/test_tenancy.py reads: a route without a declaration fails the suite) and in the
+OpenAPI operation's `security` (the scheme's scope list names the permission), and adds
+`check_permission`, which authenticates the API key (401) and then checks the permission
+against the key's scopes and the user's role (403), before any parameter or body is read.
 """
 
 from __future__ import annotations
