@@ -14,11 +14,13 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.litestar import make_graphql_controller
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import portal
+from api.authz import SECURITY_SCHEMES
 from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
 from api.headers import add_security_headers
@@ -113,6 +115,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             "session_factory": create_session_factory(engine) if engine else None, "broker_check": lambda: "ok",
             "settings": settings, "rate_limits": RateLimits(settings),
         }),
-        openapi_config=OpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs.", path="/schema"),
+        openapi_config=OpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs. "
+                                     "Each operation's security requirement names the permission its API key needs.",
+                                     path="/schema", components=Components(security_schemes=SECURITY_SCHEMES)),
         debug=False,
     )

@@ -3,7 +3,9 @@
 The handler's response is held until the transaction has committed, so a client never sees
 success for work that was then lost. GraphQL marks `rollback_only` when a mutation returns
 errors, so a 200 carrying errors commits nothing. POSTs with an `Idempotency-Key` store
-their response in the same transaction as the work they did.
+their response in the same transaction as the work they did; the caller is authenticated
+before any stored response is looked at, and a response is replayed only to the API key
+that made the original request.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from capool import idempotency
 from capool.config import get_settings
 from capool.db import READ_ONLY
-from capool.tenancy.service import key_prefix_of
+from capool.errors import RateLimited, Unauthenticated
+from capool.tenancy.actor import Actor
+from capool.tenancy.service import authenticate
 
 SESSION_KEY = "db_session"
 ROLLBACK_KEY = "rollback_only"
+# The actor authenticated for this request, so that the permission guard does not do it twice.
+ACTOR_KEY = "actor"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -32,17 +38,46 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def credential_scope(scope: Scope) -> str | None:
+def credential_of(scope: Scope) -> str | None:
+    """The API key sent as `X-API-Key` or `Authorization: Bearer`."""
     token = _header(scope, b"x-api-key")
     authorization = _header(scope, b"authorization")
     if token is None and authorization and authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
-    return key_prefix_of(token) if token else None
+    return token or None
 
 
-async def _send_problem(send: Send, status: int, code: str, detail: str) -> None:
-    body = json.dumps({"type": f"https://capool.dev/problems/{code}", "title": "Invalid input" if status == 422 else "Conflict", "status": status, "detail": detail, "code": code}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+_TITLES = {401: "Unauthenticated", 409: "Conflict", 422: "Invalid input", 429: "Too many requests"}
+
+
+def client_address(scope: Scope) -> str:
+    # The real client behind a trusted proxy: api/app.py rewrites the scope's client.
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def authenticate_counted(scope: Scope, session: Any, token: str | None) -> Actor:
+    """The caller of an API request, counted against its rate limit: per API key once it is
+    known (a key's limit follows it to every machine using it), per client address for
+    requests without a valid key. Raises Unauthenticated or RateLimited."""
+    app = scope["litestar_app"] if "litestar_app" in scope else scope["app"]
+    rate_limits = app.state.rate_limits
+    if not token:
+        await rate_limits.anonymous_request(client_address(scope))
+        raise Unauthenticated("send an API key as 'Authorization: Bearer cpk_...' or 'X-API-Key'")
+    try:
+        actor = await authenticate(session, token)
+    except Unauthenticated:
+        await rate_limits.anonymous_request(client_address(scope))
+        raise
+    await rate_limits.api_key_request(str(actor.api_key_id))
+    return actor
+
+
+async def _send_problem(send: Send, status: int, code: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"type": f"https://capool.dev/problems/{code}", "title": _TITLES[status], "status": status, "detail": detail, "code": code}).encode()
+    start_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()), *(headers or [])]
+    await send({"type": "http.response.start", "status": status, "headers": start_headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -78,9 +113,21 @@ class UnitOfWorkMiddleware:
 
     async def _write_request(self, scope: Scope, receive: Receive, send: Send, session: Any) -> None:
         key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
-        caller = credential_scope(scope) if key else None
+        token = credential_of(scope) if key else None
+        caller: str | None = None
         body = b""
-        if key and caller:
+        if key and token:
+            # Authenticate before looking at stored responses: a forged or revoked key must not
+            # replay someone's response, nor learn which keys were used (same 401 either way).
+            try:
+                actor = await authenticate_counted(scope, session, token)
+            except (Unauthenticated, RateLimited) as exc:
+                await session.rollback()
+                retry = [(b"retry-after", str(exc.retry_after).encode())] if isinstance(exc, RateLimited) else []
+                await _send_problem(send, exc.status, exc.code, exc.detail, retry)
+                return
+            scope["state"][ACTOR_KEY] = actor
+            caller = idempotency.caller_scope(actor)
             if len(key) > 255:
                 await _send_problem(send, 422, "invalid_idempotency_key", "Idempotency-Key may be at most 255 characters")
                 return

@@ -12,12 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from capool.clock import utcnow
 from capool.db import Base, IdMixin
+from capool.tenancy.actor import Actor
 
 
 class IdempotencyRecord(IdMixin, Base):
     __tablename__ = "idempotency_records"
 
-    # The caller's credential prefix: keys are private to the API key that sent them.
+    # The authenticated API key's id (`caller_scope`): keys are private to the API key that
+    # sent them. Never the prefix of the token as sent, which anyone can copy.
     scope: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))
@@ -29,6 +31,11 @@ class IdempotencyRecord(IdMixin, Base):
     expires_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("scope", "key"),)
+
+
+def caller_scope(actor: Actor) -> str:
+    """Whose stored responses a request may see: only those of the API key it authenticated with."""
+    return f"api-key:{actor.api_key_id}"
 
 
 def request_fingerprint(method: str, path: str, body: bytes) -> str:

@@ -9,7 +9,9 @@ import uuid
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.permissions import requires
 from api.graphql.support import call
+from capool.tenancy.actor import Permission
 from forecasting import service
 from forecasting.models import Granularity
 
@@ -85,7 +87,7 @@ class ForecastGranularity(enum.Enum):
 
 @strawberry.type
 class ForecastingQuery:
-    @strawberry.field(description="The caller's latest demand forecast per process (horizon in days, 7-28).")
+    @strawberry.field(extensions=requires(Permission.FORECAST_READ), description="The caller's latest demand forecast per process (horizon in days, 7-28).")
     async def demand_forecast(self, info: Info, process: str | None = None, horizon: int = 28,
                               granularity: ForecastGranularity = ForecastGranularity.DAILY) -> DemandForecast:
         result = await call(info, lambda s, a: service.demand_forecast(s, a, process, horizon, Granularity(granularity.value)))
@@ -96,12 +98,12 @@ class ForecastingQuery:
                                 yhat=p.yhat, lo80=p.lo_80, hi80=p.hi_80, lo95=p.lo_95, hi95=p.hi_95) for p in result.points],
         )
 
-    @strawberry.field(description="Traffic lights per alliance, factory and process, with reasons.")
+    @strawberry.field(extensions=requires(Permission.FORECAST_READ), description="Traffic lights per alliance, factory and process, with reasons.")
     async def traffic_lights(self, info: Info) -> list[TrafficLight]:
         lights = await call(info, lambda s, a: service.traffic_lights(s, a))
         return [TrafficLight(scope=x.scope, key=x.key, label=x.label, colour=x.colour, reasons=x.reasons) for x in lights]
 
-    @strawberry.field(description="KPIs with targets and the 4-point self-check (default window: the last 30 days).")
+    @strawberry.field(extensions=requires(Permission.FORECAST_READ), description="KPIs with targets and the 4-point self-check (default window: the last 30 days).")
     async def kpis(self, info: Info, start: dt.datetime | None = None, end: dt.datetime | None = None) -> KpiReport:
         report = await call(info, lambda s, a: service.kpis(s, a, start, end))
         return KpiReport(

@@ -9,7 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.permissions import requires
 from api.graphql.support import call, page_limit
+from capool.tenancy.actor import Permission
 from inspection import service
 from inspection.models import InspectionImage, ModelVersion
 
@@ -100,11 +102,11 @@ class InspectionModelConnection:
 
 @strawberry.type
 class InspectionQuery:
-    @strawberry.field(description="One uploaded image and what the detector found")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="One uploaded image and what the detector found")
     async def inspection_image(self, info: Info, id: uuid.UUID) -> InspectionImageResult:
         return InspectionImageResult.of(await call(info, lambda s, a: service.get_image(s, a, id)))
 
-    @strawberry.field(description="The images of a lot the caller may read, with totals by defect class")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="The images of a lot the caller may read, with totals by defect class")
     async def inspection_lot(self, info: Info, lot_id: uuid.UUID) -> InspectionLotResult:
         lot = await call(info, lambda s, a: service.lot_inspection(s, a, lot_id))
         return InspectionLotResult(
@@ -113,12 +115,12 @@ class InspectionQuery:
             images=[InspectionImageResult.of(i) for i in lot.images],
         )
 
-    @strawberry.field(description="Defect model versions registered by the caller's organisation")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Defect model versions registered by the caller's organisation")
     async def inspection_models(self, info: Info, first: int = 50, after: str | None = None) -> InspectionModelConnection:
         page = await call(info, lambda s, a: service.list_models(s, a, after, page_limit(first)))
         return InspectionModelConnection(items=[InspectionModelVersion.of(r) for r in page.items], next_cursor=page.next_cursor)
 
-    @strawberry.field(description="One defect model version with its metadata card")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="One defect model version with its metadata card")
     async def inspection_model(self, info: Info, id: uuid.UUID) -> InspectionModelVersion:
         return InspectionModelVersion.of(await call(info, lambda s, a: service.get_model(s, a, id)))
 

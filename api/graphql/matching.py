@@ -10,7 +10,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.permissions import requires
 from api.graphql.support import UserError, call, convert, mutate
+from capool.tenancy.actor import Permission
 from matching import service
 from matching.schemas import MatchIn
 
@@ -101,19 +103,19 @@ class MatchRunPayload:
 
 @strawberry.type
 class MatchingQuery:
-    @strawberry.field(description="What-if matching of the caller's open orders; nothing is stored")
+    @strawberry.field(extensions=requires(Permission.MATCHING_RUN), description="What-if matching of the caller's open orders; nothing is stored")
     async def matching_preview(self, info: Info, input: MatchingInput | None = None) -> MatchingPreview:
         summary = await call(info, lambda s, a: service.preview(s, a, _match_in(input or MatchingInput())))
         return MatchingPreview.of(summary)
 
-    @strawberry.field(description="One matching run of the caller")
+    @strawberry.field(extensions=requires(Permission.MATCHING_RUN), description="One matching run of the caller")
     async def matching_run(self, info: Info, id: uuid.UUID) -> MatchRun:
         return MatchRun.of(await call(info, lambda s, a: service.get_run(s, a, id)))
 
 
 @strawberry.type
 class MatchingMutation:
-    @strawberry.mutation(description="Run matching and store the proposal (background=true queues it for the matching job)")
+    @strawberry.mutation(extensions=requires(Permission.MATCHING_RUN), description="Run matching and store the proposal (background=true queues it for the matching job)")
     async def run_matching(self, info: Info, input: MatchingInput | None = None) -> MatchRunPayload:
         row, errors = await mutate(info, lambda s, a: service.create_run(s, a, _match_in(input or MatchingInput())))
         return MatchRunPayload(run=MatchRun.of(row) if row else None, errors=errors)

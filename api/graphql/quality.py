@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.permissions import requires
 from api.graphql.support import UserError, call, convert, mutate
 from capool.tenancy.actor import Permission
 from quality import service
@@ -96,7 +97,7 @@ class InspectionPayload:
 
 @strawberry.type
 class QualityQuery:
-    @strawberry.field(description="ISO 2859-1 single-sampling plan")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="ISO 2859-1 single-sampling plan")
     async def quality_plan(self, info: Info, lot_size: int, aql: float, level: str = "II", severity: str = "normal") -> QualityPlan:
         async def work(session, actor):  # type: ignore[no-untyped-def]
             actor.require(Permission.QUALITY_READ)
@@ -104,11 +105,11 @@ class QualityQuery:
 
         return QualityPlan(**(await call(info, work)).as_dict())  # type: ignore[arg-type]
 
-    @strawberry.field(description="One inspection lot the caller may read")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="One inspection lot the caller may read")
     async def quality_lot(self, info: Info, id: uuid.UUID) -> QualityLot:
         return QualityLot.of(await call(info, lambda s, a: service.get_lot(s, a, id)))
 
-    @strawberry.field(description="Supplier quality scores over the lots the caller may read")
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Supplier quality scores over the lots the caller may read")
     async def supplier_scores(self, info: Info, process: str | None = None) -> list[SupplierScore]:
         found = await call(info, lambda s, a: service.visible_scores(s, a, process))
         return [SupplierScore(org_id=x.org_id, process=x.process, lots=x.lots, rate_mean=x.rate_mean, rate_low=x.rate_low,  # type: ignore[arg-type]
@@ -117,7 +118,7 @@ class QualityQuery:
 
 @strawberry.type
 class QualityMutation:
-    @strawberry.mutation(description="Report defect counts for a lot; a final report decides it")
+    @strawberry.mutation(extensions=requires(Permission.QUALITY_WRITE), description="Report defect counts for a lot; a final report decides it")
     async def record_inspection(self, info: Info, lot_id: uuid.UUID, input: InspectionInput) -> InspectionPayload:
         data = {"defects": [{"defect_class": d.defect_class, "severity": d.severity, "count": d.count} for d in input.defects], "final": input.final}
         lot, errors = await mutate(info, lambda s, a: service.record_results(s, a, lot_id, convert(ResultsIn, data)))

@@ -28,6 +28,7 @@ from api.graphql import integrations as integrations_graphql
 from api.graphql import matching as matching_graphql
 from api.graphql import quality as quality_graphql
 from api.graphql import settlement as settlement_graphql
+from api.graphql.permissions import requires
 from api.graphql.support import (
     ROLLBACK_KEY,
     SessionGate,
@@ -40,7 +41,7 @@ from api.graphql.support import (
 )
 from api.limits import NoNulInGraphQLStrings
 from capool.config import get_settings
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from marketplace import allocations as allocation_service
 from marketplace import analytics, capacity, orders, repository
 from marketplace.models import Allocation, CapacityOffer, Order
@@ -227,30 +228,30 @@ def _input_dict(value: Any) -> dict[str, Any]:
 
 @strawberry.type
 class MarketplaceQuery:
-    @strawberry.field(description="Capacity offers visible to the caller")
+    @strawberry.field(extensions=requires(Permission.CAPACITY_READ), description="Capacity offers visible to the caller")
     async def offers(self, info: Info, process: str | None = None, first: int = 50, after: str | None = None) -> OfferConnection:
         page = await call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=page_limit(first)))
         return OfferConnection(items=[Offer.of(o) for o in page.items], next_cursor=page.next_cursor)
 
-    @strawberry.field
+    @strawberry.field(extensions=requires(Permission.CAPACITY_READ))
     async def offer(self, info: Info, id: uuid.UUID) -> Offer:
         return Offer.of(await call(info, lambda s, a: capacity.get_offer(s, a, id)))
 
-    @strawberry.field(description="Orders the caller may read")
+    @strawberry.field(extensions=requires(Permission.ORDERS_READ), description="Orders the caller may read")
     async def orders(self, info: Info, status: str | None = None, first: int = 50, after: str | None = None) -> OrderConnection:
         page = await call(info, lambda s, a: orders.list_orders(s, a, status=status, cursor=after, limit=page_limit(first)))
         return OrderConnection(items=[Order_.of(o) for o in page.items], next_cursor=page.next_cursor)
 
-    @strawberry.field
+    @strawberry.field(extensions=requires(Permission.ORDERS_READ))
     async def order(self, info: Info, id: uuid.UUID) -> Order_:
         return Order_.of(await call(info, lambda s, a: orders.get_order(s, a, id)))
 
-    @strawberry.field
+    @strawberry.field(extensions=requires(Permission.ORDERS_READ))
     async def allocations(self, info: Info, order_id: uuid.UUID | None = None, first: int = 50, after: str | None = None) -> list[Allocation_]:
         page = await call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, cursor=after, limit=page_limit(first)))
         return [Allocation_.of(r) for r in page.items]
 
-    @strawberry.field
+    @strawberry.field(extensions=requires(Permission.ANALYTICS_READ))
     async def utilisation(self, info: Info, group_by: str = "factory", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[UtilisationRow]:
         default_start, default_end = analytics.default_window(dt.datetime.now(dt.UTC))
         rows = await call(info, lambda s, a: analytics.utilisation(s, a, start or default_start, end or default_end, group_by))
@@ -259,12 +260,12 @@ class MarketplaceQuery:
 
 @strawberry.type
 class MarketplaceMutation:
-    @strawberry.mutation(description="Publish a capacity offer")
+    @strawberry.mutation(extensions=requires(Permission.CAPACITY_WRITE), description="Publish a capacity offer")
     async def publish_offer(self, info: Info, input: PublishOfferInput) -> OfferPayload:
         row, errors = await mutate(info, lambda s, a: capacity.publish_offer(s, a, convert(OfferIn, _input_dict(input))))
         return OfferPayload(offer=Offer.of(row) if row else None, errors=errors)
 
-    @strawberry.mutation(description="Place an order")
+    @strawberry.mutation(extensions=requires(Permission.ORDERS_WRITE), description="Place an order")
     async def place_order(self, info: Info, input: PlaceOrderInput) -> OrderPayload:
         row, errors = await mutate(info, lambda s, a: orders.place_order(s, a, convert(OrderIn, _input_dict(input))))
         return OrderPayload(order=Order_.of(row) if row else None, errors=errors)

@@ -12,7 +12,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.permissions import requires
 from api.graphql.support import UserError, call, mutate
+from capool.tenancy.actor import Permission
 from settlement import invoice, service
 
 
@@ -64,7 +66,7 @@ def _entry(document: dict[str, Any]) -> LedgerEntry:
 
 @strawberry.type
 class SettlementQuery:
-    @strawberry.field(description="Latest signed checkpoint of the caller's alliance ledger")
+    @strawberry.field(extensions=requires(Permission.LEDGER_READ), description="Latest signed checkpoint of the caller's alliance ledger")
     async def ledger_checkpoint(self, info: Info) -> LedgerCheckpoint:
         document = await call(info, service.latest_checkpoint)
         return LedgerCheckpoint(
@@ -72,11 +74,11 @@ class SettlementQuery:
             checkpoint=document["checkpoint"], log_keys=document["logKeys"],
         )
 
-    @strawberry.field(description="Entries from <= seq < to that concern the caller")
+    @strawberry.field(extensions=requires(Permission.LEDGER_READ), description="Entries from <= seq < to that concern the caller")
     async def ledger_entries(self, info: Info, start: int = 0, end: int | None = None) -> list[LedgerEntry]:
         return [_entry(d) for d in await call(info, lambda s, a: service.list_entries(s, a, start, end))]
 
-    @strawberry.field(description="RFC 9162 inclusion proof of an entry")
+    @strawberry.field(extensions=requires(Permission.LEDGER_READ), description="RFC 9162 inclusion proof of an entry")
     async def ledger_inclusion_proof(self, info: Info, seq: int, tree_size: int | None = None) -> LedgerInclusionProof:
         d = await call(info, lambda s, a: service.inclusion_proof(s, a, seq, tree_size))
         return LedgerInclusionProof(
@@ -84,14 +86,14 @@ class SettlementQuery:
             leaf_hash=d["leafHash"], checkpoint=d.get("checkpoint"),
         )
 
-    @strawberry.field(description="RFC 9162 consistency proof between two tree sizes")
+    @strawberry.field(extensions=requires(Permission.LEDGER_READ), description="RFC 9162 consistency proof between two tree sizes")
     async def ledger_consistency_proof(self, info: Info, first: int, second: int | None = None) -> LedgerConsistencyProof:
         d = await call(info, lambda s, a: service.consistency_proof(s, a, first, second))
         return LedgerConsistencyProof(
             old_size=d["oldSize"], new_size=d["newSize"], hashes=d["hashes"], old_root_hash=d["oldRootHash"], new_root_hash=d["newRootHash"],
         )
 
-    @strawberry.field(description="Monthly statement (YYYY-MM) of the caller's organisation")
+    @strawberry.field(extensions=requires(Permission.LEDGER_READ), description="Monthly statement (YYYY-MM) of the caller's organisation")
     async def settlement_statement(self, info: Info, month: str) -> JSON:
         return await call(info, lambda s, a: invoice.monthly_statement(s, a, month))
 
@@ -104,7 +106,7 @@ class LedgerKeyPayload:
 
 @strawberry.type
 class SettlementMutation:
-    @strawberry.mutation(description="Register the caller organisation's Ed25519 verifier key")
+    @strawberry.mutation(extensions=requires(Permission.SETTLEMENT_WRITE), description="Register the caller organisation's Ed25519 verifier key")
     async def ledger_register_key(self, info: Info, vkey: str) -> LedgerKeyPayload:
         row, errors = await mutate(info, lambda s, a: service.register_org_key(s, a, vkey))
         return LedgerKeyPayload(vkey=row.vkey if row else None, errors=errors)

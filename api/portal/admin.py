@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from litestar import Request, Response, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.portal.access import requires
 from api.portal.charts import HeatCell, bar, heat_map
 from api.portal.web import render, signed_in
 from capool.clock import utcnow
@@ -50,12 +51,11 @@ async def week_grid(db_session: AsyncSession, actor, weeks: list[datetime], grou
     return names, cells
 
 
-@get("/admin", name="portal:admin-dashboard")
+@get("/admin", name="portal:admin-dashboard", **requires(Permission.ANALYTICS_ALLIANCE))
 async def dashboard(request: Request, db_session: AsyncSession) -> Response:
     ctx = await signed_in(request, db_session)
     actor = ctx.actor
     assert actor is not None
-    actor.require(Permission.ANALYTICS_ALLIANCE)
     now = utcnow()
     weeks = week_starts(now)
     columns = [w.strftime("%m-%d") for w in weeks]

@@ -9,8 +9,10 @@ from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import client_address
+from api.authz import AUTHENTICATED, PUBLIC
+from api.middleware import client_address
 from api.portal import i18n
+from api.portal.access import requires
 from api.portal.web import (
     LANG_COOKIE,
     LANG_MAX_AGE,
@@ -31,13 +33,13 @@ from capool.tenancy.models import User
 from capool.tenancy.passwords import verify_password_async
 
 
-@get("/", name="portal:home")
+@get("/", name="portal:home", **requires(AUTHENTICATED))
 async def home(request: Request, db_session: AsyncSession) -> Response:
     ctx = await signed_in(request, db_session)
     return render(ctx, "home.html")
 
 
-@get("/login", name="portal:login")
+@get("/login", name="portal:login", **requires(PUBLIC))
 async def login_page(request: Request, db_session: AsyncSession, next: str | None = None) -> Response:  # noqa: A002
     ctx = await page_context(request, db_session)
     if ctx.actor is not None:
@@ -45,14 +47,14 @@ async def login_page(request: Request, db_session: AsyncSession, next: str | Non
     return render(ctx, "login.html", next=safe_next(next), email="", failed=False)
 
 
-@post("/login", name="portal:login-submit")
+@post("/login", name="portal:login-submit", **requires(PUBLIC))
 async def login_submit(request: Request, db_session: AsyncSession) -> Response:
     ctx = await page_context(request, db_session)
     form = await form_of(ctx)
     email = form.get("email", "").strip()
     rate_limits: RateLimits = request.app.state.rate_limits
     try:
-        await rate_limits.sign_in_attempt(email, client_address(request))
+        await rate_limits.sign_in_attempt(email, client_address(request.scope))
     except RateLimited as exc:
         # Answered before the password is looked at: guessing faster gains nothing, and
         # costs the server no scrypt.
@@ -70,7 +72,7 @@ async def login_submit(request: Request, db_session: AsyncSession) -> Response:
     return redirect(ctx, safe_next(form.get("next")))
 
 
-@post("/logout", name="portal:logout")
+@post("/logout", name="portal:logout", **requires(PUBLIC))
 async def logout(request: Request, db_session: AsyncSession) -> Response:
     ctx = await page_context(request, db_session)
     await form_of(ctx)
@@ -82,7 +84,7 @@ async def logout(request: Request, db_session: AsyncSession) -> Response:
     return redirect(ctx, f"{PREFIX}/login")
 
 
-@get("/lang/{code:str}", name="portal:language")
+@get("/lang/{code:str}", name="portal:language", **requires(PUBLIC))
 async def switch_language(request: Request, code: str, next: str | None = None) -> Response:  # noqa: A002
     response: Response = Redirect(path=safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:

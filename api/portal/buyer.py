@@ -14,6 +14,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.portal.access import requires
 from api.portal.forms import convert, optional, split_list
 from api.portal.lots import lots_of
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
@@ -43,7 +44,7 @@ async def _buyer(request: Request, db_session: AsyncSession) -> PageContext:
     return ctx
 
 
-@get("/buyer/orders", name="portal:buyer-orders")
+@get("/buyer/orders", name="portal:buyer-orders", **requires(Permission.ORDERS_READ))
 async def orders_page(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
@@ -58,10 +59,9 @@ def _order_form_page(ctx: PageContext, status_code: int = 200, errors: dict[str,
     return render(ctx, "buyer/new_order.html", status_code, urgencies=list(Urgency), sensitivities=list(CostSensitivity), errors=errors or {}, form=defaults | (form or {}))
 
 
-@get("/buyer/orders/new", name="portal:buyer-order-form")
+@get("/buyer/orders/new", name="portal:buyer-order-form", **requires(Permission.ORDERS_WRITE))
 async def order_form(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _buyer(request, db_session)
-    ctx.actor.require(Permission.ORDERS_WRITE)  # type: ignore[union-attr]
     return _order_form_page(ctx)
 
 
@@ -73,7 +73,7 @@ def _due_at(text: str) -> datetime | str:
         return text
 
 
-@post("/buyer/orders", name="portal:buyer-order-place")
+@post("/buyer/orders", name="portal:buyer-order-place", **requires(Permission.ORDERS_WRITE))
 async def place_order(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _buyer(request, db_session)
     form = await form_of(ctx)
@@ -181,13 +181,13 @@ async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid
     )
 
 
-@get("/buyer/orders/{order_id:uuid}", name="portal:buyer-order")
+@get("/buyer/orders/{order_id:uuid}", name="portal:buyer-order", **requires(Permission.ORDERS_READ))
 async def track_page(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
     ctx = await _buyer(request, db_session)
     return await _track_page(ctx, db_session, order_id)
 
 
-@post("/buyer/orders/{order_id:uuid}/transition", name="portal:buyer-order-transition")
+@post("/buyer/orders/{order_id:uuid}/transition", name="portal:buyer-order-transition", **requires(Permission.ORDERS_WRITE))
 async def transition(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
     """Cancel, mark delivered, dispute: the moves a buyer asks for directly."""
     ctx = await _buyer(request, db_session)
@@ -199,7 +199,7 @@ async def transition(request: Request, db_session: AsyncSession, order_id: uuid.
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
 
 
-@get("/buyer/allocations", name="portal:buyer-allocations")
+@get("/buyer/allocations", name="portal:buyer-allocations", **requires(Permission.ORDERS_READ))
 async def allocations_page(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
@@ -214,7 +214,7 @@ async def allocations_page(request: Request, db_session: AsyncSession) -> Respon
     return render(ctx, "buyer/allocations.html", allocations=allocations, orders=orders, names=names)
 
 
-@post("/buyer/orders/{order_id:uuid}/preview", name="portal:buyer-order-preview")
+@post("/buyer/orders/{order_id:uuid}/preview", name="portal:buyer-order-preview", **requires(Permission.MATCHING_RUN))
 async def preview_match(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
     """What-if: the matching engine's plan for this order; nothing is stored."""
     ctx = await _buyer(request, db_session)
@@ -227,7 +227,7 @@ async def preview_match(request: Request, db_session: AsyncSession, order_id: uu
     return await _track_page(ctx, db_session, order_id, preview=preview)
 
 
-@post("/buyer/orders/{order_id:uuid}/match", name="portal:buyer-order-match")
+@post("/buyer/orders/{order_id:uuid}/match", name="portal:buyer-order-match", **requires(Permission.MATCHING_RUN))
 async def match_now(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
     """Run matching for this order and store the run; a small run is applied at once, a large
     one waits for two approvals (the matching service decides which)."""
@@ -263,22 +263,21 @@ async def _on_run(request: Request, db_session: AsyncSession, order_id: uuid.UUI
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
 
 
-@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve")
+@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve", **requires(Permission.MATCHING_APPROVE))
 async def approve_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
     return await _on_run(request, db_session, order_id, run_id, matching_service.approve)
 
 
-@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply")
+@post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply", **requires(Permission.MATCHING_RUN))
 async def apply_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
     return await _on_run(request, db_session, order_id, run_id, matching_service.apply)
 
 
-@get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof")
+@get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof", **requires(Permission.LEDGER_READ))
 async def ledger_proof(request: Request, db_session: AsyncSession, order_id: uuid.UUID, seq: int) -> Response:
     """An entry's inclusion proof with its checkpoint, verified on the server; the page's
     verify button checks it again in the browser (SHA-256 via crypto.subtle)."""
     ctx = await _buyer(request, db_session)
-    ctx.actor.require(Permission.LEDGER_READ)  # type: ignore[union-attr]
     tracking = await order_service.track(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
     entry = next((e for e in await order_entries(db_session, ctx, tracking) if e["seq"] == seq), None)
     if entry is None:

@@ -12,6 +12,7 @@ from litestar.datastructures import UploadFile
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.portal.access import requires
 from api.portal.forms import convert
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
 from capool.clock import utcnow
@@ -57,13 +58,13 @@ async def _allocation_page(ctx: PageContext, db_session: AsyncSession, allocatio
                   can_open=allocation.factory_org_id == actor.organisation_id and ctx.can(Permission.QUALITY_WRITE))
 
 
-@get("/supplier/allocations/{allocation_id:uuid}/inspection", name="portal:supplier-allocation-inspection")
+@get("/supplier/allocations/{allocation_id:uuid}/inspection", name="portal:supplier-allocation-inspection", **requires(Permission.QUALITY_READ))
 async def allocation_inspection(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
     ctx = await _quality(request, db_session)
     return await _allocation_page(ctx, db_session, allocation_id)
 
 
-@post("/supplier/allocations/{allocation_id:uuid}/lots", name="portal:supplier-lot-open")
+@post("/supplier/allocations/{allocation_id:uuid}/lots", name="portal:supplier-lot-open", **requires(Permission.QUALITY_WRITE))
 async def open_lot(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
     ctx = await _quality(request, db_session)
     form = await form_of(ctx)
@@ -95,13 +96,13 @@ async def _lot_page(ctx: PageContext, db_session: AsyncSession, lot_id: uuid.UUI
                   errors=errors or {}, form=form or {}, writes=writes and lot.decision is None)
 
 
-@get("/supplier/lots/{lot_id:uuid}", name="portal:supplier-lot")
+@get("/supplier/lots/{lot_id:uuid}", name="portal:supplier-lot", **requires(Permission.QUALITY_READ))
 async def lot_page(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
     ctx = await _quality(request, db_session)
     return await _lot_page(ctx, db_session, lot_id)
 
 
-@post("/supplier/lots/{lot_id:uuid}/results", name="portal:supplier-lot-results")
+@post("/supplier/lots/{lot_id:uuid}/results", name="portal:supplier-lot-results", **requires(Permission.QUALITY_WRITE))
 async def lot_results(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
     """Counts by defect class (a class name, its severity, a count per row); a final report decides the lot."""
     ctx = await _quality(request, db_session)
@@ -121,7 +122,7 @@ async def lot_results(request: Request, db_session: AsyncSession, lot_id: uuid.U
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
 
 
-@post("/supplier/lots/{lot_id:uuid}/images", name="portal:supplier-lot-images", request_max_body_size=64 * 1024 * 1024)
+@post("/supplier/lots/{lot_id:uuid}/images", name="portal:supplier-lot-images", **requires(Permission.QUALITY_WRITE), request_max_body_size=64 * 1024 * 1024)
 async def lot_images(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
     """Inspection images (multipart); the detection job adds what it finds to the lot."""
     ctx = await _quality(request, db_session)
@@ -136,7 +137,7 @@ async def lot_images(request: Request, db_session: AsyncSession, lot_id: uuid.UU
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
 
 
-@get("/supplier/statements", name="portal:supplier-statement")
+@get("/supplier/statements", name="portal:supplier-statement", **requires(Permission.LEDGER_READ))
 async def statement_page(request: Request, db_session: AsyncSession, month: str | None = None) -> Response:
     """The organisation's monthly statement: earned, paid, refunded, penalties, in escrow."""
     ctx = await signed_in(request, db_session)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.portal.access import requires
 from api.portal.charts import bar, qr_svg
 from api.portal.forms import convert, optional, split_list
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
@@ -40,13 +41,13 @@ async def _sites_page(ctx: PageContext, db_session: AsyncSession, status_code: i
     return render(ctx, "supplier/sites.html", status_code, sites=own_sites, resources=resources, kinds=list(ResourceKind), errors=errors or {}, form=form or {})
 
 
-@get("/supplier/sites", name="portal:supplier-sites")
+@get("/supplier/sites", name="portal:supplier-sites", **requires(Permission.CAPACITY_READ))
 async def sites_page(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     return await _sites_page(ctx, db_session)
 
 
-@post("/supplier/sites", name="portal:supplier-site-create")
+@post("/supplier/sites", name="portal:supplier-site-create", **requires(Permission.CAPACITY_WRITE))
 async def create_site(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
@@ -66,7 +67,7 @@ def _skills(text: str | None) -> dict[str, int | str]:
     return skills
 
 
-@post("/supplier/resources", name="portal:supplier-resource-create")
+@post("/supplier/resources", name="portal:supplier-resource-create", **requires(Permission.CAPACITY_WRITE))
 async def create_resource(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
@@ -145,13 +146,13 @@ async def _offers_page(ctx: PageContext, db_session: AsyncSession, status_code: 
     )
 
 
-@get("/supplier/offers", name="portal:supplier-offers")
+@get("/supplier/offers", name="portal:supplier-offers", **requires(Permission.CAPACITY_READ))
 async def offers_page(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     return await _offers_page(ctx, db_session)
 
 
-@post("/supplier/offers", name="portal:supplier-offer-publish")
+@post("/supplier/offers", name="portal:supplier-offer-publish", **requires(Permission.CAPACITY_WRITE))
 async def publish_offer(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
@@ -173,7 +174,7 @@ async def publish_offer(request: Request, db_session: AsyncSession) -> Response:
     return redirect(ctx, f"{PREFIX}/supplier/offers?published=1")
 
 
-@post("/supplier/offers/{offer_id:uuid}/withdraw", name="portal:supplier-offer-withdraw")
+@post("/supplier/offers/{offer_id:uuid}/withdraw", name="portal:supplier-offer-withdraw", **requires(Permission.CAPACITY_WRITE))
 async def withdraw_offer(request: Request, db_session: AsyncSession, offer_id: uuid.UUID) -> Response:
     """Stop new reservations; allocations already on the offer stay (the service lists them
     in its event for re-matching)."""
@@ -186,7 +187,7 @@ async def withdraw_offer(request: Request, db_session: AsyncSession, offer_id: u
     return redirect(ctx, f"{PREFIX}/supplier/offers")
 
 
-@post("/supplier/orders/{order_id:uuid}/inspected", name="portal:supplier-order-inspected")
+@post("/supplier/orders/{order_id:uuid}/inspected", name="portal:supplier-order-inspected", **requires(Permission.PROGRESS_WRITE))
 async def record_inspected(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
     """The producing factory records its QC pass by hand until automated inspection lands."""
     ctx = await _supplier(request, db_session)
@@ -207,13 +208,13 @@ async def _incoming_page(ctx: PageContext, db_session: AsyncSession, status_code
     return render(ctx, "supplier/incoming.html", status_code, allocations=allocations, orders=orders, errors=errors or {})
 
 
-@get("/supplier/allocations", name="portal:supplier-incoming")
+@get("/supplier/allocations", name="portal:supplier-incoming", **requires(Permission.CAPACITY_READ))
 async def incoming_page(request: Request, db_session: AsyncSession) -> Response:
     ctx = await _supplier(request, db_session)
     return await _incoming_page(ctx, db_session)
 
 
-@post("/supplier/allocations/{allocation_id:uuid}/respond", name="portal:supplier-respond")
+@post("/supplier/allocations/{allocation_id:uuid}/respond", name="portal:supplier-respond", **requires(Permission.ALLOCATIONS_RESPOND))
 async def respond(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
@@ -242,7 +243,7 @@ def floor_url(request: Request, allocation_id: uuid.UUID, operation: str) -> str
     return f"{str(request.base_url).rstrip('/')}{PREFIX}/floor/{allocation_id}/{operation}"
 
 
-@get("/supplier/allocations/{allocation_id:uuid}/qr/{operation:str}", name="portal:supplier-qr")
+@get("/supplier/allocations/{allocation_id:uuid}/qr/{operation:str}", name="portal:supplier-qr", **requires(Permission.CAPACITY_READ))
 async def qr_page(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str) -> Response:
     ctx = await _supplier(request, db_session)
     allocation, order = await _own_allocation(ctx, db_session, allocation_id, operation)
@@ -270,13 +271,13 @@ async def _floor_page(ctx: PageContext, db_session: AsyncSession, allocation_id:
     )
 
 
-@get("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor")
+@get("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor", **requires(Permission.ORDERS_READ))
 async def floor_page(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str, recorded: str | None = None) -> Response:
     ctx = await signed_in(request, db_session)
     return await _floor_page(ctx, db_session, allocation_id, operation, recorded=recorded)
 
 
-@post("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor-report")
+@post("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor-report", **requires(Permission.PROGRESS_WRITE))
 async def floor_report(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str) -> Response:
     ctx = await signed_in(request, db_session)
     form = await form_of(ctx)

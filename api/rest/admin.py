@@ -10,6 +10,7 @@ from litestar.response import Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import AUTHENTICATED, PUBLIC, requires
 from api.rest.schemas import (
     ApiKeyOut,
     MeOut,
@@ -21,7 +22,7 @@ from api.rest.schemas import (
 )
 from capool.clock import utcnow
 from capool.tenancy import service as members
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from marketplace import analytics
 
 
@@ -29,7 +30,7 @@ class AnalyticsController(Controller):
     path = "/v1/analytics"
     tags = ["analytics"]
 
-    @get("/utilisation", summary="Allocated / published capacity by factory, resource, process or tier")
+    @get("/utilisation", **requires(Permission.ANALYTICS_READ), summary="Allocated / published capacity by factory, resource, process or tier")
     async def utilisation(
         self, db_session: AsyncSession, actor: Actor, group_by: str = "factory", start: datetime | None = None, end: datetime | None = None
     ) -> UtilisationOut:
@@ -38,7 +39,7 @@ class AnalyticsController(Controller):
         rows = await analytics.utilisation(db_session, actor, start, end, group_by)
         return UtilisationOut(start=start, end=end, group_by=group_by, rows=[out(UtilisationRowOut, r) for r in rows])
 
-    @get("/on-time", summary="Share of orders delivered by their due date")
+    @get("/on-time", **requires(Permission.ANALYTICS_READ), summary="Share of orders delivered by their due date")
     async def on_time(self, db_session: AsyncSession, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> OnTimeOut:
         default_start, default_end = analytics.default_window(utcnow())
         start, end = start or default_start, end or default_end
@@ -50,29 +51,29 @@ class MemberController(Controller):
     path = "/v1"
     tags = ["members"]
 
-    @get("/me", summary="Who the API key acts as")
+    @get("/me", **requires(AUTHENTICATED), summary="Who the API key acts as")
     async def me(self, actor: Actor) -> MeOut:
         return MeOut(actor.user_id, actor.organisation_id, actor.alliance_id, actor.role.value, sorted(actor.permissions))
 
-    @get("/members", summary="The alliance's member organisations")
+    @get("/members", **requires(AUTHENTICATED), summary="The alliance's member organisations")
     async def list_members(self, db_session: AsyncSession, actor: Actor) -> list[OrganisationOut]:
         return [out(OrganisationOut, o) for o in await members.list_alliance_members(db_session, actor)]
 
-    @get("/api-keys", summary="The organisation's API keys (never their secrets)")
+    @get("/api-keys", **requires(Permission.MEMBERS_ADMIN), summary="The organisation's API keys (never their secrets)")
     async def list_keys(self, db_session: AsyncSession, actor: Actor) -> list[ApiKeyOut]:
         return [out(ApiKeyOut, k) for k in await members.list_api_keys(db_session, actor)]
 
-    @post("/api-keys/{key_id:uuid}/revoke", status_code=200, summary="Revoke an API key")
+    @post("/api-keys/{key_id:uuid}/revoke", **requires(Permission.MEMBERS_ADMIN), status_code=200, summary="Revoke an API key")
     async def revoke(self, key_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ApiKeyOut:
         return out(ApiKeyOut, await members.revoke_api_key(db_session, actor, key_id))
 
 
-@get("/health", tags=["health"], summary="Liveness")
+@get("/health", **requires(PUBLIC), tags=["health"], summary="Liveness")
 async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", tags=["health"], summary="Readiness: database and broker reachable")
+@get("/ready", **requires(PUBLIC), tags=["health"], summary="Readiness: database and broker reachable")
 async def ready(request: Request, db_session: AsyncSession) -> Response[dict[str, str]]:
     checks: dict[str, str] = {}
     try:

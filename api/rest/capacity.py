@@ -9,6 +9,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from api.rest.schemas import (
     OfferOut,
     PageOut,
@@ -19,7 +20,7 @@ from api.rest.schemas import (
     out,
     page_out,
 )
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from marketplace import capacity
 from marketplace.models import OfferStatus
 from marketplace.schemas import (
@@ -39,11 +40,11 @@ class SiteController(Controller):
     path = "/v1/sites"
     tags = ["capacity"]
 
-    @post("/", status_code=201, summary="Register a site")
+    @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Register a site")
     async def create(self, data: SiteIn, db_session: AsyncSession, actor: Actor) -> SiteOut:
         return out(SiteOut, await capacity.create_site(db_session, actor, data))
 
-    @get("/", summary="List own sites")
+    @get("/", **requires(Permission.CAPACITY_READ), summary="List own sites")
     async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[SiteOut]:
         return page_out(SiteOut, await capacity.list_sites(db_session, actor, cursor, limit))
 
@@ -52,11 +53,11 @@ class ResourceController(Controller):
     path = "/v1/resources"
     tags = ["capacity"]
 
-    @post("/", status_code=201, summary="Register a machine, work centre or crew")
+    @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Register a machine, work centre or crew")
     async def create(self, data: ResourceIn, db_session: AsyncSession, actor: Actor) -> ResourceOut:
         return out(ResourceOut, await capacity.create_resource(db_session, actor, data))
 
-    @get("/", summary="List own resources")
+    @get("/", **requires(Permission.CAPACITY_READ), summary="List own resources")
     async def list(
         self, db_session: AsyncSession, actor: Actor, site_id: uuid.UUID | None = None, cursor: str | None = Cursor, limit: int = Limit
     ) -> PageOut[ResourceOut]:
@@ -67,11 +68,11 @@ class OfferController(Controller):
     path = "/v1/offers"
     tags = ["capacity"]
 
-    @post("/", status_code=201, summary="Publish a capacity offer")
+    @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Publish a capacity offer")
     async def publish(self, data: OfferIn, db_session: AsyncSession, actor: Actor) -> OfferOut:
         return out(OfferOut, await capacity.publish_offer(db_session, actor, data))
 
-    @get("/", summary="Search capacity offers visible to the caller")
+    @get("/", **requires(Permission.CAPACITY_READ), summary="Search capacity offers visible to the caller")
     async def list(
         self,
         db_session: AsyncSession,
@@ -90,15 +91,15 @@ class OfferController(Controller):
         )
         return page_out(OfferOut, page)
 
-    @get("/{offer_id:uuid}", summary="Read one offer")
+    @get("/{offer_id:uuid}", **requires(Permission.CAPACITY_READ), summary="Read one offer")
     async def read(self, offer_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> OfferOut:
         return out(OfferOut, await capacity.get_offer(db_session, actor, offer_id))
 
-    @patch("/{offer_id:uuid}", summary="Change an offer (never below what is reserved)")
+    @patch("/{offer_id:uuid}", **requires(Permission.CAPACITY_WRITE), summary="Change an offer (never below what is reserved)")
     async def change(self, offer_id: uuid.UUID, data: OfferChange, db_session: AsyncSession, actor: Actor) -> OfferOut:
         return out(OfferOut, await capacity.change_offer(db_session, actor, offer_id, data))
 
-    @post("/{offer_id:uuid}/withdraw", status_code=200, summary="Withdraw an offer; its allocations are listed for repair")
+    @post("/{offer_id:uuid}/withdraw", **requires(Permission.CAPACITY_WRITE), status_code=200, summary="Withdraw an offer; its allocations are listed for repair")
     async def withdraw(self, offer_id: uuid.UUID, data: WithdrawIn, db_session: AsyncSession, actor: Actor) -> WithdrawOut:
         offer, affected = await capacity.withdraw_offer(db_session, actor, offer_id, data.reason)
         return WithdrawOut(offer=out(OfferOut, offer), affected_allocations=affected)
@@ -108,14 +109,14 @@ class PartnershipController(Controller):
     path = "/v1/partnerships"
     tags = ["partnerships"]
 
-    @post("/", status_code=201, summary="Contract a partner factory")
+    @post("/", **requires(Permission.PARTNERSHIPS_WRITE), status_code=201, summary="Contract a partner factory")
     async def create(self, data: PartnershipIn, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
         return out(PartnershipOut, await capacity.create_partnership(db_session, actor, data))
 
-    @get("/", summary="Partnerships the caller is party to")
+    @get("/", **requires(Permission.CAPACITY_READ), summary="Partnerships the caller is party to")
     async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[PartnershipOut]:
         return page_out(PartnershipOut, await capacity.list_partnerships(db_session, actor, cursor, limit))
 
-    @post("/{partnership_id:uuid}/end", status_code=200, summary="End a partnership")
+    @post("/{partnership_id:uuid}/end", **requires(Permission.PARTNERSHIPS_WRITE), status_code=200, summary="End a partnership")
     async def end(self, partnership_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
         return out(PartnershipOut, await capacity.end_partnership(db_session, actor, partnership_id))

@@ -11,8 +11,9 @@ from litestar.params import Parameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from api.rest.schemas import out
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from forecasting import service
 from forecasting.models import Granularity
 from forecasting.schemas import TelemetryIn
@@ -99,7 +100,7 @@ class ForecastController(Controller):
     path = "/v1/forecasts"
     tags = ["forecasting"]
 
-    @get("/demand", summary="The caller's latest demand forecast per process, with 80% / 95% intervals")
+    @get("/demand", **requires(Permission.FORECAST_READ), summary="The caller's latest demand forecast per process, with 80% / 95% intervals")
     async def demand(
         self, db_session: AsyncSession, actor: Actor,
         process: str | None = ProcessParam,
@@ -108,7 +109,7 @@ class ForecastController(Controller):
     ) -> DemandForecastOut:
         return out(DemandForecastOut, await service.demand_forecast(db_session, actor, process, horizon, granularity))
 
-    @get("/partner", summary="Partner factories: read-only 15-day demand forecast for what they supply")
+    @get("/partner", **requires(Permission.FORECAST_READ), summary="Partner factories: read-only 15-day demand forecast for what they supply")
     async def partner(self, db_session: AsyncSession, actor: Actor) -> list[PartnerForecastOut]:
         return [out(PartnerForecastOut, line) for line in await service.partner_forecast(db_session, actor)]
 
@@ -117,11 +118,11 @@ class HealthController(Controller):
     path = "/v1/health"
     tags = ["forecasting"]
 
-    @get("/lights", summary="Traffic lights per alliance, factory and process, with reasons")
+    @get("/lights", **requires(Permission.FORECAST_READ), summary="Traffic lights per alliance, factory and process, with reasons")
     async def lights(self, db_session: AsyncSession, actor: Actor) -> list[LightOut]:
         return [out(LightOut, light) for light in await service.traffic_lights(db_session, actor)]
 
-    @get("/kpis", summary="KPIs with their targets and the 4-point self-check")
+    @get("/kpis", **requires(Permission.FORECAST_READ), summary="KPIs with their targets and the 4-point self-check")
     async def kpis(
         self, db_session: AsyncSession, actor: Actor,
         start: datetime | None = StartParam,
@@ -134,7 +135,7 @@ class TelemetryController(Controller):
     path = "/v1/telemetry"
     tags = ["forecasting"]
 
-    @post("/", status_code=201, summary="Machine current samples per cycle for one of the caller's resources")
+    @post("/", **requires(Permission.TELEMETRY_WRITE), status_code=201, summary="Machine current samples per cycle for one of the caller's resources")
     async def ingest(self, data: TelemetryIn, db_session: AsyncSession, actor: Actor) -> TelemetryOut:
         return out(TelemetryOut, await service.ingest_telemetry(db_session, actor, data))
 

@@ -18,6 +18,7 @@ from litestar.params import Parameter
 from msgspec import Meta, Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from api.problems import _PATH, _pointer
 from api.rest.schemas import PageOut, out, page_out
 from capool.errors import FieldError, InvalidInput
@@ -127,10 +128,9 @@ class ModelJsonIn(Struct, forbid_unknown_fields=True):
     file_base64: str
 
 
-@post("/v1/inspection/models", status_code=201, tags=["inspection"], request_max_body_size=MODEL_BODY_LIMIT,
+@post("/v1/inspection/models", **requires(Permission.MODELS_ADMIN), status_code=201, tags=["inspection"], request_max_body_size=MODEL_BODY_LIMIT,
       summary="Register a model version: multipart (name, version, card as JSON text, file) or JSON (name, version, card, file_base64)")
 async def register_model(request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
-    actor.require(Permission.MODELS_ADMIN)
     if request.content_type[0] == "application/json":
         try:
             body = msgspec.json.decode(await request.body())
@@ -155,40 +155,39 @@ async def register_model(request: Request[Any, Any, Any], db_session: AsyncSessi
     return out(ModelVersionOut, row)
 
 
-@get("/v1/inspection/models", summary="Model versions registered by the caller's organisation", tags=["inspection"])
+@get("/v1/inspection/models", **requires(Permission.QUALITY_READ), summary="Model versions registered by the caller's organisation", tags=["inspection"])
 async def list_models(db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[ModelVersionOut]:
     return page_out(ModelVersionOut, await service.list_models(db_session, actor, cursor, limit))
 
 
-@get("/v1/inspection/models/{model_id:uuid}", summary="One model version with its card", tags=["inspection"])
+@get("/v1/inspection/models/{model_id:uuid}", **requires(Permission.QUALITY_READ), summary="One model version with its card", tags=["inspection"])
 async def read_model(model_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
     return out(ModelVersionOut, await service.get_model(db_session, actor, model_id))
 
 
-@post("/v1/inspection/models/{model_id:uuid}/activations", status_code=201, tags=["inspection"],
+@post("/v1/inspection/models/{model_id:uuid}/activations", **requires(Permission.MODELS_ADMIN), status_code=201, tags=["inspection"],
       summary="Make this version inspect a factory's images of a product ('*': any product)")
 async def activate_model(model_id: uuid.UUID, data: ActivationIn, db_session: AsyncSession, actor: Actor) -> ActivationOut:
     return out(ActivationOut, await service.activate_model(db_session, actor, model_id, data.product, data.factory_org_id))
 
 
-@post("/v1/inspection/lots/{lot_id:uuid}/images", status_code=202, tags=["inspection"], request_max_body_size=IMAGES_BODY_LIMIT,
+@post("/v1/inspection/lots/{lot_id:uuid}/images", **requires(Permission.QUALITY_WRITE), status_code=202, tags=["inspection"], request_max_body_size=IMAGES_BODY_LIMIT,
       summary="Upload line-camera images of a sampled lot (multipart field 'files'); detection runs as a job")
 async def upload_images(lot_id: uuid.UUID, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> list[ImageOut]:
-    actor.require(Permission.QUALITY_WRITE)
     await service.writable_lot(db_session, actor, lot_id)  # 404 / 403 before the body is parsed
     form = await request.form()
     rows = await service.upload_images(db_session, actor, lot_id, await _files(form, "files"))
     return [out(ImageOut, row) for row in rows]
 
 
-@get("/v1/inspection/lots/{lot_id:uuid}/images", summary="The caller's images of a lot, with their detections and totals", tags=["inspection"])
+@get("/v1/inspection/lots/{lot_id:uuid}/images", **requires(Permission.QUALITY_READ), summary="The caller's images of a lot, with their detections and totals", tags=["inspection"])
 async def lot_images(lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotInspectionOut:
     lot = await service.lot_inspection(db_session, actor, lot_id)
     return LotInspectionOut(lot.lot_id, lot.inspected, lot.pending, lot.failed, lot.defective, lot.defect_counts,
                             [out(ImageOut, row) for row in lot.images])
 
 
-@get("/v1/inspection/images/{image_id:uuid}", summary="One image's detection result", tags=["inspection"])
+@get("/v1/inspection/images/{image_id:uuid}", **requires(Permission.QUALITY_READ), summary="One image's detection result", tags=["inspection"])
 async def read_image(image_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ImageOut:
     return out(ImageOut, await service.get_image(db_session, actor, image_id))
 

@@ -19,6 +19,7 @@ from msgspec import Struct
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from capool.errors import InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, scoped
@@ -129,42 +130,42 @@ class WebhookController(Controller):
     path = "/v1"
     tags = ["webhooks"]
 
-    @get("/webhook-event-types", summary="Event types a partner may subscribe to")
+    @get("/webhook-event-types", **requires(Permission.WEBHOOKS_READ), summary="Event types a partner may subscribe to")
     async def event_types(self, actor: Actor) -> list[EventTypeOut]:
         return [EventTypeOut(t, p) for t, p in sorted(webhooks.EVENT_PERMISSIONS.items())]
 
-    @post("/webhooks", status_code=201, summary="Subscribe an HTTPS endpoint to event types (answers the signing secret once)")
+    @post("/webhooks", **requires(Permission.WEBHOOKS_WRITE), status_code=201, summary="Subscribe an HTTPS endpoint to event types (answers the signing secret once)")
     async def create(self, data: EndpointIn, db_session: AsyncSession, actor: Actor) -> EndpointCreatedOut:
         row = await webhooks.create_endpoint(db_session, actor, data)
         return EndpointCreatedOut(_endpoint(row), row.secret)
 
-    @get("/webhooks", summary="This organisation's webhook endpoints")
+    @get("/webhooks", **requires(Permission.WEBHOOKS_READ), summary="This organisation's webhook endpoints")
     async def list(self, db_session: AsyncSession, actor: Actor) -> ListOut:
         return ListOut([_endpoint(r) for r in await webhooks.list_endpoints(db_session, actor)])
 
-    @get("/webhooks/{endpoint_id:uuid}", summary="One webhook endpoint")
+    @get("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_READ), summary="One webhook endpoint")
     async def read(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> EndpointOut:
         return _endpoint(await webhooks.get_endpoint(db_session, actor, endpoint_id))
 
-    @patch("/webhooks/{endpoint_id:uuid}", summary="Change URL, event types or enable / disable")
+    @patch("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_WRITE), summary="Change URL, event types or enable / disable")
     async def change(self, endpoint_id: uuid.UUID, data: EndpointChange, db_session: AsyncSession, actor: Actor) -> EndpointOut:
         return _endpoint(await webhooks.update_endpoint(db_session, actor, endpoint_id, data))
 
-    @delete("/webhooks/{endpoint_id:uuid}", summary="Remove an endpoint and its delivery log")
+    @delete("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_WRITE), summary="Remove an endpoint and its delivery log")
     async def remove(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> None:
         await webhooks.delete_endpoint(db_session, actor, endpoint_id)
 
-    @get("/webhooks/{endpoint_id:uuid}/deliveries", summary="The endpoint's deliveries, newest first")
+    @get("/webhooks/{endpoint_id:uuid}/deliveries", **requires(Permission.DELIVERIES_READ), summary="The endpoint's deliveries, newest first")
     async def deliveries(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor, status: str | None = None,
                          limit: int = Parameter(default=100, ge=1, le=500)) -> ListOut:
         return ListOut([_delivery(d) for d in await webhooks.list_deliveries(db_session, actor, endpoint_id, status, limit)])
 
-    @get("/webhook-deliveries/{delivery_id:uuid}", summary="A delivery, its body and every attempt (the delivery log)")
+    @get("/webhook-deliveries/{delivery_id:uuid}", **requires(Permission.DELIVERIES_READ), summary="A delivery, its body and every attempt (the delivery log)")
     async def delivery(self, delivery_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeliveryLogOut:
         row, attempts = await webhooks.delivery_log(db_session, actor, delivery_id)
         return DeliveryLogOut(_delivery(row), row.body, [AttemptOut(a.attempted_at, a.status_code, a.error, a.duration_ms) for a in attempts])
 
-    @post("/webhook-deliveries/{delivery_id:uuid}/replay", status_code=202, summary="Send a delivery again (same delivery id)")
+    @post("/webhook-deliveries/{delivery_id:uuid}/replay", **requires(Permission.DELIVERIES_REPLAY), status_code=202, summary="Send a delivery again (same delivery id)")
     async def replay(self, delivery_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeliveryOut:
         return _delivery(await webhooks.replay_delivery(db_session, actor, delivery_id))
 
@@ -187,7 +188,7 @@ class ExchangeController(Controller):
     path = "/v1/exchange"
     tags = ["file exchange"]
 
-    @post("/{kind:str}/import", status_code=201, summary="Import offers / orders / progress from CSV or Excel; all rows or none",
+    @post("/{kind:str}/import", **requires(Permission.CAPACITY_WRITE, Permission.ORDERS_WRITE, Permission.PROGRESS_WRITE), status_code=201, summary="Import offers / orders / progress from CSV or Excel; all rows or none",
           description="Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type, "
                       "or application/json {\"rows\": [{column: value}]}. "
                       "`system` names the external system whose codes (resource_code, product_code, customer_code) the file uses.")
@@ -209,7 +210,7 @@ class ExchangeController(Controller):
         ids = await exchange.import_file(db_session, actor, kind, content, _format(request, format, filename), system)
         return ImportOut(kind, len(ids), ids)
 
-    @get("/{kind:str}/export", summary="Export offers / orders / progress as CSV or Excel")
+    @get("/{kind:str}/export", **requires(Permission.CAPACITY_READ, Permission.ORDERS_READ), summary="Export offers / orders / progress as CSV or Excel")
     async def export(self, kind: str, db_session: AsyncSession, actor: Actor, format: str = "csv") -> Response[bytes]:  # noqa: A002
         if format not in ("csv", "xlsx"):
             raise InvalidInput.at("/format", "format must be csv or xlsx")
@@ -225,17 +226,17 @@ class MappingController(Controller):
     path = "/v1/code-mappings"
     tags = ["file exchange"]
 
-    @post("/", status_code=201, summary="Map an external system's code to a master id")
+    @post("/", **requires(Permission.MAPPINGS_WRITE), status_code=201, summary="Map an external system's code to a master id")
     async def create(self, data: MappingIn, db_session: AsyncSession, actor: Actor) -> MappingOut:
         row = await mapping.create_mapping(db_session, actor, data)
         return MappingOut(row.id, row.system, row.kind, row.external_code, row.master_ref, row.created_at)
 
-    @get("/", summary="This organisation's code mappings")
+    @get("/", **requires(Permission.MAPPINGS_READ), summary="This organisation's code mappings")
     async def list(self, db_session: AsyncSession, actor: Actor, system: str | None = None, kind: str | None = None) -> ListOut:
         rows = await mapping.list_mappings(db_session, actor, system, kind)
         return ListOut([MappingOut(r.id, r.system, r.kind, r.external_code, r.master_ref, r.created_at) for r in rows])
 
-    @delete("/{mapping_id:uuid}", summary="Remove a code mapping")
+    @delete("/{mapping_id:uuid}", **requires(Permission.MAPPINGS_WRITE), summary="Remove a code mapping")
     async def remove(self, mapping_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> None:
         await mapping.delete_mapping(db_session, actor, mapping_id)
 
@@ -244,25 +245,24 @@ class ConnectorController(Controller):
     path = "/v1/connectors"
     tags = ["connectors"]
 
-    @post("/", status_code=201, summary="Register a capacity_pull or mes_push connector")
+    @post("/", **requires(Permission.CONNECTORS_WRITE), status_code=201, summary="Register a capacity_pull or mes_push connector")
     async def create(self, data: ConnectorIn, db_session: AsyncSession, actor: Actor) -> ConnectorOut:
         return _connector(await connectors.create_connector(db_session, actor, data))
 
-    @get("/", summary="This organisation's connectors")
+    @get("/", **requires(Permission.CONNECTORS_READ), summary="This organisation's connectors")
     async def list(self, db_session: AsyncSession, actor: Actor) -> ListOut:
         return ListOut([_connector(r) for r in await connectors.list_connectors(db_session, actor)])
 
-    @post("/{connector_id:uuid}/run", status_code=200, summary="Pull capacity now (all slots or none)")
+    @post("/{connector_id:uuid}/run", **requires(Permission.CONNECTORS_WRITE), status_code=200, summary="Pull capacity now (all slots or none)")
     async def run(self, connector_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         return await connectors.pull_capacity(db_session, actor, connector_id)
 
 
-@get("/v1/orders/{order_id:uuid}/events", tags=["orders"], summary="Order status changes as server-sent events",
+@get("/v1/orders/{order_id:uuid}/events", **requires(Permission.ORDERS_READ), tags=["orders"], summary="Order status changes as server-sent events",
      description="Sends the order's status history, then each new change (event `status`, id = change id). Reconnect with "
                  "Last-Event-ID to resume. `follow=false` ends after the history; the stream ends after `max_wait` seconds.")
 async def order_events(order_id: uuid.UUID, request: Request, db_session: AsyncSession, actor: Actor, follow: bool = True,
                        max_wait: int = Parameter(default=300, ge=1, le=3600)) -> ServerSentEvent:
-    actor.require(Permission.ORDERS_READ)
     order_id = (await get_visible(db_session, actor, Order, order_id)).id
     last_seen = request.headers.get("last-event-id")
     sessions = request.app.state.session_factory

@@ -10,9 +10,10 @@ from litestar import Controller, get, post
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from api.rest.capacity import Cursor, Limit
 from api.rest.schemas import PageOut, out
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from matching import service
 from matching.schemas import MatchIn
 
@@ -49,28 +50,28 @@ class MatchingController(Controller):
     path = "/v1/matching"
     tags = ["matching"]
 
-    @post("/preview", status_code=200, summary="What-if matching of the caller's open orders; nothing is stored")
+    @post("/preview", **requires(Permission.MATCHING_RUN), status_code=200, summary="What-if matching of the caller's open orders; nothing is stored")
     async def preview(self, data: MatchIn, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         return await service.preview(db_session, actor, data)
 
-    @post("/runs", status_code=201, summary="Run matching and store the proposal (background=true queues a job)")
+    @post("/runs", **requires(Permission.MATCHING_RUN), status_code=201, summary="Run matching and store the proposal (background=true queues a job)")
     async def create(self, data: MatchIn, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
         return await _run_out(db_session, actor, await service.create_run(db_session, actor, data))
 
-    @get("/runs", summary="The caller's matching runs")
+    @get("/runs", **requires(Permission.MATCHING_RUN), summary="The caller's matching runs")
     async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[MatchRunOut]:
         page = await service.list_runs(db_session, actor, cursor=cursor, limit=limit)
         return PageOut(items=[await _run_out(db_session, actor, r) for r in page.items], next_cursor=page.next_cursor)
 
-    @get("/runs/{run_id:uuid}", summary="One run: result, plan, backups and explanations")
+    @get("/runs/{run_id:uuid}", **requires(Permission.MATCHING_RUN), summary="One run: result, plan, backups and explanations")
     async def read(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
         return await _run_out(db_session, actor, await service.get_run(db_session, actor, run_id))
 
-    @post("/runs/{run_id:uuid}/apply", status_code=200, summary="Apply a run's plan atomically (after two approvals when it is large)")
+    @post("/runs/{run_id:uuid}/apply", **requires(Permission.MATCHING_RUN), status_code=200, summary="Apply a run's plan atomically (after two approvals when it is large)")
     async def apply(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
         return await _run_out(db_session, actor, await service.apply(db_session, actor, run_id))
 
-    @post("/runs/{run_id:uuid}/approve", status_code=200, summary="Approve a large run (two different users must approve)")
+    @post("/runs/{run_id:uuid}/approve", **requires(Permission.MATCHING_APPROVE), status_code=200, summary="Approve a large run (two different users must approve)")
     async def approve(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
         return await _run_out(db_session, actor, await service.approve(db_session, actor, run_id))
 

@@ -8,6 +8,7 @@ import uuid
 from litestar import Controller, get, post, put
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from api.rest.capacity import Cursor, Limit
 from api.rest.schemas import (
     AllocationOut,
@@ -21,7 +22,7 @@ from api.rest.schemas import (
     out,
     page_out,
 )
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from marketplace import allocations, orders
 from marketplace.schemas import OrderIn, PlanIn, ProgressIn, ResponseIn, TransitionIn
 
@@ -30,29 +31,29 @@ class OrderController(Controller):
     path = "/v1/orders"
     tags = ["orders"]
 
-    @post("/", status_code=201, summary="Place an order (submitted unless submit=false)")
+    @post("/", **requires(Permission.ORDERS_WRITE), status_code=201, summary="Place an order (submitted unless submit=false)")
     async def place(self, data: OrderIn, db_session: AsyncSession, actor: Actor) -> OrderOut:
         return out(OrderOut, await orders.place_order(db_session, actor, data))
 
-    @get("/", summary="Orders the caller may read")
+    @get("/", **requires(Permission.ORDERS_READ), summary="Orders the caller may read")
     async def list(
         self, db_session: AsyncSession, actor: Actor, status: str | None = None, process: str | None = None, cursor: str | None = Cursor, limit: int = Limit
     ) -> PageOut[OrderOut]:
         return page_out(OrderOut, await orders.list_orders(db_session, actor, status=status, process=process, cursor=cursor, limit=limit))
 
-    @get("/{order_id:uuid}", summary="Read one order")
+    @get("/{order_id:uuid}", **requires(Permission.ORDERS_READ), summary="Read one order")
     async def read(self, order_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> OrderOut:
         return out(OrderOut, await orders.get_order(db_session, actor, order_id))
 
-    @put("/{order_id:uuid}", summary="Edit a draft order")
+    @put("/{order_id:uuid}", **requires(Permission.ORDERS_WRITE), summary="Edit a draft order")
     async def edit(self, order_id: uuid.UUID, data: OrderIn, db_session: AsyncSession, actor: Actor) -> OrderOut:
         return out(OrderOut, await orders.update_draft(db_session, actor, order_id, data))
 
-    @post("/{order_id:uuid}/transitions", status_code=200, summary="Move an order along its lifecycle")
+    @post("/{order_id:uuid}/transitions", **requires(Permission.ORDERS_WRITE, Permission.PROGRESS_WRITE), status_code=200, summary="Move an order along its lifecycle")
     async def transition(self, order_id: uuid.UUID, data: TransitionIn, db_session: AsyncSession, actor: Actor) -> OrderOut:
         return out(OrderOut, await orders.transition(db_session, actor, order_id, data.to, data.reason))
 
-    @get("/{order_id:uuid}/tracking", summary="Where is my order: stage, ETA, factories, progress")
+    @get("/{order_id:uuid}/tracking", **requires(Permission.ORDERS_READ), summary="Where is my order: stage, ETA, factories, progress")
     async def tracking(self, order_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> TrackingOut:
         tracked = await orders.track(db_session, actor, order_id)
         return TrackingOut(
@@ -77,11 +78,11 @@ class AllocationController(Controller):
     path = "/v1"
     tags = ["allocations"]
 
-    @post("/allocation-plans", status_code=201, summary="Apply an allocation plan atomically")
+    @post("/allocation-plans", **requires(Permission.ALLOCATIONS_WRITE), status_code=201, summary="Apply an allocation plan atomically")
     async def apply_plan(self, data: PlanIn, db_session: AsyncSession, actor: Actor) -> list[AllocationOut]:
         return [out(AllocationOut, a) for a in await allocations.apply_plan(db_session, actor, data.items)]
 
-    @get("/allocations", summary="Allocations the caller is party to")
+    @get("/allocations", **requires(Permission.ORDERS_READ), summary="Allocations the caller is party to")
     async def list(
         self,
         db_session: AsyncSession,
@@ -95,19 +96,19 @@ class AllocationController(Controller):
         page = await allocations.list_allocations(db_session, actor, order_id=order_id, offer_id=offer_id, status=status, cursor=cursor, limit=limit)
         return page_out(AllocationOut, page)
 
-    @get("/allocations/{allocation_id:uuid}", summary="Read one allocation")
+    @get("/allocations/{allocation_id:uuid}", **requires(Permission.ORDERS_READ), summary="Read one allocation")
     async def read(self, allocation_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> AllocationOut:
         return out(AllocationOut, await allocations.get_allocation(db_session, actor, allocation_id))
 
-    @post("/allocations/{allocation_id:uuid}/response", status_code=200, summary="Supplier accepts or declines")
+    @post("/allocations/{allocation_id:uuid}/response", **requires(Permission.ALLOCATIONS_RESPOND), status_code=200, summary="Supplier accepts or declines")
     async def respond(self, allocation_id: uuid.UUID, data: ResponseIn, db_session: AsyncSession, actor: Actor) -> AllocationOut:
         return out(AllocationOut, await allocations.respond(db_session, actor, allocation_id, data.accept, data.reason))
 
-    @post("/allocations/{allocation_id:uuid}/progress", status_code=201, summary="Report scan / done / confirm for an operation")
+    @post("/allocations/{allocation_id:uuid}/progress", **requires(Permission.PROGRESS_WRITE), status_code=201, summary="Report scan / done / confirm for an operation")
     async def report(self, allocation_id: uuid.UUID, data: ProgressIn, db_session: AsyncSession, actor: Actor) -> ProgressOut:
         return out(ProgressOut, await allocations.report_progress(db_session, actor, allocation_id, data))
 
-    @get("/progress", summary="Progress reports the caller may read")
+    @get("/progress", **requires(Permission.ORDERS_READ), summary="Progress reports the caller may read")
     async def progress(
         self, db_session: AsyncSession, actor: Actor, order_id: uuid.UUID | None = None, allocation_id: uuid.UUID | None = None, cursor: str | None = Cursor, limit: int = Limit
     ) -> PageOut[ProgressOut]:

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.authz import requires
 from capool.tenancy.actor import Actor, Permission
 from quality import service, spc
 from quality.models import InspectionLot
@@ -125,31 +126,30 @@ class QualityController(Controller):
     path = "/v1/quality"
     tags = ["quality"]
 
-    @get("/plan", summary="ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL")
+    @get("/plan", **requires(Permission.QUALITY_READ), summary="ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL")
     async def plan(
-        self, actor: Actor, lot_size: int = LotSizeParam, aql: float = AqlParam, level: str = LevelParam, severity: str = SeverityParam
+        self, lot_size: int = LotSizeParam, aql: float = AqlParam, level: str = LevelParam, severity: str = SeverityParam
     ) -> PlanOut:
-        actor.require(Permission.QUALITY_READ)
         return PlanOut(**service.compute_plan(lot_size, aql, level, severity).as_dict())  # type: ignore[arg-type]
 
-    @post("/lots", status_code=201, summary="Open an inspection lot for an allocation (the allocation's factory)")
+    @post("/lots", **requires(Permission.QUALITY_WRITE), status_code=201, summary="Open an inspection lot for an allocation (the allocation's factory)")
     async def create_lot(self, data: LotIn, db_session: AsyncSession, actor: Actor) -> LotOut:
         return lot_out(await service.create_lot(db_session, actor, data))
 
-    @get("/lots/{lot_id:uuid}", summary="Read one inspection lot")
+    @get("/lots/{lot_id:uuid}", **requires(Permission.QUALITY_READ), summary="Read one inspection lot")
     async def read_lot(self, lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotOut:
         return lot_out(await service.get_lot(db_session, actor, lot_id))
 
-    @post("/lots/{lot_id:uuid}/results", status_code=200, summary="Report defect counts; a final report decides the lot")
+    @post("/lots/{lot_id:uuid}/results", **requires(Permission.QUALITY_WRITE), status_code=200, summary="Report defect counts; a final report decides the lot")
     async def results(self, lot_id: uuid.UUID, data: ResultsIn, db_session: AsyncSession, actor: Actor) -> LotOut:
         return lot_out(await service.record_results(db_session, actor, lot_id, data))
 
-    @get("/scores", summary="Supplier quality scores over the lots the caller may read")
+    @get("/scores", **requires(Permission.QUALITY_READ), summary="Supplier quality scores over the lots the caller may read")
     async def scores(self, db_session: AsyncSession, actor: Actor, process: str | None = ProcessFilter) -> list[ScoreOut]:
         found = await service.visible_scores(db_session, actor, process)
         return [ScoreOut(s.org_id, s.process, s.lots, s.effective_units, s.rate_mean, s.rate_low, s.rate_high, s.score) for s in found]  # type: ignore[arg-type]
 
-    @get("/spc", summary="p-chart and c-chart with run rules for a process (optionally one factory)")
+    @get("/spc", **requires(Permission.QUALITY_READ), summary="p-chart and c-chart with run rules for a process (optionally one factory)")
     async def spc(
         self, db_session: AsyncSession, actor: Actor, process: str = ProcessParam, factory: uuid.UUID | None = FactoryParam
     ) -> SpcOut:

@@ -15,7 +15,8 @@ from litestar.params import Parameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from capool.tenancy.actor import Actor
+from api.authz import requires
+from capool.tenancy.actor import Actor, Permission
 from settlement import invoice, service
 
 
@@ -32,11 +33,11 @@ class LedgerController(Controller):
     path = "/v1/ledger"
     tags = ["ledger"]
 
-    @get("/checkpoint", summary="The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger")
+    @get("/checkpoint", **requires(Permission.LEDGER_READ), summary="The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger")
     async def checkpoint(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         return await service.latest_checkpoint(db_session, actor)
 
-    @get("/entries", summary="Entries from <= seq < to that concern the caller (at most 1000)")
+    @get("/entries", **requires(Permission.LEDGER_READ), summary="Entries from <= seq < to that concern the caller (at most 1000)")
     async def entries(
         self,
         db_session: AsyncSession,
@@ -46,13 +47,13 @@ class LedgerController(Controller):
     ) -> dict[str, Any]:
         return {"entries": await service.list_entries(db_session, actor, start, end)}
 
-    @get("/entries/{seq:int}/proof", summary="Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint")
+    @get("/entries/{seq:int}/proof", **requires(Permission.LEDGER_READ), summary="Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint")
     async def proof(
         self, seq: int, db_session: AsyncSession, actor: Actor, tree_size: int | None = Parameter(query="tree_size", ge=1, required=False)
     ) -> dict[str, Any]:
         return await service.inclusion_proof(db_session, actor, seq, tree_size)
 
-    @get("/consistency", summary="Consistency proof between two tree sizes (RFC 9162 2.1.4)")
+    @get("/consistency", **requires(Permission.LEDGER_READ), summary="Consistency proof between two tree sizes (RFC 9162 2.1.4)")
     async def consistency(
         self,
         db_session: AsyncSession,
@@ -62,17 +63,17 @@ class LedgerController(Controller):
     ) -> dict[str, Any]:
         return await service.consistency_proof(db_session, actor, first, second)
 
-    @post("/keys", status_code=201, summary="Register the caller organisation's Ed25519 verifier key (signed-note vkey)")
+    @post("/keys", **requires(Permission.SETTLEMENT_WRITE), status_code=201, summary="Register the caller organisation's Ed25519 verifier key (signed-note vkey)")
     async def register_key(self, data: OrgKeyIn, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         row = await service.register_org_key(db_session, actor, data.vkey)
         return {"id": str(row.id), "vkey": row.vkey, "organisation_id": str(row.organisation_id)}
 
-    @get("/keys", summary="The caller organisation's registered verifier keys")
+    @get("/keys", **requires(Permission.LEDGER_READ), summary="The caller organisation's registered verifier keys")
     async def keys(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         rows = await service.list_org_keys(db_session, actor)
         return {"keys": [{"id": str(row.id), "vkey": row.vkey} for row in rows]}
 
-    @post("/entries/{seq:int}/cosignatures", status_code=201, summary="Counter-sign an entry that concerns the caller")
+    @post("/entries/{seq:int}/cosignatures", **requires(Permission.SETTLEMENT_WRITE), status_code=201, summary="Counter-sign an entry that concerns the caller")
     async def cosign(self, seq: int, data: CosignIn, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         row = await service.cosign(db_session, actor, seq, data.signed_at, data.signature)
         return {"seq": row.seq, "organisation_id": str(row.organisation_id), "signature": row.signature}
@@ -82,7 +83,7 @@ class StatementController(Controller):
     path = "/v1/settlement"
     tags = ["settlement"]
 
-    @get("/statements/{month:str}", summary="Monthly statement of the caller's organisation (earned, paid, in escrow)")
+    @get("/statements/{month:str}", **requires(Permission.LEDGER_READ), summary="Monthly statement of the caller's organisation (earned, paid, in escrow)")
     async def statement(self, month: str, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
         return await invoice.monthly_statement(db_session, actor, month)
 

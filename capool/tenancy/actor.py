@@ -31,9 +31,25 @@ class Permission:
     MODELS_ADMIN = "models:admin"  # defect model registry
     FORECAST_READ = "forecast:read"
     TELEMETRY_WRITE = "telemetry:write"  # machine telemetry from the shop floor
+    WEBHOOKS_READ = "webhooks:read"  # endpoints and the event types one may subscribe to
+    WEBHOOKS_WRITE = "webhooks:write"  # create, re-point, disable and delete endpoints
+    DELIVERIES_READ = "deliveries:read"  # the delivery log, bodies included
+    DELIVERIES_REPLAY = "deliveries:replay"  # send a stored delivery again
+    CONNECTORS_READ = "connectors:read"
+    CONNECTORS_WRITE = "connectors:write"  # register connectors and run a capacity pull
+    MAPPINGS_READ = "mappings:read"  # external systems' codes for master records
+    MAPPINGS_WRITE = "mappings:write"
 
 
 ALL_PERMISSIONS = frozenset(v for k, v in vars(Permission).items() if k.isupper())
+
+# Partner integrations (003): every member organisation may receive webhooks and map its
+# systems' codes; connectors pull capacity or push allocations, which only suppliers do.
+INTEGRATIONS = frozenset(
+    {Permission.WEBHOOKS_READ, Permission.WEBHOOKS_WRITE, Permission.DELIVERIES_READ, Permission.DELIVERIES_REPLAY,
+     Permission.MAPPINGS_READ, Permission.MAPPINGS_WRITE}
+)
+CONNECTORS = frozenset({Permission.CONNECTORS_READ, Permission.CONNECTORS_WRITE})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ORG_ADMIN: ALL_PERMISSIONS - {Permission.ANALYTICS_ALLIANCE, Permission.ALLIANCE_ADMIN},
@@ -51,7 +67,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.FORECAST_READ,
             Permission.TELEMETRY_WRITE,
         }
-    ),
+    )
+    | INTEGRATIONS
+    | CONNECTORS,
     Role.BUYER: frozenset(
         {
             Permission.CAPACITY_READ,
@@ -66,7 +84,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.QUALITY_READ,
             Permission.FORECAST_READ,
         }
-    ),
+    )
+    | INTEGRATIONS,
     Role.ALLIANCE_ADMIN: frozenset(
         {
             Permission.CAPACITY_READ,
@@ -82,17 +101,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.QUALITY_READ,
             Permission.MODELS_ADMIN,
             Permission.FORECAST_READ,
+            # alliance-wide health alerts and forecast warnings go to the office's own systems
+            Permission.WEBHOOKS_READ,
+            Permission.WEBHOOKS_WRITE,
+            Permission.DELIVERIES_READ,
+            Permission.DELIVERIES_REPLAY,
         }
     ),
     Role.AUDITOR: frozenset(
-        {Permission.CAPACITY_READ, Permission.ORDERS_READ, Permission.ANALYTICS_READ, Permission.LEDGER_READ, Permission.QUALITY_READ}
+        {Permission.CAPACITY_READ, Permission.ORDERS_READ, Permission.ANALYTICS_READ, Permission.LEDGER_READ, Permission.QUALITY_READ,
+         Permission.WEBHOOKS_READ, Permission.DELIVERIES_READ, Permission.MAPPINGS_READ}
     ),
 }
 
 # Permissions that only make sense for an organisation of a given kind.
 SUPPLIER_ONLY = frozenset(
     {Permission.CAPACITY_WRITE, Permission.ALLOCATIONS_RESPOND, Permission.PROGRESS_WRITE, Permission.QUALITY_WRITE, Permission.TELEMETRY_WRITE}
-)
+) | CONNECTORS
 BUYER_ONLY = frozenset({Permission.ORDERS_WRITE, Permission.ALLOCATIONS_WRITE, Permission.PARTNERSHIPS_WRITE})
 
 

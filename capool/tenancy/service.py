@@ -94,13 +94,6 @@ async def issue_api_key(session: AsyncSession, user_id: uuid.UUID, name: str, sc
     return IssuedKey(key=key, token=f"{KEY_PREFIX}_{prefix}_{secret}")
 
 
-def key_prefix_of(token: str) -> str | None:
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        return None
-    return parts[1]
-
-
 async def authenticate(session: AsyncSession, token: str) -> Actor:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:

@@ -99,6 +99,7 @@ async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorI
         kind = ConnectorKind(data.kind)
     except ValueError as exc:
         raise InvalidInput.at("/kind", f"kind must be one of {', '.join(k.value for k in ConnectorKind)}") from exc
+    actor.require(Permission.CONNECTORS_WRITE)
     actor.require(Permission.CAPACITY_WRITE if kind == ConnectorKind.CAPACITY_PULL else Permission.ALLOCATIONS_RESPOND)
     try:
         http.check_url(data.url)
@@ -113,10 +114,12 @@ async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorI
 
 
 async def list_connectors(session: AsyncSession, actor: Actor) -> list[Connector]:
+    actor.require(Permission.CONNECTORS_READ)
     return list((await session.execute(scoped(select(Connector), actor, Connector).order_by(Connector.created_at))).scalars())
 
 
 async def get_connector(session: AsyncSession, actor: Actor, connector_id: uuid.UUID) -> Connector:
+    actor.require(Permission.CONNECTORS_READ)
     return await get_visible(session, actor, Connector, connector_id)
 
 
@@ -152,6 +155,7 @@ async def pull_capacity(session: AsyncSession, actor: Actor, connector_id: uuid.
     The partner's answer is fetched outside any transaction (a slow partner must not hold
     the connector's row lock, or SQLite's write lock, for every tenant); the import then
     runs in a fresh transaction against the connector as it is now."""
+    actor.require(Permission.CONNECTORS_WRITE)
     connector = await get_writable(session, actor, Connector, connector_id)
     if connector.kind != ConnectorKind.CAPACITY_PULL:
         raise InvalidInput.at("/kind", "only capacity_pull connectors can be run")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.errors import Conflict, InvalidInput
-from capool.tenancy.actor import Actor
+from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible, get_writable, scoped
 from marketplace.integrations.models import CodeMapping
@@ -55,6 +55,7 @@ async def _check_master(session: AsyncSession, actor: Actor, kind: str, ref: str
 
 
 async def create_mapping(session: AsyncSession, actor: Actor, data: MappingIn) -> CodeMapping:
+    actor.require(Permission.MAPPINGS_WRITE)
     if data.kind not in KINDS:
         raise InvalidInput.at("/kind", f"kind must be one of {', '.join(KINDS)}")
     await _check_master(session, actor, data.kind, data.master_ref)
@@ -64,6 +65,7 @@ async def create_mapping(session: AsyncSession, actor: Actor, data: MappingIn) -
 
 
 async def list_mappings(session: AsyncSession, actor: Actor, system: str | None = None, kind: str | None = None) -> list[CodeMapping]:
+    actor.require(Permission.MAPPINGS_READ)
     statement = scoped(select(CodeMapping), actor, CodeMapping)
     if system:
         statement = statement.where(CodeMapping.system == system)
@@ -74,6 +76,7 @@ async def list_mappings(session: AsyncSession, actor: Actor, system: str | None 
 
 
 async def delete_mapping(session: AsyncSession, actor: Actor, mapping_id: uuid.UUID) -> None:
+    actor.require(Permission.MAPPINGS_WRITE)
     row = await get_writable(session, actor, CodeMapping, mapping_id)
     await session.delete(row)
     await session.flush()

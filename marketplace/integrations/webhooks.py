@@ -98,14 +98,9 @@ async def _check_url(url: str, allow_private: bool = False) -> str:
     return url
 
 
-def _require_any_read(actor: Actor) -> None:
-    if not any(actor.can(p) for p in set(EVENT_PERMISSIONS.values())):
-        actor.require(Permission.ORDERS_READ)
-
-
 async def create_endpoint(session: AsyncSession, actor: Actor, data: EndpointIn) -> WebhookEndpoint:
     """A new endpoint with a fresh signing secret (shown once in the create answer)."""
-    _require_any_read(actor)
+    actor.require(Permission.WEBHOOKS_WRITE)
     endpoint = WebhookEndpoint(
         organisation_id=actor.organisation_id, url=await _check_url(data.url), description=data.description,
         event_types=_check_types(actor, data.event_types), secret="whsec_" + secrets.token_urlsafe(32), enabled=data.enabled,
@@ -116,15 +111,18 @@ async def create_endpoint(session: AsyncSession, actor: Actor, data: EndpointIn)
 
 
 async def list_endpoints(session: AsyncSession, actor: Actor) -> list[WebhookEndpoint]:
+    actor.require(Permission.WEBHOOKS_READ)
     statement = scoped(select(WebhookEndpoint), actor, WebhookEndpoint).order_by(WebhookEndpoint.created_at)
     return list((await session.execute(statement)).scalars())
 
 
 async def get_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID) -> WebhookEndpoint:
+    actor.require(Permission.WEBHOOKS_READ)
     return await get_visible(session, actor, WebhookEndpoint, endpoint_id)
 
 
 async def update_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID, data: EndpointChange) -> WebhookEndpoint:
+    actor.require(Permission.WEBHOOKS_WRITE)
     if data.url is not None:
         # Resolved before the row is locked: a slow resolver must not hold the lock.
         current = await get_visible(session, actor, WebhookEndpoint, endpoint_id)
@@ -146,6 +144,7 @@ async def update_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid
 
 
 async def delete_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID) -> None:
+    actor.require(Permission.WEBHOOKS_WRITE)
     endpoint = await get_writable(session, actor, WebhookEndpoint, endpoint_id, for_update=True)
     deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
     from sqlalchemy import delete
@@ -169,6 +168,7 @@ async def set_allow_private(session: AsyncSession, endpoint_id: uuid.UUID, allow
 
 
 async def list_deliveries(session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID, status: str | None = None, limit: int = 100) -> list[WebhookDelivery]:
+    actor.require(Permission.DELIVERIES_READ)
     endpoint = await get_visible(session, actor, WebhookEndpoint, endpoint_id)
     statement = scoped(select(WebhookDelivery), actor, WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if status:
@@ -181,6 +181,7 @@ async def list_deliveries(session: AsyncSession, actor: Actor, endpoint_id: uuid
 
 
 async def delivery_log(session: AsyncSession, actor: Actor, delivery_id: uuid.UUID) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
+    actor.require(Permission.DELIVERIES_READ)
     delivery = await get_visible(session, actor, WebhookDelivery, delivery_id)
     statement = scoped(select(WebhookAttempt), actor, WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id).order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
     return delivery, list((await session.execute(statement)).scalars())
@@ -188,6 +189,7 @@ async def delivery_log(session: AsyncSession, actor: Actor, delivery_id: uuid.UU
 
 async def replay_delivery(session: AsyncSession, actor: Actor, delivery_id: uuid.UUID) -> WebhookDelivery:
     """Send a delivery again (same delivery id, so an idempotent receiver can tell)."""
+    actor.require(Permission.DELIVERIES_REPLAY)
     delivery = await get_writable(session, actor, WebhookDelivery, delivery_id, for_update=True)
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = utcnow()

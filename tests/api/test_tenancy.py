@@ -1,18 +1,26 @@
 """Organisation A cannot read or change organisation B's data, through any REST route or
-GraphQL field, and a denied call changes nothing.
+GraphQL field, and a denied call changes nothing. A key whose scopes leave out the permission
+a route or field declares is refused (403) before it changes anything.
 
 The walker enumerates the app's routes and the schema's fields; a route or field without a
-case fails the suite, so every new surface must say how it keeps tenants apart."""
+case, or without a declared permission, fails the suite, so every new surface must say how it
+keeps tenants apart and who may call it."""
 
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pytest
 
 from api.app import create_app
+from api.authz import AUTHENTICATED, PERMISSION_OPT
+from api.authz import PUBLIC as NO_CREDENTIALS
+from api.graphql.permissions import declared_permissions
 from api.graphql.schema import build_schema
-from tests.conftest import World
+from capool.db import create_session_factory
+from capool.tenancy import service as members
+from tests.conftest import Member, World
 from tests.forecasting import tenancy_cases as forecasting_cases
 from tests.inspection import tenancy_cases as inspection_cases
 from tests.integrations import tenancy_cases as integrations_cases
@@ -33,21 +41,35 @@ PUBLIC_PREFIXES = ("/schema", "/portal")
 GRAPHQL_PATH = "/graphql"
 
 
-def _routes() -> set[tuple[str, str]]:
-    found = set()
+@cache
+def _declared_routes() -> dict[tuple[str, str], tuple[str, ...] | None]:
+    """Every API route and the permission its handler declares (`requires(...)` in its opt)."""
+    found: dict[tuple[str, str], tuple[str, ...] | None] = {}
     for route in create_app().routes:
-        if route.path in PUBLIC or route.path.startswith(PUBLIC_PREFIXES) or route.path == GRAPHQL_PATH:
+        if route.path.startswith(PUBLIC_PREFIXES) or route.path == GRAPHQL_PATH:
             continue
-        for method in getattr(route, "methods", ()):
-            if method not in ("OPTIONS", "HEAD"):
-                found.add((method, route.path))
+        for handler in getattr(route, "route_handlers", ()):
+            for method in handler.http_methods:
+                if method not in ("OPTIONS", "HEAD"):
+                    found[(method, route.path)] = handler.opt.get(PERMISSION_OPT)
     return found
 
 
-def _fields() -> set[str]:
+def _routes() -> set[tuple[str, str]]:
+    return {key for key in _declared_routes() if key[1] not in PUBLIC}
+
+
+@cache
+def _declared_fields() -> dict[str, tuple[str, ...] | None]:
+    """Every root field and the permission it declares (its @requiresPermission directive)."""
     schema = build_schema()
-    return {f"{kind}.{name}" for kind, root in (("Query", schema.query), ("Mutation", schema.mutation))
-            for name in schema._schema.get_type(kind).fields if root is not None}
+    return {f"{kind}.{name}": declared_permissions(field.extensions["strawberry-definition"])
+            for kind, root in (("Query", schema.query), ("Mutation", schema.mutation)) if root is not None
+            for name, field in schema._schema.get_type(kind).fields.items()}
+
+
+def _fields() -> set[str]:
+    return set(_declared_fields())
 
 
 def test_every_route_has_a_case() -> None:
@@ -58,6 +80,42 @@ def test_every_route_has_a_case() -> None:
 def test_every_graphql_field_has_a_case() -> None:
     assert sorted(_fields() - set(GRAPHQL_CASES)) == [], "GraphQL fields without a cross-tenant case"
     assert sorted(set(GRAPHQL_CASES) - _fields()) == []
+
+
+def test_every_route_declares_its_permission() -> None:
+    assert sorted(key for key, declared in _declared_routes().items() if not declared) == [], "routes without requires(...)"
+    assert {key[1] for key, declared in _declared_routes().items() if declared == (NO_CREDENTIALS,)} == PUBLIC
+
+
+def test_every_portal_page_declares_its_permission() -> None:
+    """Portal pages and actions declare theirs with api.portal.access.requires (the signed-in
+    person's actor is checked); their cross-tenant cases are in tests/portal."""
+    undeclared = sorted((route.path, sorted(handler.http_methods)) for route in create_app().routes
+                        if route.path.startswith("/portal") and not route.path.startswith("/portal/static")
+                        for handler in getattr(route, "route_handlers", ())
+                        if "OPTIONS" not in handler.http_methods and not handler.opt.get(PERMISSION_OPT))
+    assert undeclared == [], "portal routes without requires(...)"
+
+
+def test_every_graphql_field_declares_its_permission() -> None:
+    assert sorted(name for name, declared in _declared_fields().items() if not declared) == [], "fields without requires(...)"
+
+
+async def _key_without(ctx: Ctx, names: tuple[str, ...], permissions: tuple[str, ...]) -> dict[str, str] | None:
+    """Headers of a fresh key of a member (an attacker first) whose role grants the declared
+    permission, with every scope of that role except the declared ones; None for routes that
+    any authenticated member may call."""
+    if AUTHENTICATED in permissions:
+        return None
+    world = ctx.world
+    candidates = [getattr(world, n) for n in (*names, *vars(world)) if isinstance(getattr(world, n, None), Member)]
+    holder = next(m for m in candidates if any(m.actor.can(p) for p in permissions))
+    scopes = sorted(holder.actor.permissions - set(permissions))
+    assert scopes, "a key with no scopes is a key with every scope"
+    async with create_session_factory(ctx.engine)() as session:
+        issued = await members.issue_api_key(session, holder.user_id, "without " + " ".join(permissions), scopes)
+        await session.commit()
+    return {"Authorization": f"Bearer {issued.token}"}
 
 
 async def _seeded(client, world: World, db, area) -> Ctx:  # type: ignore[no-untyped-def]
@@ -98,6 +156,15 @@ async def test_rest_route_keeps_tenants_apart(client, db, world: World, key: tup
                 assert await snapshot(db) == before
         assert _leaks(ctx, response.text, [request.path, request.json, request.params]) == [], f"{name} saw the victim's data"
 
+    unscoped = await _key_without(ctx, case.attackers, _declared_routes()[key])
+    if unscoped is not None:
+        before = await snapshot(db)
+        response = await client.request(method, request.path, json=request.json, params=request.params, headers=unscoped)
+        assert response.status_code == 403, f"a key without {_declared_routes()[key]}: {response.status_code} {response.text}"
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["code"] == "permission_denied"
+        assert await snapshot(db) == before, "a refused call changed stored data"
+
 
 @pytest.mark.parametrize("key", sorted(GRAPHQL_CASES))
 async def test_graphql_field_keeps_tenants_apart(client, db, world: World, key: str) -> None:
@@ -123,3 +190,15 @@ async def test_graphql_field_keeps_tenants_apart(client, db, world: World, key: 
             if case.expect == "absent":
                 assert await snapshot(db) == before
         assert _leaks(ctx, response.text, variables) == [], f"{name} saw the victim's data"
+
+    unscoped = await _key_without(ctx, case.attackers, _declared_fields()[key])
+    if unscoped is not None:
+        before = await snapshot(db)
+        response = await client.post(GRAPHQL_PATH, json={"query": query, "variables": variables}, headers=unscoped)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        # A query's refusal is a GraphQL error; a mutation's is its payload's typed error.
+        codes = [e["extensions"]["code"] for e in body.get("errors") or []]
+        codes += [e["code"] for value in (body.get("data") or {}).values() if isinstance(value, dict) for e in value.get("errors") or []]
+        assert codes == ["PERMISSION_DENIED"], f"a key without {_declared_fields()[key]}: {response.text}"
+        assert await snapshot(db) == before, "a refused call changed stored data"

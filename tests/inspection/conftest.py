@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from capool.db import create_session_factory
 from capool.config import get_settings
+from capool.db import create_session_factory
 from quality import service as quality_service
 from quality.schemas import LotIn
 from tests.conftest import World, allocate, place, publish

@@ -11,8 +11,8 @@ import os
 import tempfile
 import uuid
 
-from capool.db import create_session_factory
 from capool.config import get_settings
+from capool.db import create_session_factory
 from quality import service as quality_service
 from quality.schemas import LotIn
 from tests.inspection.conftest import png

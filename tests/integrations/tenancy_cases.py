@@ -72,7 +72,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("DELETE", "/v1/code-mappings/{mapping_id:uuid}"): Case("404", EVERYONE, lambda c: Request(f"/v1/code-mappings/{c.ids['mapping']}")),
     ("POST", "/v1/connectors"): Case("own", FACTORIES, lambda c: Request("/v1/connectors", {
         "name": "attacker-mes", "kind": "mes_push", "url": "https://mes.attacker.example/push"})),
-    ("GET", "/v1/connectors"): Case("absent", EVERYONE, lambda c: Request("/v1/connectors")),
+    ("GET", "/v1/connectors"): Case("absent", FACTORIES, lambda c: Request("/v1/connectors")),
     ("POST", "/v1/connectors/{connector_id:uuid}/run"): Case("404", FACTORIES, lambda c: Request(f"/v1/connectors/{c.ids['connector']}/run")),
     ("GET", "/v1/orders/{order_id:uuid}/events"): Case("404", EVERYONE, lambda c: Request(
         f"/v1/orders/{c.ids['order']}/events", params={"follow": "false"})),

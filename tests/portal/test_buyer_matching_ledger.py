@@ -100,7 +100,8 @@ async def test_a_large_run_waits_for_two_approvals(portal: httpx.AsyncClient, db
     await sign_in(portal, db, world.other_buyer)
     home = await portal.get("/portal/buyer/orders")
     other_order = await place(portal, world.other_buyer, quantity=10)
-    assert (await portal.post(f"/portal/buyer/orders/{other_order['id']}/runs/{run_id}/approve", data={"_csrf": csrf_of(home.text)})).status_code == 404
+    # A buyer lacks matching:approve: refused by the page's declared permission, whatever the ids.
+    assert (await portal.post(f"/portal/buyer/orders/{other_order['id']}/runs/{run_id}/approve", data={"_csrf": csrf_of(home.text)})).status_code == 403
     assert await count(db, MatchApproval) == 0
 
     await sign_in(portal, db, first)

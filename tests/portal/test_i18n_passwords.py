@@ -82,9 +82,9 @@ async def test_set_password_command_lets_a_person_sign_in(db, world, monkeypatch
 
     from click.testing import CliRunner
 
-    from capool.tenancy.cli import set_password_command
     from capool.config import get_settings
     from capool.db import create_session_factory
+    from capool.tenancy.cli import set_password_command
 
     monkeypatch.setenv("DATABASE_URL", db.url.render_as_string(hide_password=False))
     get_settings.cache_clear()

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from capool.clock import utcnow
-from capool.db import create_session_factory
 from capool.config import get_settings
+from capool.db import create_session_factory
 from inspection.models import InspectionImage
 from quality.models import InspectionLot
 from tests.conftest import World, allocate, place, publish
