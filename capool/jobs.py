@@ -234,7 +234,7 @@ async def run_due_periodic(sessions: async_sessionmaker[AsyncSession], last_run:
 async def sweep_forever(sessions: async_sessionmaker[AsyncSession], *, every: timedelta, catch_up: bool) -> None:
     """The sweep loop of `capool serve` (embedded) and of every `capool worker`: re-send lost
     outbox messages, then run the periodic tasks that are due, every `every`. With `catch_up`
-    the first pass re-sends everything unprocessed, e.g. what `capool demo` committed while
+    the first pass re-sends everything unprocessed, e.g. what a CLI command committed while
     no worker ran."""
     older_than = timedelta(0) if catch_up else every
     last_run: dict[str, datetime] = {}
