@@ -158,7 +158,8 @@ def demo(orders: int, seed: int) -> None:
 
     settings = get_settings()
     settings.ensure_sqlite_directory()
-    summary = in_transaction(lambda session: load_demo(session, orders=orders, seed=seed))
+    # Progress on stderr: stdout is the JSON summary.
+    summary = in_transaction(lambda session: load_demo(session, orders=orders, seed=seed, progress=lambda line: click.echo(line, err=True)))
     click.echo(json.dumps(summary, indent=2))
 
 

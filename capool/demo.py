@@ -2,20 +2,28 @@
 
 A T-shirt brand with three own workshops (core tier), five contracted partner factories,
 twenty floating factories (garment and precision-parts shops), and a few hundred orders
-over the last 90 days with allocations, shop-floor progress and deliveries.
+over the last 90 days with allocations, shop-floor progress, inspected lots and deliveries.
+
+Each order's history is written in causal order with increasing timestamps (allocated,
+confirmed, production steps, lot decision, inspected, delivered, each after the order's
+creation). At the end the demo works off its own outbox with the worker's consumers, in the
+same transaction, so the ledger (milestones, lot decisions, payments) and the monthly
+statements are there as soon as `capool demo` commits.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from capool import jobs
 from capool.clock import utcnow
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
@@ -32,6 +40,11 @@ from marketplace.schemas import (
     ResourceIn,
     SiteIn,
 )
+from quality import service as quality_service
+from quality.models import LotDecision
+from quality.schemas import LotIn
+from settlement import invoice
+from settlement.models import LedgerEntryRow
 
 ALLIANCE = "Pearl River Capacity Alliance"
 # Demo people sign in to the portal with their e-mail and this password (demo data only).
@@ -80,11 +93,20 @@ async def _factory(session: AsyncSession, actor: Actor, name: str, region: str, 
     return offers
 
 
-async def load_demo(session: AsyncSession, *, orders: int = 300, seed: int = 7, now: datetime | None = None) -> dict[str, Any]:
+def _silent(_line: str) -> None:
+    pass
+
+
+async def load_demo(
+    session: AsyncSession, *, orders: int = 300, seed: int = 7, now: datetime | None = None, progress: Callable[[str], None] = _silent
+) -> dict[str, Any]:
+    """Load the demo alliance in the caller's transaction; `progress` gets a line per phase
+    (the default size takes minutes)."""
     now = now or utcnow()
     rng = random.Random(seed)
     if (await session.execute(select(Alliance).where(Alliance.name == ALLIANCE))).scalar_one_or_none():
         return await _fresh_keys(session)
+    progress("demo: members, sites and capacity offers")
     alliance = await members.create_alliance(session, ALLIANCE)
     brand, brand_buyer = await _member(session, alliance, "Inkwell Tees", OrgKind.BOTH, "guangzhou", Role.BUYER, "buyer@inkwell.example")
     brand_ops_user = await members.create_user(session, brand.id, "ops@inkwell.example", "Inkwell workshop lead", Role.SUPPLIER_OPERATOR)
@@ -115,7 +137,10 @@ async def load_demo(session: AsyncSession, *, orders: int = 300, seed: int = 7, 
 
     status_counts: dict[str, int] = {}
     start = now - timedelta(days=90)
+    step = max(1, orders // 10)
     for number in range(orders):
+        if number % step == 0:
+            progress(f"demo: orders {number}/{orders} with allocations, progress, lots and deliveries")
         buyer = brand_buyer if number % 10 else other_buyer
         created = start + timedelta(hours=number * 90 * 24 / orders)
         process = rng.choice(GARMENT)
@@ -123,10 +148,25 @@ async def load_demo(session: AsyncSession, *, orders: int = 300, seed: int = 7, 
         status = await _history(session, buyer, order, offers, rng, created, now, partnerships)
         status_counts[status] = status_counts.get(status, 0) + 1
 
+    progress(f"demo: orders {orders}/{orders}; working off the outbox into the ledger")
+    processed = await jobs.work_off_outbox(session)
+    progress(f"demo: {processed} outbox events processed; issuing API keys")
     keys = await _issue_keys(session, {"buyer (Inkwell Tees)": brand_buyer, "supplier (Inkwell workshops)": brand_ops,
                                        "supplier (Partner Garments 1)": partner_actors[0], "supplier (Floating Works 01)": floating_actors[0],
                                        "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer})
-    return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts, "api_keys": keys, "portal": PORTAL}
+    return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts,
+            "ledger": await _ledger_summary(session, alliance, brand_buyer), "api_keys": keys, "portal": PORTAL}
+
+
+async def _ledger_summary(session: AsyncSession, alliance: Alliance, buyer: Actor) -> dict[str, Any]:
+    entries = dict((await session.execute(
+        select(LedgerEntryRow.type, func.count()).where(LedgerEntryRow.alliance_id == alliance.id).group_by(LedgerEntryRow.type)
+    )).all())
+    # Payment entries are dated when the ledger records them, i.e. now, so this month's
+    # statement is the one that shows the demo's payments.
+    statement = await invoice.monthly_statement(session, buyer, f"{utcnow():%Y-%m}")
+    return {"entries": sum(entries.values()), "by_type": dict(sorted(entries.items())),
+            "statement": {"organisation": "Inkwell Tees", "month": statement["month"], "currencies": statement["currencies"]}}
 
 
 async def orders_service_place(session: AsyncSession, buyer: Actor, number: int, process: str, rng: random.Random, created: datetime) -> Any:
@@ -139,6 +179,9 @@ async def orders_service_place(session: AsyncSession, buyer: Actor, number: int,
 
 
 async def _history(session: AsyncSession, buyer: Actor, order: Any, offers: list[tuple[CapacityOffer, Actor]], rng: random.Random, created: datetime, now: datetime, partners: set[Any]) -> str:
+    """Take the order as far as its age allows. Every step is dated after the one before it
+    (created < allocated < confirmed < production steps < lot decision = inspected < delivered)
+    and no later than `now`, so status histories and the ledger tell cause before effect."""
     age = now - created
     if age < timedelta(days=1):
         return order.status.value
@@ -149,31 +192,49 @@ async def _history(session: AsyncSession, buyer: Actor, order: Any, offers: list
     if not candidates:
         return order.status.value
     offer, supplier = rng.choice(candidates)
-    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], now=created)
+    allocated = created + timedelta(hours=rng.uniform(1, 6))
+    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], now=allocated)
     await session.refresh(offer)
     allocation = (await allocations.list_allocations(session, buyer, order_id=order.id)).items[0]
     if age < timedelta(days=2):
         return "allocated"
-    await allocations.respond(session, supplier, allocation.id, accept=True)
+    confirmed = allocated + timedelta(hours=rng.uniform(1, 12))
+    await allocations.respond(session, supplier, allocation.id, accept=True, now=confirmed)
     if age < timedelta(days=3):
         return "confirmed"
-    duration = order.due_at - created
-    finish = created + duration * rng.uniform(0.5, 1.15)
-    for step_index, operation in enumerate(order.operations):
-        for offset, step in enumerate(ProgressStep):
-            at = created + (finish - created) * ((step_index * 3 + offset + 1) / (len(order.operations) * 3 + 1))
-            if at > now:
-                return "in_production"
-            await allocations.report_progress(session, supplier, allocation.id, ProgressIn(
-                operation=operation, step=step, quantity=order.quantity, operator=f"operator-{rng.randint(1, 30)}", occurred_at=at))
+    # At least three days after creation (due dates are 6-21 days out), so after the confirmation.
+    finish = created + (order.due_at - created) * rng.uniform(0.5, 1.15)
+    steps = [(operation, step) for operation in order.operations for step in ProgressStep]
+    for index, (operation, step) in enumerate(steps):
+        at = confirmed + (finish - confirmed) * ((index + 1) / (len(steps) + 1))
+        if at > now:
+            return "in_production"
+        await allocations.report_progress(session, supplier, allocation.id, ProgressIn(
+            operation=operation, step=step, quantity=order.quantity, operator=f"operator-{rng.randint(1, 30)}", occurred_at=at))
     if finish > now:
         return "in_production"
+    if not await _inspect(session, supplier, allocation.id, order.quantity, rng, finish):
+        return "in_production"  # the lot failed final QC; the order waits for rework
     await orders.change_status(session, supplier, order, OrderStatus.INSPECTED, reason="final QC passed", at=finish)
     delivered = finish + timedelta(hours=rng.randint(4, 48))
     if delivered > now:
         return "inspected"
     await orders.change_status(session, buyer, order, OrderStatus.DELIVERED, at=delivered)
     return "delivered"
+
+
+async def _inspect(session: AsyncSession, supplier: Actor, allocation_id: Any, quantity: int, rng: random.Random, at: datetime) -> bool:
+    """Final inspection of the whole allocation as one lot, decided at `at`; True if accepted.
+    About one lot in twenty-five fails on major defects (settlement credits it); the others
+    pass, some with a minor defect their sample allows."""
+    lot = await quality_service.create_lot(session, supplier, LotIn(allocation_id=allocation_id, quantity=quantity))
+    if rng.random() < 0.04:
+        counts = {"major": max(1, lot.sample_size // 4)}
+    else:
+        counts = {"minor": 1 if lot.sample_size >= 20 and rng.random() < 0.5 else 0}
+    await quality_service.add_defect_counts(session, supplier, lot.id, counts)
+    await quality_service.decide_lot(session, supplier, lot, now=at)
+    return lot.decision == LotDecision.ACCEPTED
 
 
 async def _issue_keys(session: AsyncSession, actors: dict[str, Actor]) -> dict[str, str]:

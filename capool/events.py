@@ -50,7 +50,9 @@ def record(
     aggregate_type: str,
     aggregate_id: uuid.UUID,
     payload: dict[str, Any],
+    occurred_at: datetime | None = None,
 ) -> OutboxEvent:
+    """`occurred_at`: when it happened, if not now (a progress report dated by the shop floor)."""
     row = OutboxEvent(
         alliance_id=alliance_id,
         organisation_id=organisation_id,
@@ -58,13 +60,17 @@ def record(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         payload=payload,
+        occurred_at=occurred_at or utcnow(),
     )
     session.add(row)
     session.sync_session.info.setdefault(PENDING_KEY, []).append(row.id)
     return row
 
 
-def emit(session: AsyncSession, actor: Actor, type: str, aggregate_type: str, aggregate_id: uuid.UUID, payload: dict[str, Any]) -> OutboxEvent:
+def emit(
+    session: AsyncSession, actor: Actor, type: str, aggregate_type: str, aggregate_id: uuid.UUID, payload: dict[str, Any],
+    occurred_at: datetime | None = None,
+) -> OutboxEvent:
     """Record an event on behalf of the acting organisation."""
     return record(
         session,
@@ -74,6 +80,7 @@ def emit(session: AsyncSession, actor: Actor, type: str, aggregate_type: str, ag
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         payload=payload,
+        occurred_at=occurred_at,
     )
 
 

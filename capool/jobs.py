@@ -106,16 +106,71 @@ async def job_transaction(*, read_only: bool = False) -> AsyncIterator[AsyncSess
             raise
 
 
+def _causal_keys(row: events.OutboxEvent) -> set[uuid.UUID]:
+    """The aggregates an event follows from: its own, and the order and allocation it is about
+    (an allocation's progress is an order event; its confirmation an allocation event)."""
+    keys = {row.aggregate_id}
+    for name in ("order_id", "allocation_id"):
+        value = row.payload.get(name)
+        if isinstance(value, str):
+            keys.add(uuid.UUID(value))
+    return keys
+
+
+async def process_event(session: AsyncSession, row: events.OutboxEvent) -> None:
+    """Run the consumers of one unprocessed event, after the unprocessed earlier events of the
+    same order or allocation. Worker threads, retries and sweeps deliver events in any order,
+    and the ledger appends in processing order: handling the causes first keeps the ledger
+    causal (confirmed before production started, produced before delivered). The price is
+    that an event whose consumer keeps failing holds back the later events of its order."""
+    causes = (
+        await session.execute(
+            select(events.OutboxEvent)
+            .where(
+                events.OutboxEvent.alliance_id == row.alliance_id,
+                events.OutboxEvent.processed_at.is_(None),
+                events.OutboxEvent.id < row.id,  # ids are time-ordered (capool/ids.py): creation order
+                events.OutboxEvent.aggregate_id.in_(_causal_keys(row)),
+            )
+            .order_by(events.OutboxEvent.id)
+            .with_for_update()
+        )
+    ).scalars().all()
+    for cause in causes:
+        if cause.processed_at is None:  # a cause handled first may have handled this one as its own cause
+            await process_event(session, cause)
+    row.attempts += 1
+    for handler in events.consumers_for(row.type):
+        await handler(session, row)
+    row.processed_at = utcnow()
+
+
 @job(queue_name="outbox")
 async def process_outbox_event(event_id: str) -> None:
     async with job_transaction() as session:
         row = await session.get(events.OutboxEvent, uuid.UUID(event_id), with_for_update=True)
         if row is None or row.processed_at is not None:
             return
-        row.attempts += 1
-        for handler in events.consumers_for(row.type):
-            await handler(session, row)
-        row.processed_at = utcnow()
+        await process_event(session, row)
+
+
+async def work_off_outbox(session: AsyncSession, *, batch: int = 500) -> int:
+    """Process every unprocessed event in creation order inside the caller's transaction, with
+    the consumers the worker runs; returns how many. `capool demo` uses it so that its data and
+    their ledger commit together instead of waiting for a server to work off the outbox."""
+    processed = 0
+    while True:
+        rows = (
+            await session.execute(
+                select(events.OutboxEvent).where(events.OutboxEvent.processed_at.is_(None)).order_by(events.OutboxEvent.id).limit(batch)
+            )
+        ).scalars().all()
+        if not rows:
+            return processed
+        for row in rows:
+            if row.processed_at is None:
+                await process_event(session, row)
+                processed += 1
 
 
 def _send_events(event_ids: list[uuid.UUID]) -> None:
@@ -180,7 +235,7 @@ async def run_due_periodic(sessions: async_sessionmaker[AsyncSession], last_run:
 async def sweep_forever(sessions: async_sessionmaker[AsyncSession], *, every: timedelta, catch_up: bool) -> None:
     """The sweep loop of `capool serve` (embedded) and of every `capool worker`: re-send lost
     outbox messages, then run the periodic tasks that are due, every `every`. With `catch_up`
-    the first pass re-sends everything unprocessed, e.g. what `capool demo` committed while
+    the first pass re-sends everything unprocessed, e.g. what a CLI command committed while
     no worker ran."""
     older_than = timedelta(0) if catch_up else every
     last_run: dict[str, datetime] = {}

@@ -131,7 +131,7 @@ async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem],
         created.append(allocation)
     await session.flush()
     for allocation in created:
-        events.emit(session, actor, "allocation.proposed", "allocation", allocation.id, _allocation_payload(allocation))
+        events.emit(session, actor, "allocation.proposed", "allocation", allocation.id, _allocation_payload(allocation), occurred_at=now)
     for order in orders.values():
         await change_status(session, actor, order, OrderStatus.ALLOCATED, at=now)
     await session.flush()
@@ -162,7 +162,10 @@ async def _tier_and_price(session: AsyncSession, order: Order, offer: CapacityOf
     return Tier.PARTNER, agreed if agreed is not None else offer.unit_price_minor
 
 
-async def respond(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID, accept: bool, reason: str | None = None) -> Allocation:
+async def respond(
+    session: AsyncSession, actor: Actor, allocation_id: uuid.UUID, accept: bool, reason: str | None = None, *, now: datetime | None = None
+) -> Allocation:
+    """Accept or decline a proposed allocation; `now` dates the answer (the demo writes history)."""
     actor.require(Permission.ALLOCATIONS_RESPOND)
     allocation = await get_writable(session, actor, Allocation, allocation_id, column="factory_org_id", for_update=True)
     if allocation.status != AllocationStatus.PROPOSED:
@@ -178,15 +181,16 @@ async def respond(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID,
         if order.status == OrderStatus.ALLOCATED:
             # The order's history is read by the factories matched next: the reason stays on
             # the allocation, which only the buyer (and the declining factory) reads.
-            await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"allocation {allocation.id} declined")
+            await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"allocation {allocation.id} declined", at=now)
         return allocation
+    now = now or utcnow()
     allocation.status = AllocationStatus.ACCEPTED
-    allocation.responded_at = utcnow()
-    events.emit(session, actor, "allocation.accepted", "allocation", allocation.id, _allocation_payload(allocation))
+    allocation.responded_at = now
+    events.emit(session, actor, "allocation.accepted", "allocation", allocation.id, _allocation_payload(allocation), occurred_at=now)
     active = await repository.order_allocations(session, order.id, active_only=True)
     fully_covered = sum(a.quantity for a in active) == order.quantity
     if order.status == OrderStatus.ALLOCATED and fully_covered and all(a.status == AllocationStatus.ACCEPTED for a in active):
-        await change_status(session, actor, order, OrderStatus.CONFIRMED)
+        await change_status(session, actor, order, OrderStatus.CONFIRMED, at=now)
     await session.flush()
     return allocation
 
@@ -258,11 +262,11 @@ async def report_progress(session: AsyncSession, actor: Actor, allocation_id: uu
     events.emit(session, actor, "progress.reported", "order", order.id, {
         "order_id": str(order.id), "allocation_id": str(allocation.id), "operation": data.operation,
         "step": data.step.value, "quantity": data.quantity, "operator": data.operator,
-    })
+    }, occurred_at=occurred_at)
     if order.status == OrderStatus.CONFIRMED:
         await change_status(session, actor, order, OrderStatus.IN_PRODUCTION, at=occurred_at)
     if data.step == ProgressStep.CONFIRM and await _order_produced(session, order):
-        events.emit(session, actor, "order.produced", "order", order.id, {"order_id": str(order.id), "reference": order.reference})
+        events.emit(session, actor, "order.produced", "order", order.id, {"order_id": str(order.id), "reference": order.reference}, occurred_at=occurred_at)
     return report
 
 

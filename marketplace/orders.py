@@ -90,6 +90,7 @@ async def change_status(
         aggregate_type="order",
         aggregate_id=order.id,
         payload={"order_id": str(order.id), "reference": order.reference, "from": previous.value, "to": to.value, "reason": reason},
+        occurred_at=occurred_at,
     )
 
 
@@ -129,7 +130,7 @@ async def place_order(session: AsyncSession, actor: Actor, data: OrderIn, *, now
             actor_user_id=actor.user_id, reason=None, occurred_at=now,
         )
     )
-    events.emit(session, actor, "order.created", "order", order.id, {"order_id": str(order.id), "reference": order.reference, "quantity": order.quantity, "process": order.process})
+    events.emit(session, actor, "order.created", "order", order.id, {"order_id": str(order.id), "reference": order.reference, "quantity": order.quantity, "process": order.process}, occurred_at=now)
     if data.submit:
         await change_status(session, actor, order, S.SUBMITTED, at=now)
     await session.flush()

@@ -7,9 +7,11 @@ from sqlalchemy import func, select
 
 from capool.db import create_session_factory
 from capool.demo import load_demo
+from capool.events import OutboxEvent
 from capool.tenancy.models import Organisation, OrgKind, User
 from capool.tenancy.passwords import verify_password
 from marketplace.models import Order, OrderStatusChange, Partnership, ProgressReport
+from settlement.models import LedgerEntryRow
 from tests.conftest import future, today_plus
 
 
@@ -25,6 +27,9 @@ async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, m
         assert await session.scalar(select(func.count()).select_from(Order)) == 40
         assert await session.scalar(select(func.count()).select_from(ProgressReport)) > 0
         assert await session.scalar(select(func.count()).select_from(OrderStatusChange)) > 40
+        # The demo worked off its own outbox: its ledger is there before any worker runs.
+        assert await session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None))) == 0
+        assert await session.scalar(select(func.count()).select_from(LedgerEntryRow)) == summary["ledger"]["entries"] > 40
         buyer_user = (await session.execute(select(User).where(User.email == summary["portal"]["logins"]["buyer"]))).scalar_one()
         assert verify_password(buyer_user, summary["portal"]["password"])
     assert sum(summary["orders"].values()) == 40
