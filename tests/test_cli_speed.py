@@ -13,10 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from capool.cli import main
-
 REPO = Path(__file__).resolve().parents[1]
 
 # Top-level packages only the verbs themselves may import. `capool.wiring` imports every
