@@ -239,3 +239,40 @@ async def test_a_manual_plan_and_a_run_for_the_same_order_do_not_both_pass(clien
     assert await _count(db, Allocation) == 1
     async with create_session_factory(db)() as session:
         assert (await session.get(CapacityOffer, uuid.UUID(offer["id"]))).reserved == 100
+
+
+async def test_the_demo_ships_two_approvers_who_unblock_a_large_plan(client, db, tmp_path, monkeypatch):
+    """README flow: the demo buyer's large plan waits; the demo's two approvers sign; the buyer applies."""
+    from capool.demo import DEMO_PASSWORD, load_demo
+    from capool.tenancy.models import User
+    from capool.tenancy.passwords import verify_password
+    from tests.conftest import future, today_plus
+
+    monkeypatch.chdir(tmp_path)  # the demo writes var/demo-keys.json
+    async with create_session_factory(db)() as session:
+        summary = await load_demo(session, orders=10, seed=3)
+        await session.commit()
+    keys = {label: {"Authorization": f"Bearer {token}"} for label, token in summary["api_keys"].items()}
+    async with create_session_factory(db)() as session:
+        for email in ("approver1@inkwell.example", "approver2@inkwell.example"):
+            user = (await session.execute(select(User).where(User.email == email))).scalar_one()
+            assert user.role == Role.ORG_ADMIN and verify_password(user, DEMO_PASSWORD)
+    supplier, buyer = keys["supplier (Floating Works 01)"], keys["buyer (Inkwell Tees)"]
+    [resource, *_] = (await client.get("/v1/resources", headers=supplier)).json()["items"]
+    offer = (await client.post("/v1/offers", headers=supplier, json={
+        "resource_id": resource["id"], "process": resource["processes"][0], "window_start": today_plus(1), "window_end": today_plus(10),
+        "capacity_per_day": 50, "unit_price_minor": 20_000, "currency": "CNY", "visibility": "alliance"})).json()
+    order = (await client.post("/v1/orders", headers=buyer, json={
+        "reference": "PO-APPROVE", "product": "hoodie", "process": resource["processes"][0], "quantity": 200,
+        "due_at": future(15), "currency": "CNY"})).json()
+    submitted = await client.post("/v1/allocation-plans", headers=buyer, json={"items": [{"order_id": order["id"], "offer_id": offer["id"], "quantity": 200}]})
+    assert submitted.status_code == 202, submitted.text
+    run = submitted.json()
+    assert (run["status"], run["value_minor"]) == ("awaiting_approval", 4_000_000)
+    for label, status in (("approver 1 (Inkwell Tees)", "awaiting_approval"), ("approver 2 (Inkwell Tees)", "approved")):
+        signed = await client.post(f"/v1/matching/runs/{run['id']}/approve", headers=keys[label], json={"plan_digest": run["plan_digest"]})
+        assert signed.status_code == 200 and signed.json()["status"] == status, signed.text
+    applied = await client.post(f"/v1/matching/runs/{run['id']}/apply", headers=buyer)
+    assert applied.status_code == 200 and applied.json()["status"] == "applied", applied.text
+    allocations = (await client.get(f"/v1/allocations?order_id={order['id']}", headers=buyer)).json()["items"]
+    assert [(a["quantity"], a["unit_price_minor"], a["status"]) for a in allocations] == [(200, 20_000, "proposed")]
