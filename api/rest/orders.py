@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, get, post, put
+from litestar.openapi import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import requires
@@ -82,6 +83,7 @@ class AllocationController(Controller):
     tags = ["allocations"]
 
     @post("/allocation-plans", **requires(Permission.ALLOCATIONS_WRITE), status_code=201,
+          responses={202: ResponseSpec(MatchRunOut, description="The plan needs two approvals: stored as a run (trigger manual) awaiting them; nothing applied")},
           summary="Apply an allocation plan atomically (201, the allocations); a plan at or above the approval threshold is stored as a run awaiting two approvals (202, the run)")
     async def apply_plan(self, data: PlanIn, db_session: AsyncSession, actor: Actor) -> Response[list[AllocationOut] | MatchRunOut]:
         outcome = await matching_service.submit_plan(db_session, actor, data.items)
