@@ -28,7 +28,7 @@ TITLES = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden", 404: "No
 
 
 def domain_error(_: Request, exc: DomainError) -> Response[dict[str, Any]]:
-    return problem(exc.status, TITLES.get(exc.status, "Error"), exc.detail, exc.code, exc.errors)
+    return problem(exc.status, TITLES.get(exc.status, "Error"), exc.detail, exc.code, exc.errors, **exc.extra)
 
 
 def rate_limited(request: Request, exc: RateLimited) -> Response[dict[str, Any]]:

@@ -50,7 +50,8 @@ ALLIANCE = "Pearl River Capacity Alliance"
 # Demo people sign in to the portal with their e-mail and this password (demo data only).
 DEMO_PASSWORD = "capool-demo"
 PORTAL = {"url": "/portal/", "password": DEMO_PASSWORD, "logins": {
-    "buyer": "buyer@inkwell.example", "supplier": "ops@partner1.example", "own workshops": "ops@inkwell.example", "alliance admin": "admin@alliance.example"}}
+    "buyer": "buyer@inkwell.example", "supplier": "ops@partner1.example", "own workshops": "ops@inkwell.example", "alliance admin": "admin@alliance.example",
+    "approvers": "approver1@inkwell.example, approver2@inkwell.example"}}
 GARMENT = ["screen_printing", "dtg_printing", "embroidery", "cut_and_sew", "heat_transfer"]
 PARTS = ["cnc_milling", "stamping"]
 MATERIALS = {"screen_printing": ["cotton", "poly_cotton"], "dtg_printing": ["cotton"], "embroidery": ["cotton", "polyester"],
@@ -111,6 +112,9 @@ async def load_demo(
     brand, brand_buyer = await _member(session, alliance, "Inkwell Tees", OrgKind.BOTH, "guangzhou", Role.BUYER, "buyer@inkwell.example")
     brand_ops_user = await members.create_user(session, brand.id, "ops@inkwell.example", "Inkwell workshop lead", Role.SUPPLIER_OPERATOR)
     brand_ops = actor_for(brand_ops_user, brand, alliance)
+    # Large runs need two approvers other than the buyer who requests them: two org admins.
+    approvers = [actor_for(await members.create_user(session, brand.id, f"approver{n}@inkwell.example", f"Inkwell approver {n}", Role.ORG_ADMIN), brand, alliance)
+                 for n in (1, 2)]
     _, admin = await _member(session, alliance, "Alliance Office", OrgKind.BUYER, "guangzhou", Role.ALLIANCE_ADMIN, "admin@alliance.example")
 
     offers: list[tuple[CapacityOffer, Actor]] = []
@@ -153,7 +157,8 @@ async def load_demo(
     progress(f"demo: {processed} outbox events processed; issuing API keys")
     keys = await _issue_keys(session, {"buyer (Inkwell Tees)": brand_buyer, "supplier (Inkwell workshops)": brand_ops,
                                        "supplier (Partner Garments 1)": partner_actors[0], "supplier (Floating Works 01)": floating_actors[0],
-                                       "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer})
+                                       "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer,
+                                       "approver 1 (Inkwell Tees)": approvers[0], "approver 2 (Inkwell Tees)": approvers[1]})
     return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts,
             "ledger": await _ledger_summary(session, alliance, brand_buyer), "api_keys": keys, "portal": PORTAL}
 
@@ -193,7 +198,8 @@ async def _history(session: AsyncSession, buyer: Actor, order: Any, offers: list
         return order.status.value
     offer, supplier = rng.choice(candidates)
     allocated = created + timedelta(hours=rng.uniform(1, 6))
-    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], now=allocated)
+    # Seeded history: these plans count as approved when they were made (no approval rows are seeded).
+    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], approved=True, now=allocated)
     await session.refresh(offer)
     allocation = (await allocations.list_allocations(session, buyer, order_id=order.id)).items[0]
     if age < timedelta(days=2):
@@ -252,7 +258,8 @@ async def _issue_keys(session: AsyncSession, actors: dict[str, Actor]) -> dict[s
 async def _fresh_keys(session: AsyncSession) -> dict[str, Any]:
     emails = {"buyer (Inkwell Tees)": "buyer@inkwell.example", "supplier (Inkwell workshops)": "ops@inkwell.example",
               "supplier (Partner Garments 1)": "ops@partner1.example", "supplier (Floating Works 01)": "ops@floating01.example",
-              "alliance admin": "admin@alliance.example", "buyer (Northwind Outfitters)": "buyer@northwind.example"}
+              "alliance admin": "admin@alliance.example", "buyer (Northwind Outfitters)": "buyer@northwind.example",
+              "approver 1 (Inkwell Tees)": "approver1@inkwell.example", "approver 2 (Inkwell Tees)": "approver2@inkwell.example"}
     keys = {}
     for label, email in emails.items():
         user = (await session.execute(select(User).where(User.email == email))).scalar_one()

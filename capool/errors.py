@@ -4,6 +4,7 @@ and the GraphQL layer maps it to typed errors with the same codes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -20,6 +21,8 @@ class DomainError(Exception):
     code: str = "error"
     status: int = 400
     errors: list[FieldError] = field(default_factory=list)
+    # Further members of the problem body (e.g. the fresh preview of a stale plan).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.detail

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
 from capool.clock import ensure_utc, utcnow
+from capool.config import get_settings
 from capool.errors import Conflict, FieldError, InvalidInput
 from capool.ids import new_id
 from capool.pagination import Page, paginate
@@ -23,6 +28,7 @@ from marketplace.models import (
     OfferStatus,
     Order,
     OrderStatus,
+    Partnership,
     ProgressReport,
     ProgressStep,
     Resource,
@@ -40,25 +46,103 @@ def _window_slot(offer: CapacityOffer, now: datetime) -> tuple[datetime, datetim
     return max(earliest, ready), datetime.combine(offer.window_end, time.max, UTC)
 
 
-async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], *, now: datetime | None = None) -> list[Allocation]:
-    """Apply a whole allocation plan or nothing: every check runs first, capacity is then
-    reserved offer by offer with a conditional update, and any failure raises, which rolls
-    back the caller's transaction."""
+@dataclass(frozen=True)
+class PricedPlan:
+    """A valid plan at the current terms: each item's unit price and offer digest, the plan's
+    digest (what an approval signs and a run is bound to) and its value."""
+
+    items: list[dict[str, Any]]
+    digest: str
+    value_minor: int
+
+    @property
+    def needs_approval(self) -> bool:
+        return needs_approval(self.value_minor)
+
+    def preview(self) -> dict[str, Any]:
+        return {"plan": self.items, "plan_digest": self.digest, "value_minor": self.value_minor, "needs_approval": self.needs_approval}
+
+
+class PlanStale(Conflict):
+    """The plan was computed (or approved) at other prices or offer terms than hold now."""
+
+    def __init__(self, bound_to: str, fresh: PricedPlan) -> None:
+        super().__init__(
+            f"the plan was computed at prices or offer terms that have changed (it is now worth {fresh.value_minor} minor units); "
+            "nothing was applied. Review the fresh preview and make a new run or plan.",
+            "plan_stale",
+        )
+        self.extra = {"bound_to": bound_to, "preview": fresh.preview()}
+
+
+def approval_value_minor() -> int:
+    """The value from which a plan needs two approvals, on every path that creates
+    allocations (matching also asks for them when a repair moves much of an order)."""
+    return get_settings().matching.approval_value_minor
+
+
+def needs_approval(value_minor: int) -> bool:
+    return value_minor >= approval_value_minor()
+
+
+def offer_digest(offer: CapacityOffer) -> str:
+    """The terms of an offer a plan relies on. `reserved` is left out on purpose: other plans
+    change it all the time, and the conditional reservation re-checks it atomically."""
+    terms = [str(offer.id), offer.status.value, offer.process, sorted(offer.materials), offer.window_start.isoformat(), offer.window_end.isoformat(),
+             offer.capacity_unit.value, offer.capacity_per_day, offer.units_per_hour, offer.total_capacity, offer.unit_price_minor, offer.currency,
+             offer.min_batch, offer.lead_time_days]
+    return hashlib.sha256(json.dumps(terms, separators=(",", ":")).encode()).hexdigest()
+
+
+def tier_and_price(buyer_org_id: uuid.UUID, offer: CapacityOffer, partnership: Partnership | None) -> tuple[Tier, int]:
+    """What the buyer pays per unit on this offer: its own capacity and floating capacity at the
+    offer's price, a partner's at the agreed price (when agreed in the offer's currency)."""
+    if offer.organisation_id == buyer_org_id:
+        return Tier.CORE, offer.unit_price_minor
+    if partnership is None:
+        return Tier.FLOATING, offer.unit_price_minor
+    agreed = partnership.agreed_unit_price_minor if partnership.currency == offer.currency else None
+    return Tier.PARTNER, agreed if agreed is not None else offer.unit_price_minor
+
+
+def bound_item(order_id: uuid.UUID | str, offer_id: uuid.UUID | str, quantity: int, unit_price: int, digest: str,
+               slot_start: datetime | None = None, slot_end: datetime | None = None) -> dict[str, Any]:
+    return {"order_id": str(order_id), "offer_id": str(offer_id), "quantity": quantity, "unit_price_minor": unit_price, "offer_digest": digest,
+            "slot_start": slot_start.isoformat() if slot_start else None, "slot_end": slot_end.isoformat() if slot_end else None}
+
+
+def plan_digest(items: list[dict[str, Any]]) -> str:
+    """Digest of bound items (see bound_item), independent of their order."""
+    keys = ("order_id", "offer_id", "quantity", "unit_price_minor", "offer_digest", "slot_start", "slot_end")
+    rows = sorted([item.get(k) for k in keys] for item in items)
+    return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
+
+
+def _priced(items: list[dict[str, Any]]) -> PricedPlan:
+    return PricedPlan(items, plan_digest(items), sum(i["quantity"] * i["unit_price_minor"] for i in items))
+
+
+Planned = tuple[int, PlanItem, Order, CapacityOffer, datetime, datetime, Tier, int]
+
+
+async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], now: datetime) -> tuple[list[Planned], PricedPlan]:
+    """Every check of a plan, with its orders and offers locked, priced at the current terms."""
     actor.require(Permission.ALLOCATIONS_WRITE)
-    now = now or utcnow()
     errors: list[FieldError] = []
     orders: dict[uuid.UUID, Order] = {}
     offers: dict[uuid.UUID, CapacityOffer] = {}
     for item in items:
         if item.order_id not in orders:
             orders[item.order_id] = await get_writable(session, actor, Order, item.order_id, for_update=True)
-        if item.offer_id not in offers:
-            offers[item.offer_id] = await get_visible(session, actor, CapacityOffer, item.offer_id)
+    # Offers are locked (in a fixed order, by id, so that concurrent plans cannot deadlock):
+    # a price change waits until this plan is applied at the price it was checked at.
+    for offer_id in sorted({item.offer_id for item in items}):
+        offers[offer_id] = await get_visible(session, actor, CapacityOffer, offer_id, for_update=True)
     per_order: dict[uuid.UUID, list[tuple[int, PlanItem]]] = defaultdict(list)
     for index, item in enumerate(items):
         per_order[item.order_id].append((index, item))
 
-    planned: list[tuple[int, PlanItem, Order, CapacityOffer, datetime, datetime]] = []
+    planned: list[Planned] = []
     for order_id, order_items in per_order.items():
         order = orders[order_id]
         first = order_items[0][0]
@@ -88,13 +172,49 @@ async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem],
             slot_end = ensure_utc(item.slot_end) if item.slot_end else window_end
             if slot_start < window_start or slot_end > window_end or slot_end <= slot_start:
                 errors.append(FieldError(f"{prefix}/slot_start", f"the slot must lie inside the offer's window after its lead time ({window_start.isoformat()} to {window_end.isoformat()})"))
-            planned.append((index, item, order, offer, slot_start, slot_end))
+            partnership = None if offer.organisation_id == order.buyer_org_id else await repository.active_partnership(session, order.buyer_org_id, offer.organisation_id)
+            tier, unit_price = tier_and_price(order.buyer_org_id, offer, partnership)
+            if order.max_unit_price_minor is not None and unit_price > order.max_unit_price_minor:
+                errors.append(FieldError(f"{prefix}/offer_id", f"offer {offer.id} costs {unit_price} per unit, above the order's maximum {order.max_unit_price_minor}"))
+            planned.append((index, item, order, offer, slot_start, slot_end, tier, unit_price))
     if errors:
         raise InvalidInput("the allocation plan is not valid; nothing was applied", errors)
+    planned.sort(key=lambda p: p[0])
+    bound = [bound_item(item.order_id, offer.id, item.quantity, price, offer_digest(offer), item.slot_start and ensure_utc(item.slot_start),
+                        item.slot_end and ensure_utc(item.slot_end)) for _, item, _, offer, _, _, _, price in planned]
+    return planned, _priced(bound)
 
-    # Reserve in a fixed order (by offer id) so that concurrent plans cannot deadlock.
+
+async def price_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], *, now: datetime | None = None) -> PricedPlan:
+    """Check a plan and price it at the current terms; nothing is reserved or created."""
+    return (await _check_plan(session, actor, items, now or utcnow()))[1]
+
+
+async def apply_plan(
+    session: AsyncSession, actor: Actor, items: list[PlanItem], *, bound_to: str | None = None, approved: bool = False, now: datetime | None = None
+) -> list[Allocation]:
+    """Apply a whole allocation plan or nothing: every check runs first, capacity is then
+    reserved offer by offer with a conditional update, and any failure raises, which rolls
+    back the caller's transaction.
+
+    `bound_to` is the digest of the plan as computed or approved: when the current prices or
+    offer terms give another digest, PlanStale carries the fresh preview. A plan worth the
+    approval threshold or more is applied only with `approved` (the matching service sets it
+    after two approvals of exactly this digest); every caller goes through this check."""
+    now = now or utcnow()
+    planned, priced = await _check_plan(session, actor, items, now)
+    if bound_to is not None and bound_to != priced.digest:
+        raise PlanStale(bound_to, priced)
+    if priced.needs_approval and not approved:
+        raise Conflict(
+            f"the plan is worth {priced.value_minor} minor units and needs two approvals; POST it to /v1/allocation-plans, "
+            "which stores it as a run awaiting approval, and apply that run after two approvals",
+            "approval_required",
+        )
+
     needed: dict[uuid.UUID, int] = defaultdict(int)
-    for _, item, _, offer, _, _ in planned:
+    offers = {offer.id: offer for _, _, _, offer, _, _, _, _ in planned}
+    for _, item, _, offer, _, _, _, _ in planned:
         needed[offer.id] += offer.capacity_for(item.quantity)
     for offer_id in sorted(needed):
         if not await repository.reserve_capacity(session, offer_id, needed[offer_id]):
@@ -107,10 +227,9 @@ async def apply_plan(session: AsyncSession, actor: Actor, items: list[PlanItem],
 
     plan_id = new_id()
     created: list[Allocation] = []
-    for index, item, order, offer, slot_start, slot_end in planned:
-        tier, unit_price = await _tier_and_price(session, order, offer)
-        if order.max_unit_price_minor is not None and unit_price > order.max_unit_price_minor:
-            raise InvalidInput.at(f"/items/{index}/offer_id", f"offer {offer.id} costs {unit_price} per unit, above the order's maximum {order.max_unit_price_minor}")
+    orders: dict[uuid.UUID, Order] = {}
+    for _, item, order, offer, slot_start, slot_end, tier, unit_price in planned:
+        orders[order.id] = order
         allocation = Allocation(
             plan_id=plan_id,
             order_id=order.id,
@@ -150,16 +269,6 @@ def _allocation_payload(allocation: Allocation) -> dict[str, object]:
         "tier": allocation.tier.value,
         "status": allocation.status.value,
     }
-
-
-async def _tier_and_price(session: AsyncSession, order: Order, offer: CapacityOffer) -> tuple[Tier, int]:
-    if offer.organisation_id == order.buyer_org_id:
-        return Tier.CORE, offer.unit_price_minor
-    partnership = await repository.active_partnership(session, order.buyer_org_id, offer.organisation_id)
-    if partnership is None:
-        return Tier.FLOATING, offer.unit_price_minor
-    agreed = partnership.agreed_unit_price_minor if partnership.currency == offer.currency else None
-    return Tier.PARTNER, agreed if agreed is not None else offer.unit_price_minor
 
 
 async def respond(

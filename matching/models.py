@@ -24,19 +24,22 @@ class RunMode(enum.StrEnum):
     BATCH = "batch"
     INCREMENTAL = "incremental"
     REPAIR = "repair"
+    # A plan a user sent to POST /v1/allocation-plans that is large enough to need approval.
+    MANUAL = "manual"
 
 
 class RunStatus(enum.StrEnum):
     QUEUED = "queued"
     PROPOSED = "proposed"
     AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
     APPLIED = "applied"
     FAILED = "failed"
 
 
 class MatchRun(IdMixin, Base):
     __tablename__ = "matching_runs"
-    __tenancy__ = TenantScope(owner="organisation_id")
+    __tenancy__ = TenantScope(owner="organisation_id", alliance_approvers=True)
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
@@ -46,8 +49,12 @@ class MatchRun(IdMixin, Base):
     # What was asked: order ids (empty = all open orders), time limit, failed offers.
     request: Mapped[dict[str, Any]]
     result: Mapped[dict[str, Any] | None]
-    # The plan apply_plan receives: [{"order_id", "offer_id", "quantity", "explanation"}].
+    # The plan apply_plan receives: [{"order_id", "offer_id", "quantity", "unit_price_minor",
+    # "offer_digest", "explanation", ...}], bound to the prices and offer terms it was computed from.
     plan: Mapped[list[dict[str, Any]]]
+    # marketplace.allocations.plan_digest of the plan; apply refuses when the current terms
+    # give another digest, and approvals count only for this digest.
+    plan_digest: Mapped[str | None] = mapped_column(String(64))
     objective: Mapped[int | None] = mapped_column(BigInteger)
     bound: Mapped[int | None] = mapped_column(BigInteger)
     value_minor: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -60,10 +67,12 @@ class MatchRun(IdMixin, Base):
 
 class MatchApproval(IdMixin, Base):
     __tablename__ = "matching_approvals"
-    __tenancy__ = TenantScope(owner="organisation_id")
+    __tenancy__ = TenantScope(owner="organisation_id", alliance_approvers=True)
 
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("matching_runs.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The plan this user signed; an approval of another (older) plan does not count.
+    plan_digest: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("run_id", "user_id"),)

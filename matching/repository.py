@@ -65,6 +65,10 @@ async def approvals(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> l
     return list((await session.execute(statement)).scalars())
 
 
+async def admins_approve_runs(session: AsyncSession, alliance_id: uuid.UUID) -> bool:
+    return bool((await session.execute(select(Alliance.admins_approve_runs).where(Alliance.id == alliance_id))).scalar_one_or_none())
+
+
 def runs_query(actor: Actor) -> Any:
     return scoped(select(MatchRun), actor, MatchRun)
 

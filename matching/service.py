@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +18,13 @@ from capool import events
 from capool.clock import utcnow
 from capool.config import MatchingSettings, get_settings
 from capool.db import end_read_transaction, transaction_wrote
-from capool.errors import Conflict, InvalidInput, NotFound
+from capool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy.models import Role
 from capool.tenancy.policy import get_visible, get_writable
 from marketplace import allocations as marketplace_allocations
-from marketplace.models import AllocationStatus, CapacityUnit, OrderStatus
+from marketplace.models import Allocation, AllocationStatus, CapacityUnit, OrderStatus
 from marketplace.orders import change_status, release_allocations
 from marketplace.schemas import PlanItem
 from matching import engine, repository
@@ -33,6 +35,7 @@ from quality import score as quality_score
 from quality import service as quality_service
 
 PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
+REQUIRED_APPROVALS = 2
 
 
 def matching_settings() -> MatchingSettings:
@@ -45,6 +48,8 @@ class Loaded:
     currency_of_offer: dict[str, str]
     moved: dict[str, int]
     """order id -> quantity moved away from existing allocations (repair)."""
+    terms: dict[str, tuple[int, str]]
+    """offer id -> (unit price for this buyer, offer digest) as loaded: the plan is bound to them."""
 
 
 def _check_mode(data: MatchIn) -> None:
@@ -115,16 +120,23 @@ async def load_problem(
             quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)),
         ))
         by_resource[resource.id].append(offer)
+    own_partnerships = await repository.own_partnerships(session, actor)
     partnerships = [
         engine.Partnership(buyer=str(p.buyer_org_id), factory=str(p.factory_org_id), reserved_share_pct=p.reserved_share_pct,
                            agreed_unit_price=p.agreed_unit_price_minor, currency=p.currency)
-        for p in await repository.own_partnerships(session, actor)
+        for p in own_partnerships
     ]
+    partner_of = {p.factory_org_id: p for p in own_partnerships}
+    terms = {
+        str(o.id): (marketplace_allocations.tier_and_price(actor.organisation_id, o, partner_of.get(o.organisation_id))[1], marketplace_allocations.offer_digest(o))
+        for o, _ in rows
+    }
     return Loaded(
         problem=engine.Problem(orders=engine_orders, offers=offers, partnerships=partnerships, resource_limits=_resource_limits(by_resource),
                                policy=policy, today=today, mode=mode),
         currency_of_offer={str(o.id): o.currency for o, _ in rows},
         moved=moved or {},
+        terms=terms,
     )
 
 
@@ -169,16 +181,18 @@ def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
     value = 0
     for a in result.allocations:
         key = f"{a.order}|{a.offer}"
-        plan.append({
-            "order_id": a.order, "offer_id": a.offer, "quantity": a.quantity,
+        # Valued at what the marketplace will charge, the terms the plan is bound to.
+        unit_price, digest = loaded.terms[a.offer]
+        plan.append(marketplace_allocations.bound_item(a.order, a.offer, a.quantity, unit_price, digest) | {
             "explanation": {**result.explanations.get(key, {}), "backups": result.backups.get(key, []), "tier": a.tier,
                             "slot": [a.slot_start.isoformat() if a.slot_start else None, a.slot_end.isoformat() if a.slot_end else None]},
         })
-        value += a.quantity * a.unit_price
+        value += a.quantity * unit_price
     qty = {o.id: o.quantity for o in loaded.problem.orders}
     moved_pct = max((100 * m // max(qty.get(o, m), 1) for o, m in loaded.moved.items()), default=0)
     needs = value >= settings.approval_value_minor or (moved_pct > 0 and moved_pct >= settings.approval_moved_share_pct)
-    return {"result": out, "plan": plan, "value_minor": value, "moved_share_pct": moved_pct, "needs_approval": needs}
+    return {"result": out, "plan": plan, "plan_digest": marketplace_allocations.plan_digest(plan), "value_minor": value, "moved_share_pct": moved_pct,
+            "needs_approval": needs}
 
 
 async def preview(session: AsyncSession, actor: Actor, data: MatchIn) -> dict[str, Any]:
@@ -236,6 +250,7 @@ def _store(run: MatchRun, loaded: Loaded, result: engine.Result) -> None:
     summary = _summary(loaded, result)
     run.result = summary["result"]
     run.plan = summary["plan"]
+    run.plan_digest = summary["plan_digest"]
     run.objective = result.objective
     run.bound = result.bound
     run.value_minor = summary["value_minor"]
@@ -246,7 +261,7 @@ def _store(run: MatchRun, loaded: Loaded, result: engine.Result) -> None:
 
 def _run_payload(run: MatchRun) -> dict[str, Any]:
     return {"run_id": str(run.id), "mode": run.mode.value, "status": run.status.value, "allocations": len(run.plan),
-            "value_minor": run.value_minor, "needs_approval": run.needs_approval}
+            "value_minor": run.value_minor, "needs_approval": run.needs_approval, "plan_digest": run.plan_digest}
 
 
 async def get_run(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
@@ -259,42 +274,102 @@ async def list_runs(session: AsyncSession, actor: Actor, cursor: str | None = No
     return await paginate(session, repository.runs_query(actor), MatchRun.id, cursor, limit)
 
 
-async def run_approvals(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> list[MatchApproval]:
-    return await repository.approvals(session, actor, run_id)
+async def run_approvals(session: AsyncSession, actor: Actor, run: MatchRun) -> list[MatchApproval]:
+    """The approvals of the run's current plan (the ones that count)."""
+    return await _valid_approvals(session, actor, run)
 
 
-async def approve(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
-    """One of the two signatures a large change needs; each user signs once."""
+async def _valid_approvals(session: AsyncSession, actor: Actor, run: MatchRun) -> list[MatchApproval]:
+    """The approvals that count: those that signed the run's current plan."""
+    return [a for a in await repository.approvals(session, actor, run.id) if run.plan_digest is not None and a.plan_digest == run.plan_digest]
+
+
+async def _check_approver(session: AsyncSession, actor: Actor, run: MatchRun) -> None:
+    """Who may approve: an org admin of the buyer organisation, or an admin of its alliance
+    when the alliance allows it; never the user who requested the change."""
+    if actor.user_id == run.requested_by:
+        raise PermissionDenied("the user who requested a change cannot approve it; two other users must")
+    if actor.organisation_id == run.organisation_id:
+        if actor.role != Role.ORG_ADMIN:
+            raise PermissionDenied("only the buyer organisation's admins (or the alliance's, where it allows it) approve runs")
+        return
+    # The run is readable across organisations only by the admins of an alliance that lets
+    # them approve (capool.tenancy.policy); the check is repeated here because it is the rule.
+    if not (actor.is_alliance_admin and await repository.admins_approve_runs(session, actor.alliance_id)):
+        raise PermissionDenied("this alliance does not let its admins approve members' runs")
+
+
+async def approve(session: AsyncSession, actor: Actor, run_id: uuid.UUID, plan_digest: str | None = None) -> MatchRun:
+    """One of the two signatures a large change needs, of exactly the run's plan (`plan_digest`,
+    when given, is the plan the approver reviewed); each user signs once. With its second
+    signature the run is approved."""
     actor.require(Permission.MATCHING_APPROVE)
-    run = await get_writable(session, actor, MatchRun, run_id, for_update=True)
+    run = await get_visible(session, actor, MatchRun, run_id, for_update=True)
+    await _check_approver(session, actor, run)
     if run.status != RunStatus.AWAITING_APPROVAL:
         raise Conflict(f"run {run.id} is {run.status.value}; only runs awaiting approval are approved", "not_awaiting_approval")
+    if run.plan_digest is None:
+        raise Conflict(f"run {run.id} was stored before plans were bound to their terms; make a new run", "plan_unbound")
+    if plan_digest is not None and plan_digest != run.plan_digest:
+        raise Conflict(f"run {run.id} proposes plan {run.plan_digest}, not the plan {plan_digest} you reviewed; review it again", "plan_changed")
+    signed = await _valid_approvals(session, actor, run)
     if any(a.user_id == actor.user_id for a in await repository.approvals(session, actor, run.id)):
         raise Conflict("this user has already approved the run; a second, different user must approve", "already_approved")
-    session.add(MatchApproval(run_id=run.id, organisation_id=run.organisation_id, user_id=actor.user_id))
+    session.add(MatchApproval(run_id=run.id, organisation_id=run.organisation_id, user_id=actor.user_id, plan_digest=run.plan_digest))
+    if len(signed) + 1 >= REQUIRED_APPROVALS:
+        run.status = RunStatus.APPROVED
     await session.flush()
-    events.emit(session, actor, "matching.run.approved", "match_run", run.id, {"run_id": str(run.id), "user_id": str(actor.user_id)})
+    events.emit(session, actor, "matching.run.approved", "match_run", run.id,
+                {"run_id": str(run.id), "user_id": str(actor.user_id), "plan_digest": run.plan_digest, "status": run.status.value})
     return run
 
 
+def _plan_items(run: MatchRun) -> list[PlanItem]:
+    def at(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return [PlanItem(order_id=uuid.UUID(p["order_id"]), offer_id=uuid.UUID(p["offer_id"]), quantity=p["quantity"], slot_start=at(p.get("slot_start")),
+                     slot_end=at(p.get("slot_end")), explanation=p.get("explanation")) for p in run.plan]
+
+
 async def apply(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:
-    """Apply a run's plan through the marketplace's atomic allocation call."""
+    """Apply a run's plan through the marketplace's atomic allocation call, at exactly the
+    terms it was computed from (else 409 plan_stale with a fresh preview, nothing changed).
+    The run row is locked: of two concurrent applies, the second finds it applied."""
     actor.require(Permission.MATCHING_RUN)
     run = await get_writable(session, actor, MatchRun, run_id, for_update=True)
-    if run.status not in (RunStatus.PROPOSED, RunStatus.AWAITING_APPROVAL):
+    if run.status not in (RunStatus.PROPOSED, RunStatus.AWAITING_APPROVAL, RunStatus.APPROVED):
         raise Conflict(f"run {run.id} is {run.status.value}; it cannot be applied", "not_applicable")
     if not run.plan:
         raise Conflict(f"run {run.id} allocated nothing; there is nothing to apply", "empty_plan")
     if run.needs_approval:
-        signed = {a.user_id for a in await repository.approvals(session, actor, run.id)}
-        if len(signed) < 2:
-            raise Conflict(f"run {run.id} changes {run.value_minor} minor units / moves {run.moved_share_pct}% of an order and needs two approvals; it has {len(signed)}", "approval_required")
-    items = [PlanItem(order_id=uuid.UUID(p["order_id"]), offer_id=uuid.UUID(p["offer_id"]), quantity=p["quantity"], explanation=p.get("explanation")) for p in run.plan]
-    created = await marketplace_allocations.apply_plan(session, actor, items)
+        signed = {a.user_id for a in await _valid_approvals(session, actor, run)}
+        if len(signed) < REQUIRED_APPROVALS:
+            raise Conflict(f"run {run.id} changes {run.value_minor} minor units / moves {run.moved_share_pct}% of an order and needs two approvals of its plan; it has {len(signed)}", "approval_required")
+    created = await marketplace_allocations.apply_plan(session, actor, _plan_items(run), bound_to=run.plan_digest, approved=run.needs_approval)
     run.status = RunStatus.APPLIED
     run.applied_plan_id = created[0].plan_id
     run.applied_at = utcnow()
     events.emit(session, actor, "matching.run.applied", "match_run", run.id, _run_payload(run) | {"plan_id": str(run.applied_plan_id)})
+    return run
+
+
+async def submit_plan(session: AsyncSession, actor: Actor, items: list[PlanItem]) -> list[Allocation] | MatchRun:
+    """A plan a user composed by hand (POST /v1/allocation-plans): applied at once when it is
+    below the approval threshold; otherwise stored as a run (trigger "manual") that awaits
+    the same two approvals as a matching run, and nothing is reserved yet."""
+    actor.require(Permission.ALLOCATIONS_WRITE)
+    priced = await marketplace_allocations.price_plan(session, actor, items)
+    if not priced.needs_approval:
+        return await marketplace_allocations.apply_plan(session, actor, items, bound_to=priced.digest)
+    actor.require(Permission.MATCHING_RUN)
+    plan = [bound | {"explanation": item.explanation} for bound, item in zip(priced.items, items, strict=True)]
+    run = MatchRun(organisation_id=actor.organisation_id, requested_by=actor.user_id, mode=RunMode.MANUAL, status=RunStatus.AWAITING_APPROVAL,
+                   trigger="manual", request={"items": len(items)}, plan=plan, plan_digest=priced.digest, value_minor=priced.value_minor,
+                   moved_share_pct=0, needs_approval=True)
+    session.add(run)
+    await session.flush()
+    events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
     return run
 
 

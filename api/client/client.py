@@ -137,6 +137,7 @@ class CapoolClient:
 
     # allocation plans and responses
     def apply_plan(self, items: list[m.PlanItem]) -> list[m.Allocation]:
+        """The allocations; a plan at or above the approval threshold answers (202) the run to approve instead."""
         return self._json(Call("POST", "/v1/allocation-plans", json={"items": items}, idempotent_create=True))
 
     def list_allocations(self, *, order_id: str | None = None, status: str | None = None, cursor: str | None = None, limit: int | None = None) -> m.Page[m.Allocation]:

@@ -82,6 +82,8 @@ class MatchRun:
     bound: int | None
     value_minor: int
     needs_approval: bool
+    # The plan's digest: what an approval signs; apply refuses when the terms changed.
+    plan_digest: str | None
     created_at: datetime
     plan: list[MatchAssignment]
     unassigned: JSON
@@ -90,7 +92,7 @@ class MatchRun:
     def of(cls, run: Any) -> MatchRun:
         return cls(
             id=run.id, mode=run.mode.value, status=run.status.value, trigger=run.trigger, objective=run.objective, bound=run.bound,
-            value_minor=run.value_minor, needs_approval=run.needs_approval, created_at=run.created_at,
+            value_minor=run.value_minor, needs_approval=run.needs_approval, plan_digest=run.plan_digest, created_at=run.created_at,
             plan=[MatchAssignment.of(p) for p in run.plan], unassigned=(run.result or {}).get("unassigned_reasons", {}),
         )
 

@@ -128,7 +128,7 @@ async def latest_run(db_session: AsyncSession, ctx: PageContext, order_id: uuid.
         cursor = page.next_cursor
     if found is None:
         return None, []
-    return found, [a.user_id for a in await matching_service.run_approvals(db_session, ctx.actor, found.id)]  # type: ignore[arg-type]
+    return found, [a.user_id for a in await matching_service.run_approvals(db_session, ctx.actor, found)]  # type: ignore[arg-type]
 
 
 async def order_entries(db_session: AsyncSession, ctx: PageContext, tracking) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -176,7 +176,7 @@ async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid
         ctx, "buyer/track.html", status_code, tracking=tracking, order=tracking.order, moves=buyer_moves(ctx, tracking.order), error=error,
         run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, RunStatus=RunStatus,
         can_match=ctx.can(Permission.MATCHING_RUN) and tracking.order.buyer_org_id == ctx.actor.organisation_id and tracking.order.status.value in ("submitted", "matching"),  # type: ignore[union-attr]
-        can_approve=ctx.can(Permission.MATCHING_APPROVE) and run is not None and ctx.actor.user_id not in approvals,  # type: ignore[union-attr]
+        can_approve=ctx.can(Permission.MATCHING_APPROVE) and run is not None and ctx.actor.user_id not in approvals and ctx.actor.user_id != run.requested_by,  # type: ignore[union-attr]
         **({"preview": None, "verified": None} | extra),
     )
 

@@ -258,6 +258,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run_status.queued": ("queued", "排队中"),
     "run_status.proposed": ("proposed", "待应用"),
     "run_status.awaiting_approval": ("awaiting approval", "待审批"),
+    "run_status.approved": ("approved", "已批准"),
     "run_status.applied": ("applied", "已应用"),
     "run_status.failed": ("failed", "失败"),
     "ledger.title": ("Ledger entries of this order", "此订单的账本记录"),

@@ -37,12 +37,19 @@ class MatchRunOut(Struct):
     applied_at: datetime | None
     error: str | None
     created_at: datetime
+    plan_digest: str | None = None
+    # The users whose approvals of the current plan count.
     approvals: list[uuid.UUID] = []
 
 
-async def _run_out(session: AsyncSession, actor: Actor, run: Any) -> MatchRunOut:
+class ApproveIn(Struct, forbid_unknown_fields=True):
+    # The plan the approver reviewed (the run's plan_digest); a run whose plan differs is refused.
+    plan_digest: str | None = None
+
+
+async def run_out(session: AsyncSession, actor: Actor, run: Any) -> MatchRunOut:
     shaped = out(MatchRunOut, run)
-    shaped.approvals = [a.user_id for a in await service.run_approvals(session, actor, run.id)]
+    shaped.approvals = [a.user_id for a in await service.run_approvals(session, actor, run)]
     return shaped
 
 
@@ -56,24 +63,27 @@ class MatchingController(Controller):
 
     @post("/runs", **requires(Permission.MATCHING_RUN), status_code=201, summary="Run matching and store the proposal (background=true queues a job)")
     async def create(self, data: MatchIn, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
-        return await _run_out(db_session, actor, await service.create_run(db_session, actor, data))
+        return await run_out(db_session, actor, await service.create_run(db_session, actor, data))
 
     @get("/runs", **requires(Permission.MATCHING_RUN), summary="The caller's matching runs")
     async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[MatchRunOut]:
         page = await service.list_runs(db_session, actor, cursor=cursor, limit=limit)
-        return PageOut(items=[await _run_out(db_session, actor, r) for r in page.items], next_cursor=page.next_cursor)
+        return PageOut(items=[await run_out(db_session, actor, r) for r in page.items], next_cursor=page.next_cursor)
 
     @get("/runs/{run_id:uuid}", **requires(Permission.MATCHING_RUN), summary="One run: result, plan, backups and explanations")
     async def read(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
-        return await _run_out(db_session, actor, await service.get_run(db_session, actor, run_id))
+        return await run_out(db_session, actor, await service.get_run(db_session, actor, run_id))
 
-    @post("/runs/{run_id:uuid}/apply", **requires(Permission.MATCHING_RUN), status_code=200, summary="Apply a run's plan atomically (after two approvals when it is large)")
+    @post("/runs/{run_id:uuid}/apply", **requires(Permission.MATCHING_RUN), status_code=200,
+          summary="Apply a run's plan atomically at the terms it was computed from (after two approvals when it is large); 409 plan_stale with a fresh preview when they changed")
     async def apply(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
-        return await _run_out(db_session, actor, await service.apply(db_session, actor, run_id))
+        return await run_out(db_session, actor, await service.apply(db_session, actor, run_id))
 
-    @post("/runs/{run_id:uuid}/approve", **requires(Permission.MATCHING_APPROVE), status_code=200, summary="Approve a large run (two different users must approve)")
-    async def approve(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> MatchRunOut:
-        return await _run_out(db_session, actor, await service.approve(db_session, actor, run_id))
+    @post("/runs/{run_id:uuid}/approve", **requires(Permission.MATCHING_APPROVE), status_code=200,
+          summary="Approve a large run's plan: buyer org admins or alliance admins (where allowed), never the requester; two different users")
+    async def approve(self, run_id: uuid.UUID, db_session: AsyncSession, actor: Actor, data: ApproveIn | None = None) -> MatchRunOut:
+        digest = data.plan_digest if data is not None else None
+        return await run_out(db_session, actor, await service.approve(db_session, actor, run_id, digest))
 
 
 ROUTES: list[Any] = [MatchingController]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
+from litestar.openapi import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import requires
 from api.rest.capacity import Cursor, Limit
+from api.rest.matching import MatchRunOut, run_out
 from api.rest.schemas import (
     AllocationOut,
     AllocationTrackOut,
@@ -25,6 +27,8 @@ from api.rest.schemas import (
 from capool.tenancy.actor import Actor, Permission
 from marketplace import allocations, orders
 from marketplace.schemas import OrderIn, PlanIn, ProgressIn, ResponseIn, TransitionIn
+from matching import service as matching_service
+from matching.models import MatchRun
 
 
 class OrderController(Controller):
@@ -78,9 +82,14 @@ class AllocationController(Controller):
     path = "/v1"
     tags = ["allocations"]
 
-    @post("/allocation-plans", **requires(Permission.ALLOCATIONS_WRITE), status_code=201, summary="Apply an allocation plan atomically")
-    async def apply_plan(self, data: PlanIn, db_session: AsyncSession, actor: Actor) -> list[AllocationOut]:
-        return [out(AllocationOut, a) for a in await allocations.apply_plan(db_session, actor, data.items)]
+    @post("/allocation-plans", **requires(Permission.ALLOCATIONS_WRITE), status_code=201,
+          responses={202: ResponseSpec(MatchRunOut, description="The plan needs two approvals: stored as a run (trigger manual) awaiting them; nothing applied")},
+          summary="Apply an allocation plan atomically (201, the allocations); a plan at or above the approval threshold is stored as a run awaiting two approvals (202, the run)")
+    async def apply_plan(self, data: PlanIn, db_session: AsyncSession, actor: Actor) -> Response[list[AllocationOut] | MatchRunOut]:
+        outcome = await matching_service.submit_plan(db_session, actor, data.items)
+        if isinstance(outcome, MatchRun):
+            return Response(await run_out(db_session, actor, outcome), status_code=202)
+        return Response([out(AllocationOut, a) for a in outcome], status_code=201)
 
     @get("/allocations", **requires(Permission.ORDERS_READ), summary="Allocations the caller is party to")
     async def list(

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from capool.db import Base, IdMixin
@@ -38,6 +38,9 @@ class Alliance(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Alliance admins see aggregates; members' private prices only when the alliance agreed.
     admins_see_prices: Mapped[bool] = mapped_column(default=False)
+    # Alliance admins may sign (as one of the two approvers) members' large matching runs
+    # and manual plans; an alliance that keeps approvals inside each member turns it off.
+    admins_approve_runs: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Organisation(IdMixin, Base):

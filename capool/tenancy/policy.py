@@ -34,6 +34,9 @@ class TenantScope:
     order_allocations: bool = False
     # Rows that belong to an order: readable exactly when the order is.
     via_order: bool = False
+    # Matching runs and their approvals: also readable by the admins of the owner's alliance
+    # while the alliance lets its admins approve members' runs (they must see what they sign).
+    alliance_approvers: bool = False
 
 
 def _scope(model: type) -> TenantScope:
@@ -77,6 +80,15 @@ def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
         readable_orders = select(Order.id).where(read_clause(actor, Order))
         return model.order_id.in_(readable_orders)  # type: ignore[attr-defined]
     columns = scope.readers or (scope.owner,)
+    if scope.alliance_approvers and actor.is_alliance_admin:
+        from capool.tenancy.models import Alliance, Organisation
+
+        approving_members = (
+            select(Organisation.id)
+            .join(Alliance, Alliance.id == Organisation.alliance_id)
+            .where(Organisation.alliance_id == actor.alliance_id, Alliance.admins_approve_runs.is_(True))
+        )
+        return or_(getattr(model, scope.owner) == org, getattr(model, scope.owner).in_(approving_members))
     return or_(*(getattr(model, column) == org for column in columns))
 
 

@@ -29,10 +29,10 @@ def _hash_secret(secret: str) -> str:
     return hmac.new(get_settings().secret_bytes("api_key_pepper"), secret.encode(), hashlib.sha256).hexdigest()
 
 
-async def create_alliance(session: AsyncSession, name: str, *, admins_see_prices: bool = False) -> Alliance:
+async def create_alliance(session: AsyncSession, name: str, *, admins_see_prices: bool = False, admins_approve_runs: bool = True) -> Alliance:
     if (await session.execute(select(Alliance).where(Alliance.name == name))).scalar_one_or_none():
         raise Conflict(f"an alliance named {name!r} already exists")
-    alliance = Alliance(name=name, admins_see_prices=admins_see_prices)
+    alliance = Alliance(name=name, admins_see_prices=admins_see_prices, admins_approve_runs=admins_approve_runs)
     session.add(alliance)
     await session.flush()
     return alliance
