@@ -19,11 +19,24 @@ from typing import Any
 # overflowed the C stack and killed the server. The contracts here make no deep call chains:
 # import the chain libraries, py-evm included (else loaded with the first in-process chain),
 # in this one place and put the limit back.
+# eth-tester and py-evm are the embedded mode's dependencies (the `embedded` extra); a
+# deployment that talks to a JSON-RPC node runs without them.
 _RECURSION_LIMIT = sys.getrecursionlimit()
-import eth_tester.backends.pyevm.main  # noqa: F401  (py-evm)
+try:
+    import eth_tester.backends.pyevm.main  # noqa: F401  (py-evm)
+    from eth_tester.exceptions import TransactionFailed
+    from web3 import EthereumTesterProvider
+
+    EMBEDDED_CHAIN_AVAILABLE = True
+except ImportError:  # pragma: no cover - exercised only where the extra is not installed
+    EMBEDDED_CHAIN_AVAILABLE = False
+
+    class TransactionFailed(Exception):  # type: ignore[no-redef]
+        """Stands in for eth-tester's revert error where eth-tester is not installed."""
+
+
 from eth_account import Account
-from eth_tester.exceptions import TransactionFailed
-from web3 import EthereumTesterProvider, Web3
+from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError
@@ -77,6 +90,8 @@ class SettlementChain:
     @classmethod
     def in_process(cls) -> SettlementChain:
         """A fresh in-process chain whose funded test accounts are all available."""
+        if not EMBEDDED_CHAIN_AVAILABLE:
+            raise ChainError("the embedded chain needs eth-tester and py-evm: pip install 'capool[embedded]', or set CAPOOL_CHAIN__RPC_URL")
         provider = EthereumTesterProvider()
         keys = provider.ethereum_tester.backend.account_keys
         return cls(Web3(provider), [ChainAccount.from_key(key.to_bytes()) for key in keys])

@@ -1,4 +1,5 @@
-"""Anchoring and escrow on the in-process EVM (eth-tester), recorded on the ledger."""
+"""Anchoring and escrow on chain, recorded on the ledger: each test runs on the in-process
+EVM (eth-tester, the embedded mode) and on a real JSON-RPC node (hardhat's, from npm)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,26 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
+from web3 import Web3
 
 from capool.clock import utcnow
 from capool.db import create_session_factory
 from settlement import anchoring, escrow, invoice, service
-from settlement.chain import AnchorRegistry, ChainError, MilestoneEscrow, SettlementChain
+from settlement.chain import AnchorRegistry, ChainAccount, ChainError, MilestoneEscrow, SettlementChain
 from settlement.export import verify_export
 from settlement.ledger.entries import EntryType
 from settlement.models import LedgerAnchorRow, LedgerCheckpointRow, LedgerEntryParty, LedgerEntryRow, LedgerHead, LedgerNode
 from tests.conftest import World
+from tests.evm_node import EvmNode, evm_node  # noqa: F401  (fixture)
 
 
-@pytest.fixture(scope="module")
-def chain() -> SettlementChain:
-    return SettlementChain.in_process()
+@pytest.fixture(scope="module", params=["in_process", "json_rpc"])
+def chain(request: pytest.FixtureRequest) -> SettlementChain:
+    if request.param == "in_process":
+        return SettlementChain.in_process()
+    node: EvmNode = request.getfixturevalue("evm_node")
+    web3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 30}))
+    return SettlementChain(web3, [ChainAccount.from_key(key) for key in node.keys])
 
 
 async def _append(db, alliance_id, start: int, end: int, payload_tag: str = "") -> None:  # type: ignore[no-untyped-def]
