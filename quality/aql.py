@@ -75,26 +75,28 @@ def standard_aql(aql: float) -> float:
 
 
 def _sample_size(severity: Severity, letter: str) -> int:
-    if letter == t.TIGHTENED_EXTRA_ROW[0]:
-        return t.TIGHTENED_EXTRA_ROW[1]
+    if letter == t.EXTRA_ROW:
+        return t.EXTRA_ROW_SAMPLE_SIZE
     return (t.REDUCED_SAMPLE_SIZES if severity == Severity.REDUCED else t.SAMPLE_SIZES)[letter]
 
 
 def _resolve(severity: Severity, letter: str, aql: float) -> tuple[str, int, int]:
-    """Follow the table's arrows from (letter, aql) to a plan: (row letter, Ac, Re)."""
+    """Follow the table's arrow from (letter, aql) to "the first sampling plan below / above
+    the arrow": (row letter, Ac, Re). An up arrow in row A has no plan above; the first plan
+    below it is used (the printed normal and reduced tables have one, at AQL 10)."""
     table = t.MASTER_TABLES[severity.value]
-    row = t.LETTERS.index(letter)
-    while True:
-        cell = table[t.LETTERS[row]][aql]
-        if isinstance(cell, tuple):
-            return t.LETTERS[row], cell[0], cell[1]
-        row += 1 if cell == t.DOWN else -1
-        if row == len(t.LETTERS):
-            # Only tightened inspection at AQL 0.010 leaves the lettered rows (row S).
-            name, _, (ac, re) = t.TIGHTENED_EXTRA_ROW
-            if severity != Severity.TIGHTENED or aql != t.AQL_SERIES[0]:
-                raise AssertionError(f"arrow leaves the {severity} table at {letter}/{aql}")
-            return name, ac, re
+    letters = t.rows(severity.value)
+    start = letters.index(letter)
+    cell = table[letter][aql]
+    if isinstance(cell, tuple):
+        return letter, cell[0], cell[1]
+    above = [letters[i] for i in range(start - 1, -1, -1)]
+    below = [letters[i] for i in range(start + 1, len(letters))]
+    for candidate in (above if cell == t.UP else below) + (below if cell == t.UP else []):
+        found = table[candidate][aql]
+        if isinstance(found, tuple):
+            return candidate, found[0], found[1]
+    raise AssertionError(f"no plan for {severity}/{letter}/{aql}")
 
 
 def plan(lot_size: int, aql: float, level: str = "II", severity: Severity | str = Severity.NORMAL) -> Plan:
@@ -106,9 +108,18 @@ def plan(lot_size: int, aql: float, level: str = "II", severity: Severity | str 
     if aql == 0:
         n = _sample_size(severity, letter)
         return _whole_lot(Plan(letter, letter, 0.0, severity, n, 0, 1), lot_size)
+    return _whole_lot(letter_plan(letter, aql, severity), lot_size)
+
+
+def letter_plan(letter: str, aql: float, severity: Severity | str = Severity.NORMAL) -> Plan:
+    """The master table's plan for a code letter (Table I already applied), before the lot
+    size caps the sample: what Tables II-A / II-B / II-C print once the arrows are followed."""
+    severity = _severity(severity)
+    if letter not in t.LETTERS:
+        raise AqlError("code_letter", f"code letter must be one of {', '.join(t.LETTERS)}")
     value = standard_aql(aql)
     plan_letter, ac, re = _resolve(severity, letter, value)
-    return _whole_lot(Plan(letter, plan_letter, value, severity, _sample_size(severity, plan_letter), ac, re), lot_size)
+    return Plan(letter, plan_letter, value, severity, _sample_size(severity, plan_letter), ac, re)
 
 
 def _whole_lot(found: Plan, lot_size: int) -> Plan:
