@@ -55,6 +55,16 @@ async def visible_offers(session: AsyncSession, actor: Actor, today: date, exclu
     return [(o, r) for o, r in (await session.execute(statement.order_by(CapacityOffer.id))).all()]
 
 
+async def own_booked_capacity(session: AsyncSession, actor: Actor) -> dict[uuid.UUID, int]:
+    """Capacity the caller (as buyer) holds on each offer through active allocations."""
+    statement = (
+        scoped(select(Allocation.offer_id, func.sum(Allocation.capacity_used)), actor, Allocation)
+        .where(Allocation.buyer_org_id == actor.organisation_id, Allocation.status.in_(ACTIVE))
+        .group_by(Allocation.offer_id)
+    )
+    return {row[0]: int(row[1]) for row in (await session.execute(statement)).all()}
+
+
 async def own_partnerships(session: AsyncSession, actor: Actor) -> list[Partnership]:
     statement = scoped(select(Partnership), actor, Partnership).where(Partnership.buyer_org_id == actor.organisation_id, Partnership.active.is_(True))
     return list((await session.execute(statement)).scalars())

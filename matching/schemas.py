@@ -17,6 +17,12 @@ class PolicyIn(Struct, forbid_unknown_fields=True):
     hard_shares: bool = False
     carbon_weight_per_kg: Annotated[int, Meta(ge=0, le=10**6)] = 0
     max_late_days: Annotated[int, Meta(ge=0, le=365)] = 30
+    # Minor units per 1/100 piece outside the buyer's core / external band (soft mode).
+    share_penalty: Annotated[int, Meta(ge=0, le=10**6)] = 1
+    # Accept a late offer when it is cheaper than the lateness costs at late_penalty_per_unit_day
+    # (per piece and day, times urgency); otherwise an on-time offer with room always wins.
+    cheaper_but_late: bool = False
+    late_penalty_per_unit_day: Annotated[int, Meta(ge=0, le=10**7)] = 0
 
 
 class MatchIn(Struct, forbid_unknown_fields=True):

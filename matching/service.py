@@ -67,6 +67,7 @@ def _policy(data: PolicyIn | None) -> engine.Policy:
     return engine.Policy(
         core_min_pct=data.core_min_pct, external_min_pct=data.external_min_pct, external_max_pct=data.external_max_pct,
         hard_shares=data.hard_shares, carbon_weight_per_kg=data.carbon_weight_per_kg, max_late_days=data.max_late_days,
+        share_penalty=data.share_penalty, cheaper_but_late=data.cheaper_but_late, late_penalty_per_unit_day=data.late_penalty_per_unit_day,
     )
 
 
@@ -101,6 +102,8 @@ async def load_problem(
             max_unit_price=o.max_unit_price_minor, currency=o.currency, urgency=o.urgency.value, cost_sensitivity=o.cost_sensitivity.value,
         ))
     rows = await repository.visible_offers(session, actor, today, exclude_offers)
+    # What the buyer already has booked on each offer counts against its reserved share.
+    booked = await repository.own_booked_capacity(session, actor)
     # Quality feeds eligibility and the objective: the Bayesian score per factory and process
     # (0-100); a pair with no lot history gets the prior's score.
     processes = {o.process for o in engine_orders}
@@ -118,6 +121,8 @@ async def load_problem(
             unit_price=offer.unit_price_minor, currency=offer.currency, min_batch=offer.min_batch, lead_time_days=offer.lead_time_days,
             carbon_per_unit=resource.carbon_g_per_unit, visibility=offer.visibility.value,
             quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)),
+            published_capacity=offer.total_capacity,
+            booked_by=((str(actor.organisation_id), booked[offer.id]),) if booked.get(offer.id) else (),
         ))
         by_resource[resource.id].append(offer)
     own_partnerships = await repository.own_partnerships(session, actor)
@@ -392,7 +397,9 @@ async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun |
         run.status, run.error = RunStatus.FAILED, "the requesting user is no longer active"
         return run
     req = run.request
-    policy_fields = {k: (tuple(tuple(x) for x in v) if k == "tier_cost" else tuple(v) if isinstance(v, list) else v) for k, v in req.get("policy", {}).items()}
+    # Runs queued before a policy field was removed (utilisation_band) still load.
+    policy_fields = {k: (tuple(tuple(x) for x in v) if k == "tier_cost" else tuple(v) if isinstance(v, list) else v)
+                     for k, v in req.get("policy", {}).items() if k in engine.Policy.__dataclass_fields__}
     order_ids = [uuid.UUID(o) for o in req["order_ids"]] if req.get("order_ids") is not None else None
     try:
         loaded = await load_problem(session, actor, order_ids, engine.Policy(**policy_fields), engine.Mode(req.get("mode", "batch")))

@@ -61,6 +61,9 @@ class MatchingPreview:
     plan: list[MatchAssignment]
     unassigned: JSON
     thin_processes: JSON
+    # Per order: {"status": placed | partial | unplaced, "quantity", "placed", "reason"}.
+    orders: JSON
+    complete: bool
 
     @classmethod
     def of(cls, summary: dict[str, Any]) -> MatchingPreview:
@@ -68,7 +71,8 @@ class MatchingPreview:
         return cls(
             status=result["status"], objective=result["objective"], bound=result["bound"], gap=result["gap"], value_minor=summary["value_minor"],
             needs_approval=summary["needs_approval"], plan=[MatchAssignment.of(p) for p in summary["plan"]],
-            unassigned=result["unassigned_reasons"], thin_processes=result["thin_processes"],
+            unassigned=result["unassigned_reasons"], thin_processes=result["thin_processes"], orders=result.get("orders", {}),
+            complete=result.get("complete", not result["unassigned"]),
         )
 
 
@@ -87,6 +91,7 @@ class MatchRun:
     created_at: datetime
     plan: list[MatchAssignment]
     unassigned: JSON
+    orders: JSON
 
     @classmethod
     def of(cls, run: Any) -> MatchRun:
@@ -94,6 +99,7 @@ class MatchRun:
             id=run.id, mode=run.mode.value, status=run.status.value, trigger=run.trigger, objective=run.objective, bound=run.bound,
             value_minor=run.value_minor, needs_approval=run.needs_approval, plan_digest=run.plan_digest, created_at=run.created_at,
             plan=[MatchAssignment.of(p) for p in run.plan], unassigned=(run.result or {}).get("unassigned_reasons", {}),
+            orders=(run.result or {}).get("orders", {}),
         )
 
 

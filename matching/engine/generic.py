@@ -140,6 +140,7 @@ def solve_json(data: dict[str, Any], time_limit: float = 10.0, workers: int = 2)
             raise ProblemError("/pairs", "must be a list")
         model, sign = model_from_pairs(data)
         result = solve_model(model, time_limit=time_limit, workers=workers)
+        result.gap_semantics = True
         return result_json(result, sign)
     return result_json(solve(problem_from_attributes(data), time_limit=time_limit, workers=workers), 1)
 

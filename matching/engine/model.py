@@ -77,6 +77,10 @@ class Model:
         self.unit_penalty = [factor * max(worst.get(i, base), 1) * w + 1000 for i, w in enumerate(self.unit_penalty)]
         self.lexicographic = False
 
+    def shares_couple(self) -> bool:
+        """The share band links the orders of each buyer under it (hard, or with a penalty)."""
+        return bool(self.share_buyers) and (self.policy.hard_shares or self.policy.share_penalty > 0)
+
     def whole_penalty(self, i: int) -> int:
         return self.unit_penalty[i] * self.qty[i]
 
@@ -102,6 +106,14 @@ class Model:
         for offers, _ in self.limits:
             for j in offers[1:]:
                 union(base + offers[0], base + j)
+        if self.shares_couple():
+            # The share band is one constraint over all of a buyer's orders: they are one
+            # component, else each part would be solved against its own band (not exact).
+            first: dict[str | None, int] = {}
+            share = set(self.share_buyers)
+            for i, b in enumerate(self.buyer):
+                if b in share:
+                    union(first.setdefault(b, i), i)
         groups: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         has_pair = {p.order for p in self.pairs}
         for i in range(len(self.order_ids)):
@@ -205,9 +217,20 @@ def build_model(problem: Problem) -> Model:
     by_process: dict[str | None, list[int]] = defaultdict(list)
     for j, offer in enumerate(offers):
         by_process[offer.process].append(j)
-    max_price = max((o.unit_price for o in offers), default=0)
-    late_rate = policy.late_penalty_per_unit_day or (3 * max_price + 1)
+    max_price = max([o.unit_price for o in offers] + [p.agreed_unit_price or 0 for p in problem.partnerships], default=0)
     tier_pct = policy.tier_costs()
+    if policy.cheaper_but_late:
+        # The buyer trades lateness against price at its own rate.
+        late_rate = policy.late_penalty_per_unit_day or max(1, max_price // 10)
+    else:
+        # Lateness is a last resort: a day late on one piece costs more than any difference
+        # in the rest of a piece's cost (price x weight, tier, carbon, quality risk), in the
+        # share band (at most 300 x share_penalty per piece) and a switch, so an on-time
+        # offer with room always wins.
+        dearest = max(COST_SENSITIVITY_WEIGHT.values()) * max_price + max(tier_pct.values(), default=0) * max_price // 100
+        dearest += policy.carbon_weight_per_kg * max((o.carbon_per_unit for o in offers), default=0) // 1000
+        dearest += policy.quality_weight * 100 * max_price // 1000 + abs(policy.reserved_bonus) * max_price // 100
+        late_rate = max(policy.late_penalty_per_unit_day, dearest + 300 * policy.share_penalty + policy.switch_cost + 1)
 
     pairs: list[Pair] = []
     slots: dict[int, tuple[date, date]] = {}
@@ -238,7 +261,7 @@ def build_model(problem: Problem) -> Model:
                 "tier": unit_price * pct // 100,
                 "carbon": policy.carbon_weight_per_kg * offer.carbon_per_unit // 1000,
                 "quality_risk": policy.quality_weight * (100 - (offer.quality_score if offer.quality_score is not None else 100)) * unit_price // 1000,
-                "lateness": late_days * late_rate * urgency // 2,
+                "lateness": late_days * late_rate * urgency,
             }
             unit_cost = sum(breakdown.values())
             min_qty = max(offer.min_batch, 1)
@@ -260,7 +283,13 @@ def build_model(problem: Problem) -> Model:
     for j, offer in enumerate(offers):
         for (buyer, factory), p in partnership.items():
             if factory == offer.org and p.reserved_share_pct > 0:
-                reserved.append((j, buyer, offer.capacity * p.reserved_share_pct // 100))
+                # A share of the published capacity, less what the buyer already has booked
+                # on this offer, and never more than is left.
+                published = offer.published_capacity if offer.published_capacity is not None else offer.capacity
+                booked = sum(units for b, units in offer.booked_by if b == buyer)
+                units = min(offer.capacity, max(0, published * p.reserved_share_pct // 100 - booked))
+                if units > 0:
+                    reserved.append((j, buyer, units))
     index = {o.id: j for j, o in enumerate(offers)}
     limits = []
     for limit in problem.resource_limits:

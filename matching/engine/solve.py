@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections import defaultdict
 from datetime import timedelta
 
-from matching.engine.heuristic import Solution, State, best_greedy, check, lp_rounding, objective, pair_cost
+from matching.engine.explain import fill
+from matching.engine.heuristic import Solution, best_greedy, check, lp_rounding, objective
 from matching.engine.model import Model, build_model
 from matching.engine.solvers import solve_cpsat, solve_lp
 from matching.engine.types import Allocation, Mode, Problem, Result
-
-MIN_SUPPLIERS = 3
-BACKUPS = 3
 
 
 def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, use_lp: bool = True, decompose: bool = True) -> Result:
@@ -88,7 +85,7 @@ def solve_model(
         status=status, objective=obj, bound=bound, allocations=[], unassigned={}, gap=round(gap, 6),
         solve_seconds=time.perf_counter() - started, method="+".join(sorted(methods)) or "none", components=len(components),
     )
-    _fill(model, full, result)
+    fill(model, full, result, optimal=status == "OPTIMAL")
     result.provably_incomplete = bool(model.no_pair_reason) or (model.lexicographic and status == "OPTIMAL" and bool(result.unassigned))
     return result
 
@@ -101,7 +98,7 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
             key=lambda k: model.pairs[k].whole_cost,
             default=None,
         )
-        sol = {best: model.qty[0]} if best is not None else {}
+        sol = {best: model.qty[0]} if best is not None and model.pairs[best].whole_cost < model.whole_penalty(0) else {}
         obj = objective(model, sol)
         return sol, obj, "OPTIMAL", "direct"
     greedy: Solution = best_greedy(model, deadline) if use_heuristic else {}
@@ -138,7 +135,7 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
         sol = greedy
     obj = objective(model, sol)
     status = "OPTIMAL" if cp.status == "OPTIMAL" or obj <= bound else "FEASIBLE"
-    return sol, min(bound, obj), status, method
+    return sol, obj if status == "OPTIMAL" else min(bound, obj), status, method
 
 
 def _lns_applies(model: Model) -> bool:
@@ -177,98 +174,3 @@ def _lns(model: Model, sol: Solution, deadline: float, workers: int, bound: int,
             if not check(model, trial) and objective(model, trial) < best:
                 sol, best = trial, objective(model, trial)
     return sol
-
-
-def _fill(model: Model, sol: Solution, result: Result) -> None:
-    """Allocations, unassigned reasons, backups, explanations, thin processes, utilisation."""
-    state = State(model)
-    for k, q in sol.items():
-        state.add(k, q)
-    by_order = model.pairs_by_order()
-    placed: dict[int, int] = defaultdict(int)
-    for k, q in sorted(sol.items()):
-        p = model.pairs[k]
-        placed[p.order] += q
-        slot = model.slots.get(k)
-        result.allocations.append(Allocation(
-            order=model.order_ids[p.order], offer=model.offer_ids[p.offer], quantity=q, use=p.use(q),
-            cost=pair_cost(model, k, q), tier=p.tier, unit_price=p.unit_price,
-            slot_start=slot[0] if slot else None, slot_end=slot[1] if slot else None, late_days=p.late_days,
-        ))
-    for i, oid in enumerate(model.order_ids):
-        if i in model.no_pair_reason:
-            result.unassigned[oid] = model.no_pair_reason[i]
-        elif placed[i] < model.qty[i]:
-            full = [model.offer_ids[model.pairs[k].offer] for k in by_order[i] if state.room(k) < model.pairs[k].use(min(model.qty[i], model.pairs[k].min_qty))]
-            missing = model.qty[i] - placed[i]
-            if not by_order[i]:
-                result.unassigned[oid] = "no eligible offer"
-            else:
-                result.unassigned[oid] = f"{missing} of {model.qty[i]} unit(s) unplaced: the {len(by_order[i])} eligible offer(s) lack capacity" + (f" ({', '.join(full[:5])} full)" if full else "")
-    # Qualified suppliers per process: organisations with at least one eligible pair.
-    if model.order_process:
-        suppliers: dict[str | None, set[str | None]] = defaultdict(set)
-        for p in model.pairs:
-            suppliers[model.order_process[p.order]].add(model.offer_org[p.offer] if model.offer_org else model.offer_ids[p.offer])
-        for process in set(model.order_process):
-            n = len(suppliers.get(process, set()))
-            if n < MIN_SUPPLIERS and process is not None:
-                result.thin_processes[process] = n
-    used_by_order: dict[int, set[int]] = defaultdict(set)
-    for k in sol:
-        used_by_order[model.pairs[k].order].add(model.pairs[k].offer)
-    limit_full = {j for n, (offers, cap) in enumerate(model.limits) if state.limit_used[n] >= cap for j in offers}
-    for k, q in sorted(sol.items()):
-        p = model.pairs[k]
-        key = f"{model.order_ids[p.order]}|{model.offer_ids[p.offer]}"
-        alternatives = sorted((a for a in by_order[p.order] if model.pairs[a].offer not in used_by_order[p.order]), key=lambda a: model.pairs[a].unit_cost)
-        backups = []
-        for a in alternatives[:BACKUPS]:
-            alt = model.pairs[a]
-            backups.append({
-                "offer": model.offer_ids[alt.offer],
-                "org": model.offer_org[alt.offer] if model.offer_org else None,
-                "tier": alt.tier,
-                "unit_price": alt.unit_price,
-                "unit_cost": alt.unit_cost,
-                "extra_cost": (alt.unit_cost - p.unit_cost) * q,
-                "free_capacity": max(0, state.room(a)),
-                "can_take_now": state.fits(a, q),
-            })
-        result.backups[key] = backups
-        cheaper_full = [model.offer_ids[model.pairs[a].offer] for a in alternatives if model.pairs[a].unit_cost < p.unit_cost and not state.fits(a, q)]
-        binding = []
-        if state.room(k) <= 0:
-            binding.append(f"capacity of offer {model.offer_ids[p.offer]} fully used")
-        if p.offer in limit_full:
-            binding.append("shared resource capacity fully used")
-        if cheaper_full:
-            binding.append(f"cheaper offers full: {', '.join(cheaper_full[:5])}")
-        if p.late_days:
-            binding.append(f"late by {p.late_days} day(s): no eligible on-time capacity left")
-        if model.buyer[p.order] in model.share_buyers:
-            binding.append("core / external share band of the buyer")
-        if len(backups) < 2:
-            binding.append(f"only {len(backups)} alternative qualified offer(s)")
-        nxt = backups[0] if backups else None
-        result.explanations[key] = {
-            "why": "lowest weighted cost among eligible offers with room" if not cheaper_full else "cheaper eligible offers had no room left",
-            "unit_cost": p.unit_cost,
-            "cost_breakdown": p.breakdown or {"cost": p.whole_cost},
-            "next_best": {"offer": nxt["offer"], "extra_cost": nxt["extra_cost"]} if nxt else None,
-            "binding": binding,
-        }
-    qty_by_buyer: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
-    for k, q in sol.items():
-        p = model.pairs[k]
-        qty_by_buyer[model.buyer[p.order]][0] += q
-        if p.tier == "core":
-            qty_by_buyer[model.buyer[p.order]][1] += q
-    pol = model.policy
-    for b in model.share_buyers:
-        t, c = qty_by_buyer.get(b, [0, 0])
-        if t and not (100 * c >= pol.core_min_pct * t and pol.external_min_pct * t <= 100 * (t - c) <= pol.external_max_pct * t):
-            result.policy_violations.append(f"buyer {b}: core share {100 * c // t}% is outside the policy band (core >= {pol.core_min_pct}%, external {pol.external_min_pct}-{pol.external_max_pct}%)")
-    for j, oid in enumerate(model.offer_ids):
-        if state.used[j]:
-            result.utilisation[oid] = round(state.used[j] / model.cap[j], 4) if model.cap[j] else 1.0

@@ -184,9 +184,14 @@ def solve_cpsat(
     qty_expr: dict[int, object] = {}
     use_expr: dict[int, object] = {}
     obj = []
+    constant = 0
     for i, ks in enumerate(by_order):
+        if not ks:
+            continue
         ks = [k for k in ks if k not in skip]
         if not ks:
+            # Every pair of this order is fixed out: it stays unplaced, at its penalty.
+            constant += model.whole_penalty(i)
             continue
         if model.split[i]:
             u = m.NewIntVar(0, model.qty[i], f"u{i}")
@@ -253,7 +258,7 @@ def solve_cpsat(
                 m.AddHint(u, 0 if assigned else 1)
     _capacity_rows(model, m.Add, use_expr)
     share_penalty = _share_rows(model, m, qty_expr, lp=False, hint=hint)
-    m.Minimize(sum(obj) + share_penalty)
+    m.Minimize(sum(obj) + share_penalty + constant)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_search_workers = workers

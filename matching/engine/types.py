@@ -66,6 +66,12 @@ class Offer:
     quality_score: int | None = None
     carbon_per_unit: int = 0
     visibility: str = "alliance"
+    published_capacity: int | None = None
+    """The capacity the factory published (before any booking); partner reserved shares are
+    a percentage of it. None: the same as `capacity`."""
+    booked_by: tuple[tuple[str, int], ...] = ()
+    """(buyer, capacity) this offer already carries for a buyer: it counts against that
+    buyer's reserved share."""
 
     def use_for(self, quantity: int) -> int:
         """Capacity this offer spends to produce `quantity` pieces."""
@@ -99,7 +105,9 @@ class Policy:
     external_max_pct: int = 60
     hard_shares: bool = False
     share_penalty: int = 1
-    """Cost (minor units) per 1/100 piece of volume outside the share band (soft mode)."""
+    """Cost (minor units) per 1/100 piece of volume outside the share band (soft mode); the
+    buyer sets it (PolicyIn.share_penalty). The band is one constraint per buyer over all
+    of its orders."""
     tier_cost: tuple[tuple[str, int], ...] = (("core", 0), ("partner", 2), ("floating", 5))
     """Per-unit preference cost by tier, partner reserved capacity gets the partner cost minus reserved_bonus."""
     reserved_bonus: int = 2
@@ -108,11 +116,15 @@ class Policy:
     quality_weight: int = 1
     """Per-unit cost per missing quality point (100 - score) divided by 10."""
     late_penalty_per_unit_day: int = 0
-    """0 means automatic: larger than any price difference, so lateness is a last resort."""
+    """Cost per piece and day late (times the order's urgency weight). Unless
+    `cheaper_but_late`, the engine raises it above any other per-piece cost difference, so
+    an on-time offer with room always wins: lateness is a last resort."""
+    cheaper_but_late: bool = False
+    """The buyer accepts a late offer when it is cheaper by more than the lateness costs
+    (at `late_penalty_per_unit_day`, or a tenth of the dearest price when that is 0)."""
     max_late_days: int = 30
     switch_cost: int = 500
     """Cost of each extra offer an order is split over (capacity switching cost)."""
-    utilisation_band: tuple[int, int] = (75, 85)
 
     def tier_costs(self) -> dict[str, int]:
         return dict(self.tier_cost)
@@ -191,11 +203,19 @@ class Result:
     provably_incomplete: bool = False
     """Some order cannot be (wholly) placed in any solution: no eligible offer, or a proven
     optimum under lexicographic penalties leaves work out."""
+    order_status: dict[str, dict[str, object]] = field(default_factory=dict)
+    """order id -> {"status": placed | partial | unplaced, "quantity", "placed", "reason"}."""
+    gap_semantics: bool = False
+    """The generic GAP form: a result that provably cannot place every job is INFEASIBLE
+    (in the marketplace form each order has its own status instead)."""
 
     def to_json(self) -> dict[str, object]:
-        status = "INFEASIBLE" if self.unassigned and self.provably_incomplete else self.status
+        status = self.status
+        if self.gap_semantics and self.unassigned and self.provably_incomplete:
+            status = "INFEASIBLE"
         return {
             "status": status,
+            "complete": not self.unassigned,
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
@@ -220,6 +240,7 @@ class Result:
                 }
                 for a in self.allocations
             ],
+            "orders": dict(sorted(self.order_status.items())),
             "unassigned": sorted(self.unassigned),
             "unassigned_reasons": dict(sorted(self.unassigned.items())),
             "thin_processes": self.thin_processes,

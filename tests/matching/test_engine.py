@@ -75,11 +75,14 @@ def test_each_eligibility_rule_excludes_and_says_why(order_kw, offer_kw, reason)
     assert reason in r.unassigned["o1"]
 
 
-def test_not_enough_capacity_for_a_whole_order_is_infeasible_with_reason():
+def test_not_enough_capacity_for_a_whole_order_is_unplaced_with_reason():
+    # The order has its own status; the result is the proven optimum of what can be placed.
     r = solve_json({"orders": [{"id": "o", "quantity": 10, "process": "p"}], "offers": [{"id": "f", "capacity": 5, "process": "p", "unit_price": 1}]}, time_limit=2)
-    assert r["status"] == "INFEASIBLE"
+    assert r["status"] == "OPTIMAL" and r["complete"] is False
     assert r["unassigned"] == ["o"]
     assert "not enough remaining capacity" in r["unassigned_reasons"]["o"]
+    assert r["orders"]["o"]["status"] == "unplaced" and r["orders"]["o"]["placed"] == 0
+    assert "not enough remaining capacity" in r["orders"]["o"]["reason"]
 
 
 def test_partners_visibility_admits_partner_but_not_stranger():
@@ -149,7 +152,7 @@ def test_partner_reserved_capacity_is_kept_for_the_partner():
     # P reserves 50% of its offer for buyer B; buyer C may use only the other half.
     offers = [offer("p", 100, 100, org="P")]
     r = run([order("c1", 60, buyer="C")], offers, partnerships=[Partnership("B", "P", reserved_share_pct=50)])
-    assert r.allocations == [] and "lack capacity" in r.unassigned["c1"]
+    assert r.allocations == [] and "p: 50 of its capacity is reserved for a partner buyer, 50 free for others, needs 60" in r.unassigned["c1"]
     r = run([order("c1", 50, buyer="C"), order("b1", 50, buyer="B")], offers, partnerships=[Partnership("B", "P", reserved_share_pct=50)])
     assert len(r.allocations) == 2
 
@@ -173,7 +176,8 @@ def test_backups_explanations_and_thin_processes():
     assert backups[0]["extra_cost"] == 100 * 2  # 1 minor unit per piece x price weight 2 (medium sensitivity)
     assert r.explanations["o1|f0"]["next_best"]["offer"] == "f1"
     assert r.thin_processes == {"cut": 1}
-    assert any("only 0 alternative" in b for b in r.explanations["c1|cut1"]["binding"])
+    assert r.explanations["c1|cut1"]["risks"] == ["only 0 alternative qualified offer(s)"]
+    assert r.explanations["c1|cut1"]["binding"] == []
 
 
 def test_incremental_urgent_order_uses_free_capacity_only():

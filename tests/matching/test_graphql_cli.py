@@ -25,7 +25,7 @@ async def test_graphql_preview_and_run(client, world, db):
     preview = body["data"]["matchingPreview"]
     assert preview["status"] == "OPTIMAL"
     assert preview["plan"] == [{"orderId": order["id"], "offerId": offer["id"], "quantity": 80, "backups": [], "explanation": preview["plan"][0]["explanation"]}]
-    assert "only 0 alternative qualified offer(s)" in preview["plan"][0]["explanation"]["binding"]
+    assert "only 0 alternative qualified offer(s)" in preview["plan"][0]["explanation"]["risks"]
     run = (await client.post("/graphql", json={"query": RUN, "variables": {"input": {"timeLimitS": 2}}}, headers=world.brand.headers)).json()
     assert run["data"]["runMatching"]["errors"] == []
     assert run["data"]["runMatching"]["run"]["plan"] == [{"offerId": offer["id"], "quantity": 80}]
