@@ -41,13 +41,12 @@ from api.rest.capacity import (
     SiteController,
 )
 from api.rest.orders import AllocationController, OrderController
-from capool import jobs, wiring  # noqa: F401  (wiring: every table and outbox consumer)
+from capool import jobs, scheduler, wiring  # noqa: F401  (wiring: every table and outbox consumer)
 from capool.config import Settings, get_settings, require_secrets
 from capool.db import create_engine, create_session_factory
 from capool.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL = timedelta(seconds=30)
 # Each capability mounts its own REST handlers.
 AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest, integrations_rest)
 
@@ -78,15 +77,22 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         jobs.job_database.configure(str(active_engine.url.render_as_string(hide_password=False)))
         app.state.broker_check = lambda: _broker_check(broker)
         worker = None
-        sweeper = None
+        schedule = None
+        stop_schedule = asyncio.Event()
         if run_worker if run_worker is not None else settings.redis_url is None:
             worker = jobs.start_worker(broker)
-            sweeper = asyncio.create_task(jobs.sweep_forever(app.state.session_factory, every=SWEEP_INTERVAL, catch_up=True))
+            schedule = asyncio.create_task(scheduler.run_embedded_schedule(
+                app.state.session_factory, stop_schedule,
+                tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds)))
         try:
             yield
         finally:
-            if sweeper:
-                sweeper.cancel()
+            if schedule:
+                stop_schedule.set()
+                try:
+                    await asyncio.wait_for(schedule, timeout=settings.worker_drain_seconds)
+                except TimeoutError:
+                    log.warning("periodic task still running at shutdown; cancelled (its lease expires by itself)")
             if worker:
                 worker.stop()
             if owns_engine:

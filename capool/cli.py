@@ -119,12 +119,20 @@ def serve(host: str | None, port: int | None) -> None:
 
 @main.command()
 @click.option("--threads", default=4, show_default=True)
-def worker(threads: int) -> None:
-    """Consume jobs from Redis (REDIS_URL must be set)."""
+@click.option(
+    "--scheduler/--no-scheduler",
+    "run_scheduler",
+    default=True,
+    show_default=True,
+    help="Also run the periodic tasks that are due. Each runs once per interval across all processes "
+    "(a lease in the database), so this is safe with any number of workers.",
+)
+def worker(threads: int, run_scheduler: bool) -> None:
+    """Consume jobs from Redis (REDIS_URL must be set). SIGTERM or Ctrl-C: finish the running
+    jobs, requeue the rest, exit 0."""
     import asyncio
 
-    from capool import jobs
-    from capool.db import create_engine, create_session_factory
+    from capool import jobs, scheduler
 
     load_wiring()  # the worker runs every area's jobs and outbox consumers
     settings = _settings_with_secrets()
@@ -133,19 +141,76 @@ def worker(threads: int) -> None:
     broker = jobs.use_broker(settings.redis_url)
     jobs.job_database.configure(settings.database_url)
     running = jobs.start_worker(broker, threads=threads)
-    click.echo(f"worker consuming {settings.redis_url} with {threads} threads; Ctrl-C stops")
+    click.echo(f"worker consuming {settings.redis_url} with {threads} threads{', running the schedule' if run_scheduler else ''}; SIGTERM or Ctrl-C stops")
 
-    async def sweep() -> None:
-        engine = create_engine(settings.database_url)
-        try:
-            await jobs.sweep_forever(create_session_factory(engine), every=timedelta(seconds=30), catch_up=False)
-        finally:
-            await engine.dispose()
+    async def until_stopped() -> None:
+        stop = asyncio.Event()
+        scheduler.stop_on_signals(stop)
+        if run_scheduler:
+            await scheduler.run_schedule(
+                settings.database_url, stop, tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds)
+            )
+        else:
+            await stop.wait()
 
     try:
-        asyncio.run(sweep())
-    except KeyboardInterrupt:
-        running.stop()
+        asyncio.run(until_stopped())
+    finally:
+        click.echo("worker stopping: finishing the running jobs", err=True)
+        running.stop(timeout=int(settings.worker_drain_seconds * 1000))
+        broker.close()
+    click.echo("worker stopped", err=True)
+
+
+@main.command("scheduler")
+@click.option("--status", is_flag=True, help="Print every periodic task's stored schedule as JSON and exit.")
+def scheduler_command(status: bool) -> None:
+    """Run the periodic tasks (forecast refresh, anchoring, capacity pulls, sweeps) when due.
+    Any number may run beside any number of workers: each task runs once per interval (a
+    lease in the database). SIGTERM or Ctrl-C: finish the task in progress, exit 0."""
+    import asyncio
+
+    from capool import jobs, scheduler
+
+    load_wiring()  # every area's periodic tasks
+    settings = _settings_with_secrets()
+    if status:
+        rows = in_transaction(scheduler.schedule_of)
+        intervals = {task.name: task.every.total_seconds() for task in jobs.periodic_tasks()}
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": row.name,
+                        "every_s": intervals.get(row.name),
+                        "last_run_at": row.last_run_at and row.last_run_at.isoformat(),
+                        "next_due_at": row.next_due_at.isoformat(),
+                        "runs": row.runs,
+                        "last_error": row.last_error,
+                        "lease_owner": row.lease_owner,
+                        "lease_until": row.lease_until and row.lease_until.isoformat(),
+                    }
+                    for row in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    # Jobs the tasks enqueue go to Redis; without it they would go to an in-process broker nobody consumes.
+    if not settings.redis_url:
+        raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the schedule in-process")
+    jobs.use_broker(settings.redis_url)
+    click.echo(f"scheduler running {len(jobs.periodic_tasks())} periodic tasks; SIGTERM or Ctrl-C stops")
+
+    async def until_stopped() -> None:
+        stop = asyncio.Event()
+        scheduler.stop_on_signals(stop)
+        await scheduler.run_schedule(
+            settings.database_url, stop, tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds)
+        )
+
+    asyncio.run(until_stopped())
+    click.echo("scheduler stopped", err=True)
 
 
 @main.command()

@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False
+    # The schedule loop (capool/scheduler.py): how often each process looks for due periodic
+    # tasks, and how long a claimed run is leased before another process may take it over
+    # (the claimer died). A task that runs longer than its lease may run twice.
+    scheduler_tick_seconds: float = 10.0
+    scheduler_lease_seconds: int = 300
+    # On SIGTERM a worker stops taking jobs and waits this long for the running ones; what
+    # is left is requeued (at-least-once: jobs are idempotent).
+    worker_drain_seconds: float = 25.0
     # How long a stored Idempotency-Key response is replayed.
     idempotency_ttl_hours: int = 24
     # Caps that keep list endpoints and GraphQL queries bounded.

@@ -13,7 +13,8 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import dramatiq
@@ -198,56 +199,43 @@ async def sweep_outbox(session: AsyncSession, older_than: timedelta = timedelta(
 
 
 Periodic = Callable[[AsyncSession], Awaitable[Any]]
-_periodic: list[tuple[str, timedelta, Periodic]] = []
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    name: str
+    every: timedelta
+    fn: Periodic
+
+
+_periodic: list[PeriodicTask] = []
 
 
 def periodic(every: timedelta) -> Callable[[Periodic], Periodic]:
     """Register work that runs on a schedule (anchoring, webhook sweeps, forecast refresh).
 
-    The embedded API process and every `capool worker` run due tasks from their sweep loop;
-    a task gets its own transaction and should be cheap or enqueue a job."""
+    It runs once per `every` across all processes: capool/scheduler.py leases each run
+    through the database. A task gets its own transaction and should be cheap or enqueue
+    a job."""
 
     def register(fn: Periodic) -> Periodic:
-        _periodic.append((f"{fn.__module__}.{fn.__qualname__}", every, fn))
+        _periodic.append(PeriodicTask(f"{fn.__module__}.{fn.__qualname__}", every, fn))
         return fn
 
     return register
 
 
-async def run_due_periodic(sessions: async_sessionmaker[AsyncSession], last_run: dict[str, datetime]) -> list[str]:
-    """Run every periodic task whose interval has passed since `last_run`; returns their names."""
-    ran = []
-    now = utcnow()
-    for name, every, fn in _periodic:
-        if name in last_run and now - last_run[name] < every:
-            continue
-        last_run[name] = now
-        try:
-            async with sessions() as session:
-                await fn(session)
-                await session.commit()
-            ran.append(name)
-        except Exception:  # one failing task must not stop the others; it runs again next interval
-            log.exception("periodic task %s failed", name)
-    return ran
+def periodic_tasks() -> list[PeriodicTask]:
+    return list(_periodic)
 
 
-async def sweep_forever(sessions: async_sessionmaker[AsyncSession], *, every: timedelta, catch_up: bool) -> None:
-    """The sweep loop of `capool serve` (embedded) and of every `capool worker`: re-send lost
-    outbox messages, then run the periodic tasks that are due, every `every`. With `catch_up`
-    the first pass re-sends everything unprocessed, e.g. what a CLI command committed while
-    no worker ran."""
-    older_than = timedelta(0) if catch_up else every
-    last_run: dict[str, datetime] = {}
-    while True:
-        try:
-            async with sessions(execution_options=READ_ONLY) as session:
-                await sweep_outbox(session, older_than=older_than, limit=10_000)
-        except Exception:
-            log.exception("outbox sweep failed")
-        await run_due_periodic(sessions, last_run)
-        older_than = every
-        await asyncio.sleep(every.total_seconds())
+OUTBOX_SWEEP_INTERVAL = timedelta(seconds=30)
+
+
+@periodic(OUTBOX_SWEEP_INTERVAL)
+async def resend_lost_outbox_messages(session: AsyncSession) -> None:
+    """Re-send outbox events still unprocessed after a sweep interval: their message was lost."""
+    await sweep_outbox(session, older_than=OUTBOX_SWEEP_INTERVAL, limit=10_000)
 
 
 def start_worker(broker: dramatiq.Broker, threads: int = 2) -> dramatiq.Worker:

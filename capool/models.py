@@ -1,6 +1,6 @@
 """Imports every model module so that `Base.metadata` is complete (alembic, tests)."""
 
-from capool import events, idempotency  # noqa: F401
+from capool import events, idempotency, scheduler  # noqa: F401
 from capool.db import Base
 from capool.tenancy import models as tenancy_models  # noqa: F401
 from forecasting import models as forecasting_models  # noqa: F401

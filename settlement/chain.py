@@ -8,9 +8,12 @@ sender's key and sent raw, so both cases take the same code path.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # py_ecc (under eth_account) and py-evm (under eth_tester's backend) raise the interpreter's
@@ -24,6 +27,7 @@ from typing import Any
 _RECURSION_LIMIT = sys.getrecursionlimit()
 try:
     import eth_tester.backends.pyevm.main  # noqa: F401  (py-evm)
+    from eth_tester import EthereumTester, PyEVMBackend
     from eth_tester.exceptions import TransactionFailed
     from web3 import EthereumTesterProvider
 
@@ -86,13 +90,22 @@ class SettlementChain:
             raise ValueError("a chain client needs at least one account to send from")
         self.web3 = web3
         self.accounts = list(accounts)
+        # Chain calls run in threads (off the event loop); one send at a time per client, so
+        # that two sends never take the same "pending" nonce.
+        self._sending = threading.Lock()
 
     @classmethod
     def in_process(cls) -> SettlementChain:
-        """A fresh in-process chain whose funded test accounts are all available."""
+        """A fresh in-process chain whose funded test accounts are all available.
+
+        It lives in this process's memory and has eth-tester's chain id, accounts and
+        therefore contract addresses, like every other in-process chain: only its genesis
+        block tells it apart, so the genesis carries random extra data. An anchor recorded
+        on an earlier chain (before a restart) is then never mistaken for one on this one."""
         if not EMBEDDED_CHAIN_AVAILABLE:
             raise ChainError("the embedded chain needs eth-tester and py-evm: pip install 'capool[embedded]', or set CAPOOL_CHAIN__RPC_URL")
-        provider = EthereumTesterProvider()
+        genesis = PyEVMBackend.generate_genesis_params(overrides={"extra_data": os.urandom(32)})
+        provider = EthereumTesterProvider(EthereumTester(PyEVMBackend(genesis_parameters=genesis)))
         keys = provider.ethereum_tester.backend.account_keys
         return cls(Web3(provider), [ChainAccount.from_key(key.to_bytes()) for key in keys])
 
@@ -105,9 +118,15 @@ class SettlementChain:
     def default_account(self) -> ChainAccount:
         return self.accounts[0]
 
-    @property
+    @cached_property
     def chain_id(self) -> int:
         return self.web3.eth.chain_id
+
+    @cached_property
+    def genesis_hash(self) -> bytes:
+        """The hash of block 0: with the chain id, which chain this is. A chain restarted from
+        nothing (the in-process one, a wiped dev node) keeps its id and gets a new genesis."""
+        return bytes(self.web3.eth.get_block("earliest")["hash"])  # block 0
 
     def balance(self, address: str) -> int:
         return self.web3.eth.get_balance(Web3.to_checksum_address(address))
@@ -125,6 +144,10 @@ class SettlementChain:
         return self._send(call, sender, value)[0]
 
     def _send(self, call: Any, sender: ChainAccount, value: int = 0) -> tuple[TxResult, Any]:
+        with self._sending:
+            return self._send_one(call, sender, value)
+
+    def _send_one(self, call: Any, sender: ChainAccount, value: int) -> tuple[TxResult, Any]:
         try:
             transaction = call.build_transaction(
                 {
@@ -182,6 +205,7 @@ class AnchorRegistry:
         tree_size, root_hash, checkpoint_hash, block_number = self.contract.functions.anchors(digest, position).call()
         return Anchor(
             chain_id=self.chain.chain_id,
+            genesis_hash=self.chain.genesis_hash,
             contract=self.address,
             position=position,
             ledger_id_digest=digest,

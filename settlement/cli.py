@@ -181,9 +181,21 @@ def checkpoint(alliance_id: uuid.UUID) -> None:
 def anchor(alliance_id: uuid.UUID) -> None:
     """Anchor the latest checkpoint on the configured chain (settings.chain: CAPOOL_CHAIN_RPC_URL ...)."""
     from capool.clitools import in_transaction
+    from capool.config import get_settings
     from settlement.anchoring import anchor_latest, default_registry
+    from settlement.chain import ChainError
 
-    row = in_transaction(lambda session: anchor_latest(session, alliance_id, default_registry()))
+    if not get_settings().chain.rpc_url:
+        # The in-process chain lives and dies with its process: one started by this command
+        # would hold the anchor only until the command exits.
+        raise click.ClickException(
+            "no chain is configured (CAPOOL_CHAIN_RPC_URL, CAPOOL_CHAIN_PRIVATE_KEY): the embedded chain lives inside the "
+            "process that runs the schedule (`capool serve`, `capool scheduler` or a worker), which anchors every ledger every 10 minutes"
+        )
+    try:
+        row = in_transaction(lambda session: anchor_latest(session, alliance_id, default_registry()))
+    except (ChainError, ConnectionError, OSError) as exc:
+        raise click.ClickException(f"anchoring failed: {exc}") from exc
     click.echo(f"anchored size {row.tree_size} at position {row.position} in tx {row.tx_hash}" if row else "nothing new to anchor")
 
 

@@ -123,10 +123,16 @@ class LedgerCosignature(IdMixin, Base):
 
 
 class LedgerAnchorRow(IdMixin, Base):
+    """An anchor as recorded from the chain. A chain is its id and its genesis hash: a chain
+    restarted from nothing (the in-process one after a restart) has the same id and the
+    same contract addresses, and its anchors start again at position 0, as a new series."""
+
     __tablename__ = "ledger_anchors"
 
     alliance_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("alliances.id"))
     chain_id: Mapped[int] = mapped_column(BigInteger)
+    # None for anchors recorded before the genesis hash was.
+    genesis_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     contract: Mapped[str] = mapped_column(String(42))
     position: Mapped[int]
     tree_size: Mapped[int] = mapped_column(BigInteger)
@@ -135,4 +141,4 @@ class LedgerAnchorRow(IdMixin, Base):
     block_number: Mapped[int] = mapped_column(BigInteger)
     tx_hash: Mapped[str] = mapped_column(String(66))
 
-    __table_args__ = (UniqueConstraint("alliance_id", "chain_id", "contract", "position"),)
+    __table_args__ = (UniqueConstraint("alliance_id", "chain_id", "genesis_hash", "contract", "position", name="uq_ledger_anchors_series_position"),)

@@ -535,6 +535,7 @@ async def record_anchor(session: AsyncSession, alliance_id: uuid.UUID, anchor: A
     row = LedgerAnchorRow(
         alliance_id=alliance_id,
         chain_id=anchor.chain_id,
+        genesis_hash=anchor.genesis_hash,
         contract=anchor.contract,
         position=anchor.position,
         tree_size=anchor.tree_size,
@@ -566,7 +567,7 @@ async def export_ledger(session: AsyncSession, alliance_id: uuid.UUID, out: io.T
         await session.execute(select(LedgerCosignature).where(LedgerCosignature.alliance_id == alliance_id).order_by(LedgerCosignature.seq))
     ).scalars()
     anchors = (
-        await session.execute(select(LedgerAnchorRow).where(LedgerAnchorRow.alliance_id == alliance_id).order_by(LedgerAnchorRow.position))
+        await session.execute(select(LedgerAnchorRow).where(LedgerAnchorRow.alliance_id == alliance_id).order_by(LedgerAnchorRow.created_at, LedgerAnchorRow.position))
     ).scalars()
     return write_export(
         out,
@@ -577,7 +578,8 @@ async def export_ledger(session: AsyncSession, alliance_id: uuid.UUID, out: io.T
         checkpoints=[SignedNote.parse(row.note) for row in checkpoints],
         cosignatures=[EntryCosignature(row.seq, row.signed_at, NoteSignature.parse_line(row.signature)) for row in cosignatures],
         anchors=[
-            Anchor(row.chain_id, row.contract, row.position, _digest(head.ledger_id), row.tree_size, bytes(row.root_hash), bytes(row.checkpoint_hash), row.block_number)
+            Anchor(row.chain_id, None if row.genesis_hash is None else bytes(row.genesis_hash), row.contract, row.position, _digest(head.ledger_id),
+                   row.tree_size, bytes(row.root_hash), bytes(row.checkpoint_hash), row.block_number)
             for row in anchors
         ],
     )

@@ -86,27 +86,3 @@ async def test_the_sweep_resends_events_whose_message_was_lost(client, db, world
 async def _count(db) -> int:  # type: ignore[no-untyped-def]
     async with create_session_factory(db)() as session:
         return await session.scalar(select(func.count()).select_from(OutboxEvent)) or 0
-
-
-async def test_periodic_tasks_run_when_due_and_a_failure_does_not_stop_the_others(db) -> None:
-    calls: list[str] = []
-
-    async def good(session) -> None:  # type: ignore[no-untyped-def]
-        calls.append("good")
-
-    async def bad(session) -> None:  # type: ignore[no-untyped-def]
-        raise RuntimeError("boom")
-
-    before = list(jobs._periodic)
-    jobs.periodic(timedelta(seconds=0))(bad)
-    jobs.periodic(timedelta(hours=1))(good)
-    try:
-        sessions = create_session_factory(db)
-        last_run: dict = {}
-        first = await jobs.run_due_periodic(sessions, last_run)
-        second = await jobs.run_due_periodic(sessions, last_run)
-    finally:
-        jobs._periodic[:] = before
-    assert calls == ["good"]  # hourly: once; `bad` failed both times without stopping `good`
-    assert any(name.endswith("good") for name in first) and not any(name.endswith("good") for name in second)
-    assert not any(name.endswith("bad") for name in first + second)

@@ -14,6 +14,10 @@ from settlement.ledger.tree import MerkleTree
 @dataclass(frozen=True)
 class Anchor:
     chain_id: int
+    # Block 0's hash: with the chain id, which chain (an in-process chain restarted from
+    # nothing keeps its id and its contract addresses). None in exports written before it
+    # was recorded.
+    genesis_hash: bytes | None
     contract: str
     # Position of this anchor in the ledger's on-chain history (0 = first).
     position: int
@@ -26,6 +30,7 @@ class Anchor:
     def to_json(self) -> dict[str, Any]:
         return {
             "chainId": self.chain_id,
+            **({"genesisHash": self.genesis_hash.hex()} if self.genesis_hash is not None else {}),
             "contract": self.contract,
             "position": self.position,
             "ledgerIdDigest": self.ledger_id_digest.hex(),
@@ -45,8 +50,10 @@ class Anchor:
             contract = document["contract"]
             if not isinstance(contract, str):
                 raise ProofError("anchor contract must be an address")
+            genesis = document.get("genesisHash")
             return cls(
                 chain_id=chain_id,
+                genesis_hash=None if genesis is None else hash_from_hex(genesis),
                 contract=contract,
                 position=position,
                 ledger_id_digest=hash_from_hex(document["ledgerIdDigest"]),
