@@ -34,6 +34,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "webhooks": "marketplace.integrations.cli:webhooks_group",
     "connectors": "marketplace.integrations.cli:connectors_group",
     "set-password": "capool.tenancy.cli:set_password_command",
+    "simulate": "capool.simulation.cli:simulate",
 }
 
 

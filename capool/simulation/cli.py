@@ -1,0 +1,57 @@
+"""`capool simulate`: the whole-market simulation (capool.simulation.market). Only click at
+module level: `capool --help` imports this module for the command's one-line help."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("simulate")
+@click.option("--days", default=5, show_default=True, type=click.IntRange(min=1), help="simulated days")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--orders-per-day", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help="real `capool worker` processes on Redis (REDIS_URL); 0: the embedded job system")
+@click.option("--database-url", default=None, help="default: the settings' DATABASE_URL (migrated to head first)")
+@click.option("--redis-url", default=None, help="default: the settings' REDIS_URL (with --workers)")
+@click.option("--time-limit", "time_limit_s", default=2.0, show_default=True, type=click.FloatRange(min=0.1, max=120), help="seconds per matching solve")
+@click.option("--retry-share", default=0.15, show_default=True, type=click.FloatRange(min=0, max=1), help="share of POSTs retried with the same Idempotency-Key")
+def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, retry_share: float) -> None:
+    """Drive a seeded market through the real API and job system; check the invariants after
+    every day. Prints a JSON summary; exits 1 on any violation."""
+    import asyncio
+    import json
+    import logging
+    import os
+
+    from capool.clitools import load_wiring
+    from capool.config import ConfigurationError, get_settings, require_secrets
+    from capool.migrate import upgrade
+    from capool.simulation.market import SimulationConfig
+    from capool.simulation.market import simulate as run
+
+    # The workers read the same settings from the environment; the simulation's clients are
+    # many requests a second, far above the per-key rate limit real clients get.
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    os.environ.setdefault("API_RATE_LIMIT", "1000000/minute")
+    os.environ["CAPOOL_MATCHING_DEFAULT_TIME_LIMIT_S"] = str(time_limit_s)
+    get_settings.cache_clear()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    load_wiring()
+    try:
+        settings = require_secrets(get_settings())
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if workers and not settings.redis_url:
+        raise click.ClickException("--workers needs Redis: set REDIS_URL or --redis-url")
+    settings.ensure_sqlite_directory()
+    upgrade(settings.database_url)
+    config = SimulationConfig(days=days, seed=seed, database_url=settings.database_url, orders_per_day=orders_per_day, workers=workers,
+                              redis_url=settings.redis_url, time_limit_s=time_limit_s, retry_share=retry_share)
+    summary = asyncio.run(run(config, settings, progress=lambda line: click.echo(line, err=True)))
+    click.echo(json.dumps(summary, indent=2))
+    if not summary["ok"]:
+        raise SystemExit(1)
