@@ -10,6 +10,7 @@ eth-tester chain, with the registry deployed on first use.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import uuid
 
@@ -22,6 +23,7 @@ from settlement import service
 from settlement.chain import AnchorRegistry, SettlementChain
 from settlement.models import LedgerAnchorRow, LedgerHead
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _registry: AnchorRegistry | None = None
 
@@ -67,6 +69,9 @@ async def anchor_latest(session: AsyncSession, alliance_id: uuid.UUID, registry:
     last = await _last_anchor_row(session, alliance_id, chain_id, genesis_hash, registry.address)
     if last is not None and last.tree_size >= size:
         return None
+    if last is None and await session.scalar(select(LedgerAnchorRow.id).where(LedgerAnchorRow.alliance_id == alliance_id).limit(1)):
+        log.warning("ledger %s: anchoring on a new chain (chain id %s, genesis %s, registry %s); earlier anchors are on another chain",
+                    alliance_id, chain_id, genesis_hash.hex(), registry.address)
     await session.commit()
     ledger_id = service.ledger_id_of(alliance_id)
     on_chain = await asyncio.to_thread(registry.latest, ledger_id)

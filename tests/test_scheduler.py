@@ -6,6 +6,7 @@ keeps running the schedule on SQLite. Also: `capool worker` drains and exits 0 o
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -169,42 +170,86 @@ async def test_the_embedded_api_process_runs_the_registered_schedule_and_a_resta
     assert await runs_after(1.0) == first
 
 
+def _start(args: list[str], env: dict[str, str], cwd: Path, ready: str) -> subprocess.Popen[str]:
+    """A real `capool` process, returned once it printed its ready line (imports take seconds)."""
+    process = subprocess.Popen([sys.executable, "-m", "capool.cli", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline()
+    if not line.startswith(ready):
+        process.kill()
+        raise AssertionError(f"{args}: {line}{process.stderr.read()}")
+    return process
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return code, process.stderr.read() if process.stderr else ""
+
+
+def _process_env(database_url: str, redis_url: str) -> dict[str, str]:
+    return os.environ | {"PYTHONPATH": str(REPO), "REDIS_URL": redis_url, "DATABASE_URL": database_url, "SCHEDULER_TICK_SECONDS": "0.2"}
+
+
+def test_two_scheduler_processes_run_each_task_once(db: AsyncEngine, database_url: str, tmp_path: Path) -> None:
+    import redis
+
+    redis_url = redis_url_or_skip()
+    env = _process_env(database_url, redis_url)
+    # Started together; the shortest interval is 30 s, so in the seconds below each task is due once.
+    processes = [subprocess.Popen([sys.executable, "-m", "capool.cli", "scheduler"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline().startswith("scheduler running"), process.stderr and process.stderr.read()
+        registered = {task.name for task in jobs.periodic_tasks()}
+        assert asyncio.run(_wait_for_runs(database_url, registered)) >= registered
+        time.sleep(3)  # both keep ticking every 0.2 s
+        stopped = [_stop(process) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        redis.Redis.from_url(redis_url).flushdb()  # the jobs the tasks enqueued; no worker ran
+    assert [code for code, _ in stopped] == [0, 0], stopped
+    status = subprocess.run([sys.executable, "-m", "capool.cli", "scheduler", "--status"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert status.returncode == 0, status.stderr
+    schedule = {task["name"]: task for task in json.loads(status.stdout)}
+    assert {name: (task["runs"], task["last_error"], task["lease_owner"]) for name, task in schedule.items()} == dict.fromkeys(registered, (1, None, None))
+    assert schedule["capool.jobs.resend_lost_outbox_messages"]["every_s"] == 30
+
+
 def test_a_worker_drains_and_exits_0_on_sigterm(db: AsyncEngine, database_url: str, tmp_path: Path) -> None:
     redis_url = redis_url_or_skip()
-    env = os.environ | {"PYTHONPATH": str(REPO), "REDIS_URL": redis_url, "DATABASE_URL": database_url, "SCHEDULER_TICK_SECONDS": "0.5"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "capool.cli", "worker", "--threads", "1"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    worker = _start(["worker", "--threads", "1"], _process_env(database_url, redis_url), tmp_path, "worker consuming")
     try:
-        assert worker.stdout is not None
-        line = worker.stdout.readline()  # printed once the worker consumes
-        assert line.startswith("worker consuming"), line + worker.stderr.read() if worker.stderr else line
-        rows = asyncio.run(_wait_for_runs(database_url))
-        assert rows, "the worker's schedule never ran"
-        worker.send_signal(signal.SIGTERM)
-        code = worker.wait(timeout=60)
+        assert asyncio.run(_wait_for_runs(database_url, {"capool.jobs.resend_lost_outbox_messages"})), "the worker's schedule never ran"
     finally:
-        if worker.poll() is None:
-            worker.kill()
-    stderr = worker.stderr.read() if worker.stderr else ""
+        code, stderr = _stop(worker)
     assert code == 0, stderr
     assert "worker stopped" in stderr and "Traceback" not in stderr, stderr
     # Stopped between ticks: no lease left behind for the next process to wait out.
     assert all(lease_owner is None for lease_owner in asyncio.run(_leases(database_url))), stderr
 
 
-async def _wait_for_runs(database_url: str) -> list[str]:
+async def _wait_for_runs(database_url: str, names: set[str]) -> set[str]:
+    """Which of `names` have run (or failed) once they all have, or after a minute."""
     engine = create_engine(database_url)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while True:
             async with create_session_factory(engine)() as session:
-                names = list((await session.execute(select(ScheduledTask.name).where(ScheduledTask.runs > 0))).scalars())
-            if names:
-                return names
-            await asyncio.sleep(0.5)
-        return []
+                statement = select(ScheduledTask.name).where((ScheduledTask.runs > 0) | ScheduledTask.last_error.is_not(None))
+                ran = set((await session.execute(statement)).scalars())
+            if names <= ran or time.monotonic() > deadline:
+                return ran
+            await asyncio.sleep(0.3)
     finally:
         await engine.dispose()
 

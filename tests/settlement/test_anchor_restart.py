@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,9 @@ def process_registry(database_url: str) -> Iterator[None]:
     anchoring._registry = saved
 
 
-async def test_after_a_restart_the_new_in_process_chain_is_a_new_anchor_series(db, world: World, process_registry, tmp_path: Path) -> None:
+async def test_after_a_restart_the_new_in_process_chain_is_a_new_anchor_series(
+    db, world: World, process_registry, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     await _append(db, world.alliance_id, 0, 5)
     before = anchoring.default_registry()
     assert [(row.position, row.tree_size) for row in await anchoring.anchor_every_ledger(before)] == [(0, 5)]
@@ -60,7 +63,9 @@ async def test_after_a_restart_the_new_in_process_chain_is_a_new_anchor_series(d
     assert (after.chain.chain_id, after.address) == (before.chain.chain_id, before.address)
     assert after.chain.genesis_hash != before.chain.genesis_hash
     await _append(db, world.alliance_id, 5, 7)
-    assert [(row.position, row.tree_size) for row in await anchoring.anchor_every_ledger(after)] == [(0, 7)]
+    with caplog.at_level(logging.WARNING, logger="settlement.anchoring"):
+        assert [(row.position, row.tree_size) for row in await anchoring.anchor_every_ledger(after)] == [(0, 7)]
+    assert f"anchoring on a new chain (chain id {after.chain.chain_id}, genesis {after.chain.genesis_hash.hex()}" in caplog.text
     assert await anchoring.anchor_every_ledger(after) == []  # nothing new: no error, nothing sent
     await _append(db, world.alliance_id, 7, 8)
     assert [(row.position, row.tree_size) for row in await anchoring.anchor_every_ledger(after)] == [(1, 8)]
