@@ -6,23 +6,32 @@ keeps running the schedule on SQLite. Also: `capool worker` drains and exits 0 o
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
+import redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from capool import jobs
+from capool.config import get_settings
 from capool.db import create_engine, create_session_factory
+from capool.events import OutboxEvent
 from capool.scheduler import ScheduledTask, Scheduler, next_due
-from tests.conftest import redis_url_or_skip
+from marketplace.integrations.models import DeliveryStatus, WebhookDelivery
+from tests.conftest import World, place, redis_url_or_skip
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
@@ -197,8 +206,6 @@ def _process_env(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 def test_two_scheduler_processes_run_each_task_once(db: AsyncEngine, database_url: str, tmp_path: Path) -> None:
-    import redis
-
     redis_url = redis_url_or_skip()
     env = _process_env(database_url, redis_url)
     # Started together; the shortest interval is 30 s, so in the seconds below each task is due once.
@@ -225,17 +232,75 @@ def test_two_scheduler_processes_run_each_task_once(db: AsyncEngine, database_ur
     assert schedule["capool.jobs.resend_lost_outbox_messages"]["every_s"] == 30
 
 
-def test_a_worker_drains_and_exits_0_on_sigterm(db: AsyncEngine, database_url: str, tmp_path: Path) -> None:
+class _SlowReceiver:
+    """A webhook receiver that takes `delay_s` to answer: a job that is still running when
+    the worker is told to stop."""
+
+    def __init__(self, delay_s: float) -> None:
+        self.arrived = threading.Event()
+        self.answered = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.arrived.set()
+                time.sleep(delay_s)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                receiver.answered.set()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+async def test_a_worker_drains_and_exits_0_on_sigterm(
+    client: httpx.AsyncClient, db: AsyncEngine, database_url: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     redis_url = redis_url_or_skip()
-    worker = _start(["worker", "--threads", "1"], _process_env(database_url, redis_url), tmp_path, "worker consuming")
+    receiver = _SlowReceiver(delay_s=3)
+    monkeypatch.setattr(get_settings(), "integrations_private_networks", [ipaddress.ip_network("127.0.0.1/32")])
+    subscribed = await client.post("/v1/webhooks", json={"url": receiver.url, "event_types": ["order.submitted"]}, headers=world.brand.headers)
+    assert subscribed.status_code == 201, subscribed.text
+    order = await place(client, world.brand, quantity=10)
+    env = _process_env(database_url, redis_url) | {"INTEGRATIONS_PRIVATE_NETWORKS": '["127.0.0.1/32"]'}
+    redis.Redis.from_url(redis_url).flushdb()
+    worker = await asyncio.to_thread(_start, ["worker", "--threads", "1"], env, tmp_path, "worker consuming")
     try:
-        assert asyncio.run(_wait_for_runs(database_url, {"capool.jobs.resend_lost_outbox_messages"})), "the worker's schedule never ran"
+        # The order's events, sent to the worker as a commit sends them.
+        broker = jobs.use_broker(redis_url)
+        try:
+            async with create_session_factory(db)() as session:
+                for event_id in (await session.execute(select(OutboxEvent.id).where(OutboxEvent.aggregate_id == uuid.UUID(order["id"])))).scalars():
+                    jobs.process_outbox_event.send(str(event_id))
+        finally:
+            broker.close()
+            jobs.use_broker(None)
+        assert await asyncio.to_thread(receiver.arrived.wait, 90), "the webhook delivery never reached the receiver"
+        # The delivery job is in the middle of its HTTP call when the worker is told to stop.
+        code, stderr = await asyncio.to_thread(_stop, worker)
     finally:
-        code, stderr = _stop(worker)
+        if worker.poll() is None:
+            worker.kill()
+        receiver.server.shutdown()
     assert code == 0, stderr
     assert "worker stopped" in stderr and "Traceback" not in stderr, stderr
-    # Stopped between ticks: no lease left behind for the next process to wait out.
-    assert all(lease_owner is None for lease_owner in asyncio.run(_leases(database_url))), stderr
+    assert receiver.answered.is_set()
+    async with create_session_factory(db)() as session:
+        deliveries = list((await session.execute(select(WebhookDelivery.status, WebhookDelivery.attempts))).all())
+        leases = list((await session.execute(select(ScheduledTask.lease_owner))).scalars())
+    # The job ran to its end before the process exited: the delivery is recorded as delivered.
+    assert deliveries == [(DeliveryStatus.DELIVERED, 1)]
+    # The schedule ran in the worker and was stopped between ticks: no lease left for the next process to wait out.
+    assert leases and all(owner is None for owner in leases), stderr
 
 
 async def _wait_for_runs(database_url: str, names: set[str]) -> set[str]:
@@ -250,14 +315,5 @@ async def _wait_for_runs(database_url: str, names: set[str]) -> set[str]:
             if names <= ran or time.monotonic() > deadline:
                 return ran
             await asyncio.sleep(0.3)
-    finally:
-        await engine.dispose()
-
-
-async def _leases(database_url: str) -> list[str | None]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return list((await session.execute(select(ScheduledTask.lease_owner))).scalars())
     finally:
         await engine.dispose()
