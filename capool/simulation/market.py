@@ -15,10 +15,10 @@ clock to move), so day d's offers open on the calendar day today + d and its ord
 due some days after that; everything a day does happens, in order, before the next day.
 
 Each day: factories publish offers (every seventh day, two-week windows, so consecutive
-offers of one resource overlap and share it), change prices and now and then withdraw an
-offer (the worker's repair re-matches what was only proposed); buyers place orders (some
+offers of one resource overlap and share it) and change prices; buyers place orders (some
 urgent, matched at once with incremental matching; some large and splittable), allocate
-one order by hand, and run batch matching; runs and manual plans at or above the approval
+one order by hand, and run batch matching; every third day a factory withdraws an offer
+that work was just proposed on, and the worker's repair re-matches that work; runs and manual plans at or above the approval
 threshold get two approvals of exactly their plan before they are applied; sometimes a
 factory changes a price between run and apply and the apply must answer 409 plan_stale;
 factories accept or decline, operators report scan / done / confirm per operation, lots are
@@ -127,6 +127,13 @@ class Stats:
     replays: int = 0
     seconds_in_requests: float = 0.0
     counts: Counter[str] = field(default_factory=Counter)
+    # Wall time by what it was spent on: each route (ids elided), draining the outbox, checking.
+    seconds: Counter[str] = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)
+
+    def slowest(self, n: int = 8) -> list[dict[str, Any]]:
+        return [{"what": what, "calls": self.calls[what], "total_s": round(total, 1), "mean_ms": round(1000 * total / max(self.calls[what], 1), 1)}
+                for what, total in self.seconds.most_common(n)]
 
 
 class Violations:
@@ -155,7 +162,11 @@ class Api:
             headers["Idempotency-Key"] = key
         started = time.perf_counter()
         response = await self.http.request(method, path, json=json, params=params, headers=headers)
-        self.stats.seconds_in_requests += time.perf_counter() - started
+        spent = time.perf_counter() - started
+        route = f"{method} " + "/".join("{id}" if len(part) == 36 and part.count("-") == 4 else part for part in path.split("/"))
+        self.stats.seconds_in_requests += spent
+        self.stats.seconds[route] += spent
+        self.stats.calls[route] += 1
         self.stats.requests += 1
         self.stats.by_status[response.status_code] += 1
         return response
@@ -215,6 +226,9 @@ class Market:
         # order id -> (buyer index, day placed)
         self.orders: dict[str, tuple[int, int]] = {}
         self.finished: set[str] = set()
+        self.side_by_side = not config.database_url.startswith("sqlite")
+        # Offers that today's plans put proposed (unanswered) work on.
+        self.proposed_today: set[str] = set()
 
     # ----- factories -------------------------------------------------------------------
     async def setup_factory(self, factory: Factory, index: int) -> None:
@@ -259,7 +273,11 @@ class Market:
         return None
 
     async def withdraw(self, day: int) -> None:
-        candidates = [(f, o) for f in self.factories for o in self._active_offers(f) if o["reserved"] > 0]
+        """A factory withdraws an offer that today's plans proposed work on: the worker's repair
+        must move that work (it was not answered yet) to other offers."""
+        for factory in self.factories:
+            await self.refresh_offers(factory)
+        candidates = [(f, o) for f in self.factories for o in self._active_offers(f) if o["id"] in self.proposed_today]
         if not candidates:
             return
         factory, offer = self.rng.choice(candidates)
@@ -326,6 +344,7 @@ class Market:
         expect_codes = ("plan_stale",) if shock else ("capacity_exhausted",)
         response = await self.api.call("POST", f"/v1/matching/runs/{run['id']}/apply", buyer.party, expect=(409,) if shock else (200, 409), codes=expect_codes)
         if response.status_code == 200:
+            self.proposed_today.update(item["offer_id"] for item in run["plan"])
             self.stats.counts[f"runs_applied_{run['mode']}"] += 1
             self.stats.counts["allocations_created"] += len(run["plan"])
             return "applied"
@@ -355,6 +374,7 @@ class Market:
         response = await self.api.call("POST", "/v1/allocation-plans", buyer.party, expect=(201, 202, 409),
                                        json={"items": [{"order_id": order["id"], "offer_id": offer["id"], "quantity": order["quantity"]}]}, codes=("capacity_exhausted",))
         if response.status_code == 201:
+            self.proposed_today.add(offer["id"])
             self.stats.counts["manual_plans_applied"] += 1
             self.stats.counts["allocations_created"] += len(response.json())
         elif response.status_code == 202:
@@ -483,15 +503,21 @@ class Market:
         for factory in self.factories:
             if self.rng.random() < 0.25:
                 await self.change_price(factory)
-        if day > 0 and self.rng.random() < 0.3:
-            await self.withdraw(day)
+        self.proposed_today.clear()
         for index, buyer in enumerate(self.buyers):
             await self.buyer_day(index, buyer, day)
+        if day % 3 == 1:
+            await self.withdraw(day)
         await drain()
         for buyer in self.buyers:
             await self.repairs(buyer)
-        # Factories work side by side, as they do.
-        await asyncio.gather(*(self.shop_floor(f) for f in self.factories))
+        if self.side_by_side:
+            # Factories work side by side, as they do.
+            await asyncio.gather(*(self.shop_floor(f) for f in self.factories))
+        else:
+            # SQLite takes one writer at a time: side by side they would only queue on its lock.
+            for factory in self.factories:
+                await self.shop_floor(factory)
         await self.finish_orders()
         for index, buyer in enumerate(self.buyers):
             await self.cancel_stale(index, buyer, day)
@@ -632,22 +658,33 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
     checks_run: Counter[str] = Counter()
     found: dict[str, list[Violation]] = defaultdict(list)
     try:
-        alliance_id, buyers, factories = await create_world(engine, config)
         app = create_app(settings, engine=engine, run_worker=False)
+        # The job system first: worker processes start while the world is being made.
         async with job_system(config, engine) as drain, httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://capool.simulation", timeout=httpx.Timeout(300.0)
         ) as http:
+            alliance_id, buyers, factories = await create_world(engine, config)
             api = Api(http, rng, config.retry_share, stats, violations)
             market = Market(config, api, alliance_id, buyers, factories, rng)
             for index, factory in enumerate(factories):
                 await market.setup_factory(factory, index)
             ctx = CheckContext(alliance_id)
+
+            async def timed_drain() -> None:
+                drain_started = time.perf_counter()
+                await drain()
+                stats.seconds["draining the outbox"] += time.perf_counter() - drain_started
+                stats.calls["draining the outbox"] += 1
+
             for day in range(config.days):
                 day_started = time.perf_counter()
-                await market.day(day, drain)
+                await market.day(day, timed_drain)
+                check_started = time.perf_counter()
                 async with create_session_factory(engine)() as session:
                     results = await run_checks(session, ctx)
                     await session.rollback()
+                stats.seconds["invariant checks"] += time.perf_counter() - check_started
+                stats.calls["invariant checks"] += 1
                 for name, day_found in results.items():
                     checks_run[name] += 1
                     # A violation that persists is reported once, on the day it appeared.
@@ -693,6 +730,7 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
             "orders_per_s": round(stats.counts["orders_placed"] / wall, 2) if wall else None,
             "mean_request_ms": round(1000 * stats.seconds_in_requests / stats.requests, 1) if stats.requests else None,
             "s_per_simulated_day": round(wall / config.days, 2) if config.days else None,
+            "where_the_time_went": stats.slowest(),
         },
     }
 

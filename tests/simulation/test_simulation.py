@@ -12,8 +12,9 @@ from capool.simulation.invariants import CHECKS
 from capool.simulation.market import SimulationConfig, simulate
 from tests.conftest import redis_url_or_skip
 
+# Three days: an order accepted on day 1 is produced on days 1 and 2 and inspected on day 3.
 DAYS = 3
-ORDERS_PER_DAY = 8
+ORDERS_PER_DAY = 6
 
 
 async def test_short_simulation_trades_and_keeps_every_invariant(db, database_url: str, backend: str, monkeypatch) -> None:
@@ -24,7 +25,8 @@ async def test_short_simulation_trades_and_keeps_every_invariant(db, database_ur
     if backend == "postgresql":
         workers, redis_url = 2, redis_url_or_skip()
         redis.Redis.from_url(redis_url).flushdb()
-    config = SimulationConfig(days=DAYS, seed=11, database_url=database_url, orders_per_day=ORDERS_PER_DAY, workers=workers, redis_url=redis_url)
+    config = SimulationConfig(days=DAYS, seed=11, database_url=database_url, orders_per_day=ORDERS_PER_DAY, workers=workers, redis_url=redis_url,
+                              factories=4, time_limit_s=1.0)
     try:
         summary = await simulate(config, get_settings())
     finally:
@@ -41,8 +43,9 @@ async def test_short_simulation_trades_and_keeps_every_invariant(db, database_ur
     assert activity["orders_placed"] == summary["orders"]["placed"] == DAYS * ORDERS_PER_DAY
     assert sum(n for status, n in summary["orders"].items() if status != "placed") == DAYS * ORDERS_PER_DAY
     # Every kind of traffic happened: matching and manual plans, approvals, acceptances,
-    # shop-floor progress, lots (decided and paid), deliveries, retries.
-    for kind in ("runs_applied_batch", "manual_plans_applied", "allocations_accepted", "operations_reported", "lots_accepted", "orders_delivered"):
+    # shop-floor progress, lots (decided and paid), deliveries, a withdrawal and its repair, retries.
+    for kind in ("runs_applied_batch", "manual_plans_applied", "allocations_accepted", "operations_reported", "lots_accepted", "orders_delivered",
+                 "offers_withdrawn", "repair_runs"):
         assert activity.get(kind, 0) > 0, (kind, activity)
     assert summary["requests"]["idempotent_replays"] > 0
     assert summary["ledger_entries"]["payment.released"] == activity["lots_accepted"]
