@@ -27,6 +27,7 @@ from api.headers import add_security_headers
 from api.limits import RequestLimitsMiddleware
 from api.middleware import UnitOfWorkMiddleware
 from api.problems import EXCEPTION_HANDLERS
+from api.rest import catenax as catenax_rest
 from api.rest import forecasting as forecasting_rest
 from api.rest import inspection as inspection_rest
 from api.rest import integrations as integrations_rest
@@ -48,7 +49,7 @@ from capool.ratelimit import RateLimits
 
 log = logging.getLogger(__name__)
 # Each capability mounts its own REST handlers.
-AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest, integrations_rest)
+AREA_ROUTES = (matching_rest, settlement_rest, quality_rest, inspection_rest, forecasting_rest, integrations_rest, catenax_rest)
 
 
 def _broker_check(broker: Any) -> str:

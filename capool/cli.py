@@ -33,6 +33,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "exchange": "marketplace.integrations.cli:exchange_group",
     "webhooks": "marketplace.integrations.cli:webhooks_group",
     "connectors": "marketplace.integrations.cli:connectors_group",
+    "dcm": "marketplace.integrations.catenax.cli:dcm_group",
     "set-password": "capool.tenancy.cli:set_password_command",
     "simulate": "capool.simulation.cli:simulate",
 }

@@ -20,6 +20,7 @@ from forecasting import repository as health_repository
 from forecasting import service as health_service
 from forecasting.models import AlertKind
 from marketplace import analytics
+from marketplace.integrations.catenax import service as dcm_service
 
 BOTTLENECK_TOP = 3
 
@@ -71,12 +72,21 @@ async def dashboard(request: Request, db_session: AsyncSession) -> Response:
     # traffic_lights uses); the lights are built from them.
     alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT)]
     bottlenecks = bottleneck_processes(lights, by_process)
+    # Catena-X DCM: this week and the weeks after it, the heat map's future columns.
+    dcm = await dcm_service.compare(db_session, actor, now.date(), WEEKS_AFTER)
     return render(
         ctx, "admin/dashboard.html", heatmap=heat_map(factories, columns, factory_cells, ctx.t("dash.heatmap")),
         process_heatmap=heat_map(processes, columns, process_cells, ctx.t("dash.process_heatmap")), by_tier=by_tier, by_process=by_process, on_time=on_time, bar=bar,
         window_start=start.date(), window_end=(end - timedelta(days=1)).date(),
-        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks,
+        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks, dcm=dcm, dcm_thresholds=dcm_thresholds(dcm.volatility_parameters),
     )
+
+
+def dcm_thresholds(parameters: dict) -> str:  # type: ignore[type-arg]
+    """The first sub-horizon's thresholds as "+20% / -30% or +-100"."""
+    [first, *_] = parameters["rollingHorizonAlertThresholds"]
+    return (f"+{first['relativePositiveDeviation']:.0%} / -{first['relativeNegativeDeviation']:.0%}, "
+            f"±{first['absolutePositiveDeviation']:g} / ±{first['absoluteNegativeDeviation']:g}")
 
 
 def bottleneck_processes(lights, by_process) -> list[dict]:  # type: ignore[no-untyped-def]

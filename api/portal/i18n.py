@@ -186,6 +186,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.share": ("Share", "占比"),
     "dash.week_of": ("week of {date}", "{date} 当周"),
     "dash.window": ("Window: {start} to {end}", "统计区间：{start} 至 {end}"),
+    "dcm.title": ("Demand against capacity (Catena-X DCM)", "需求与产能对比（Catena-X DCM）"),
+    "dcm.hint": ("Imported WeekBasedMaterialDemand per buyer and process against the capacity the alliance's factories can give that buyer, per ISO week: "
+                 "demand / actual (booked) / maximum. Green: within actual capacity; yellow: above actual but within maximum; red: above maximum. "
+                 "▲ / ▼: the demand changed by more than the volatility thresholds ({thresholds}) since the version it replaced.",
+                 "按采购方和工序，将导入的 WeekBasedMaterialDemand 与联盟工厂可为其提供的产能按 ISO 周对比：需求 / 实际（已预订）/ 最大。"
+                 "绿色：不超过实际产能；黄色：超过实际产能但不超过最大产能；红色：超过最大产能。▲ / ▼：与被替换版本相比，需求变化超过波动阈值（{thresholds}）。"),
+    "dcm.buyer": ("Buyer", "采购方"),
+    "dcm.not_compared": ("{count} active demands are not compared (no process mapped, or not in pieces).", "{count} 条有效需求未参与对比（未映射工序，或单位不是件）。"),
+    "dcm.status.zero_deviation": ("matched", "持平"),
+    "dcm.status.surplus": ("surplus", "富余"),
+    "dcm.status.bottleneck_actual": ("above actual capacity", "超出实际产能"),
+    "dcm.status.bottleneck_maximum": ("above maximum capacity", "超出最大产能"),
+    "dcm.volatility.increase": ("demand rose beyond the threshold", "需求增幅超过阈值"),
+    "dcm.volatility.decrease": ("demand fell beyond the threshold", "需求降幅超过阈值"),
     "health.lights": ("Traffic lights", "红绿灯"),
     "health.lights_hint": ("Green: no risk; yellow: one risk; red: several risks (utilisation >= 90%, fewer than 3 qualified suppliers, forecast over the warning line, equipment alert). Reasons as the forecasting service states them.", "绿：无风险；黄：一项风险；红：多项风险（利用率 ≥ 90%、合格供应商少于 3 家、预测需求超过警戒线、设备告警）。原因为预测服务给出的原文。"),
     "health.light": ("Light", "信号灯"),

@@ -39,6 +39,7 @@ class Permission:
     CONNECTORS_WRITE = "connectors:write"  # register connectors and run a capacity pull
     MAPPINGS_READ = "mappings:read"  # external systems' codes for master records
     MAPPINGS_WRITE = "mappings:write"
+    DEMAND_WRITE = "demand:write"  # import Catena-X WeekBasedMaterialDemand documents (the buyer's own demand)
 
 
 ALL_PERMISSIONS = frozenset(v for k, v in vars(Permission).items() if k.isupper())
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             Permission.SETTLEMENT_WRITE,
             Permission.QUALITY_READ,
             Permission.FORECAST_READ,
+            Permission.DEMAND_WRITE,
         }
     )
     | INTEGRATIONS,
@@ -118,7 +120,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 SUPPLIER_ONLY = frozenset(
     {Permission.CAPACITY_WRITE, Permission.ALLOCATIONS_RESPOND, Permission.PROGRESS_WRITE, Permission.QUALITY_WRITE, Permission.TELEMETRY_WRITE}
 ) | CONNECTORS
-BUYER_ONLY = frozenset({Permission.ORDERS_WRITE, Permission.ALLOCATIONS_WRITE, Permission.PARTNERSHIPS_WRITE})
+BUYER_ONLY = frozenset({Permission.ORDERS_WRITE, Permission.ALLOCATIONS_WRITE, Permission.PARTNERSHIPS_WRITE, Permission.DEMAND_WRITE})
 
 
 def effective_permissions(role: Role, org_kind: OrgKind, scopes: list[str] | None) -> frozenset[str]:

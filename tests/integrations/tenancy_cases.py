@@ -6,6 +6,7 @@ capacity connector; the marketplace seed gives it an order, an offer and an allo
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -43,6 +44,33 @@ async def seed(ctx: Ctx) -> None:
                     "defaults": {"currency": "CNY"}}})
     assert connector.status_code == 201, connector.text
     ctx.ids.update({"endpoint": endpoint_id, "delivery": str(delivery), "mapping": mapping.json()["id"], "connector": connector.json()["id"]})
+    await _seed_catenax(ctx)
+
+
+async def _seed_catenax(ctx: Ctx) -> None:
+    """The brand's Catena-X material demand naming the partner factory as supplier; each
+    attacking buyer has mapped a BPNL of its own, so that its own import succeeds."""
+    client, world = ctx.client, ctx.world
+    for member, bpnl, ref in ((world.brand, VICTIM_BPNL, world.brand.org_id), (world.brand, PARTNER_BPNL, world.partner.org_id),
+                              (world.other_buyer, ATTACKER_BPNL, world.other_buyer.org_id), (world.outsider, ATTACKER_BPNL, world.outsider.org_id)):
+        mapped = await client.post("/v1/code-mappings", headers=member.headers, json={
+            "system": "catenax", "kind": "organisation", "external_code": bpnl, "master_ref": str(ref)})
+        assert mapped.status_code == 201, mapped.text
+    imported = await client.post("/v1/catenax/material-demands", headers=world.brand.headers, json=_demand(VICTIM_BPNL))
+    assert imported.status_code == 201, imported.text
+    ctx.ids["material_demand"] = imported.json()["demand"]["id"]
+
+
+VICTIM_BPNL, PARTNER_BPNL, ATTACKER_BPNL = "BPNL000000000VC1", "BPNL000000000PT1", "BPNL000000000AT1"
+
+
+def _demand(customer: str) -> dict:
+    monday = date.today() - timedelta(days=date.today().weekday()) + timedelta(weeks=1)
+    return {"materialDemandId": "5d0c7a1e-2b3f-4c5d-8e9f-0a1b2c3d4e5f", "customer": customer, "supplier": PARTNER_BPNL,
+            "materialNumberCustomer": "TEE-1", "materialDescriptionCustomer": "tee", "changedAt": "2026-12-01T00:00:00Z",
+            "unitOfMeasure": "unit:piece", "unitOfMeasureIsOmitted": False, "materialDemandIsInactive": False,
+            "demandSeries": [{"customerLocation": "BPNS000000000VC1", "demandCategory": {"demandCategoryCode": "0001"},
+                              "demands": [{"pointInTime": monday.isoformat(), "demand": 100}]}]}
 
 
 def _rows() -> dict:
@@ -76,6 +104,14 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/v1/connectors/{connector_id:uuid}/run"): Case("404", FACTORIES, lambda c: Request(f"/v1/connectors/{c.ids['connector']}/run")),
     ("GET", "/v1/orders/{order_id:uuid}/events"): Case("404", EVERYONE, lambda c: Request(
         f"/v1/orders/{c.ids['order']}/events", params={"follow": "false"})),
+    # The victim's materialDemandId under the attacker's own BPNL: a demand of the attacker's, the victim's untouched.
+    ("POST", "/v1/catenax/material-demands"): Case("own", BUYERS, lambda c: Request("/v1/catenax/material-demands", _demand(ATTACKER_BPNL))),
+    ("GET", "/v1/catenax/material-demands"): Case("absent", EVERYONE, lambda c: Request("/v1/catenax/material-demands")),
+    ("GET", "/v1/catenax/material-demands/{demand_id:uuid}"): Case("404", EVERYONE, lambda c: Request(
+        f"/v1/catenax/material-demands/{c.ids['material_demand']}")),
+    # A factory exports its own capacity only: there is no factory to name.
+    ("GET", "/v1/catenax/capacity-groups"): Case("absent", FACTORIES, lambda c: Request("/v1/catenax/capacity-groups")),
+    ("GET", "/v1/catenax/comparison"): Case("absent", EVERYONE, lambda c: Request("/v1/catenax/comparison")),
 }
 
 GRAPHQL_CASES: dict[str, object] = {}
