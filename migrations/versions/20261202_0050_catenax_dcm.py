@@ -1,7 +1,7 @@
 """catena-x dcm: imported material demands and their weekly buckets
 
 Revision ID: 0050
-Revises: 0016
+Revises: 0040
 Create Date: 2026-12-02 14:00:00.000000
 
 Buyers import WeekBasedMaterialDemand documents (marketplace/integrations/catenax): one row
@@ -17,7 +17,7 @@ from alembic import op
 import capool.db
 
 revision = "0050"
-down_revision = "0016"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
