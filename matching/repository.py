@@ -65,6 +65,33 @@ async def own_booked_capacity(session: AsyncSession, actor: Actor) -> dict[uuid.
     return {row[0]: int(row[1]) for row in (await session.execute(statement)).all()}
 
 
+async def others_reserved(session: AsyncSession, actor: Actor, offer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """System read, aggregated so that no other buyer is named: per offer, the capacity
+    other buyers' partner reservations still hold on it (their reserved share of the
+    published capacity, less what they already booked there)."""
+    if not offer_ids:
+        return {}
+    reservations = (
+        select(CapacityOffer.id, CapacityOffer.total_capacity, Partnership.buyer_org_id, Partnership.reserved_share_pct)
+        .join(Partnership, Partnership.factory_org_id == CapacityOffer.organisation_id)
+        .where(CapacityOffer.id.in_(offer_ids), Partnership.active.is_(True), Partnership.reserved_share_pct > 0,
+               Partnership.buyer_org_id != actor.organisation_id)
+    )
+    rows = (await session.execute(reservations)).all()
+    if not rows:
+        return {}
+    booked_rows = (
+        select(Allocation.offer_id, Allocation.buyer_org_id, func.sum(Allocation.capacity_used))
+        .where(Allocation.offer_id.in_({r[0] for r in rows}), Allocation.buyer_org_id.in_({r[2] for r in rows}), Allocation.status.in_(ACTIVE))
+        .group_by(Allocation.offer_id, Allocation.buyer_org_id)
+    )
+    booked = {(r[0], r[1]): int(r[2]) for r in (await session.execute(booked_rows)).all()}
+    held: dict[uuid.UUID, int] = {}
+    for offer_id, total, buyer, pct in rows:
+        held[offer_id] = held.get(offer_id, 0) + max(0, total * pct // 100 - booked.get((offer_id, buyer), 0))
+    return held
+
+
 async def own_partnerships(session: AsyncSession, actor: Actor) -> list[Partnership]:
     statement = scoped(select(Partnership), actor, Partnership).where(Partnership.buyer_org_id == actor.organisation_id, Partnership.active.is_(True))
     return list((await session.execute(statement)).scalars())

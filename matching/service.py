@@ -104,6 +104,8 @@ async def load_problem(
     rows = await repository.visible_offers(session, actor, today, exclude_offers)
     # What the buyer already has booked on each offer counts against its reserved share.
     booked = await repository.own_booked_capacity(session, actor)
+    # Other buyers' partner reservations on these offers stay free for them (anonymously).
+    held = await repository.others_reserved(session, actor, [o.id for o, _ in rows])
     # Quality feeds eligibility and the objective: the Bayesian score per factory and process
     # (0-100); a pair with no lot history gets the prior's score.
     processes = {o.process for o in engine_orders}
@@ -123,7 +125,9 @@ async def load_problem(
             quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)),
             published_capacity=offer.total_capacity,
             booked_by=((str(actor.organisation_id), booked[offer.id]),) if booked.get(offer.id) else (),
+            held_for_others=held.get(offer.id, 0),
         ))
+
         by_resource[resource.id].append(offer)
     own_partnerships = await repository.own_partnerships(session, actor)
     partnerships = [

@@ -39,11 +39,12 @@ def blocker(model: Model, state: State, k: int, qty: int) -> str | None:
         if left < use:
             return f"{name}: its shared resource has {max(0, left)} free, needs {use}"
     buyer = model.buyer[p.order]
-    for other, units in state.reserved_of.get(j, ()):
-        if other != buyer:
-            others_used = state.used[j] - state.used_by[j][other]
-            if model.cap[j] - units - others_used < use:
-                return f"{name}: {units} of its capacity is reserved for a partner buyer, {max(0, model.cap[j] - units - others_used)} free for others, needs {use}"
+    for holders, units in state.reserved_of.get(j, ()):
+        if buyer not in holders:
+            left = model.cap[j] - units - state.others_used(j, holders)
+            if left < use:
+                whom = "a partner buyer" if len(holders) == 1 else "partner buyers"
+                return f"{name}: {units} of its capacity is reserved for {whom}, {max(0, left)} free for others, needs {use}"
     return None
 
 

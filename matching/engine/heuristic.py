@@ -26,9 +26,9 @@ class State:
         for n, (offers, _) in enumerate(model.limits):
             for j in offers:
                 self.limits_of[j].append(n)
-        self.reserved_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for j, buyer, units in model.reserved:
-            self.reserved_of[j].append((buyer, units))
+        self.reserved_of: dict[int, list[tuple[tuple[str | None, ...], int]]] = defaultdict(list)
+        for j, holders, units in model.reserved:
+            self.reserved_of[j].append((holders, units))
         self.used_by: dict[int, dict[str | None, int]] = defaultdict(lambda: defaultdict(int))
 
     def room(self, k: int) -> int:
@@ -39,11 +39,14 @@ class State:
         for n in self.limits_of.get(j, ()):
             free = min(free, self.m.limits[n][1] - self.limit_used[n])
         buyer = self.m.buyer[p.order]
-        for other, units in self.reserved_of.get(j, ()):
-            if other != buyer:
-                others_used = self.used[j] - self.used_by[j][other]
-                free = min(free, self.m.cap[j] - units - others_used)
+        for holders, units in self.reserved_of.get(j, ()):
+            if buyer not in holders:
+                free = min(free, self.m.cap[j] - units - self.others_used(j, holders))
         return free
+
+    def others_used(self, j: int, holders: tuple[str | None, ...]) -> int:
+        """Capacity of offer j used by buyers other than `holders`."""
+        return self.used[j] - sum(self.used_by[j][h] for h in holders)
 
     def fits(self, k: int, qty: int) -> bool:
         return self.m.pairs[k].use(qty) <= self.room(k)
@@ -130,10 +133,9 @@ def check(model: Model, sol: Solution) -> list[str]:
     for n, (_, cap) in enumerate(model.limits):
         if state.limit_used[n] > cap:
             problems.append(f"shared resource limit {n} exceeded")
-    for j, buyer, units in model.reserved:
-        others = state.used[j] - state.used_by[j][buyer]
-        if others > model.cap[j] - units:
-            problems.append(f"offer {model.offer_ids[j]}: capacity reserved for {buyer} used by others")
+    for j, holders, units in model.reserved:
+        if state.others_used(j, holders) > model.cap[j] - units:
+            problems.append(f"offer {model.offer_ids[j]}: capacity reserved for partner buyers used by others")
     if model.policy.hard_shares:
         qty_by_buyer: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
         for k, q in sol.items():
@@ -186,7 +188,9 @@ def best_greedy(model: Model, deadline: float | None = None) -> Solution:
     for score in scores if not all(model.split) else scores[:1]:
         if deadline is not None and best and time.perf_counter() > deadline:
             break
-        sol = regret_greedy(model, deadline, score=score)
+        # The first variant always finishes its construction (an incumbent that places what
+        # it can); later ones stop at the deadline.
+        sol = regret_greedy(model, deadline, score=score, finish=not best)
         if check(model, sol):
             continue
         value = objective(model, sol)
@@ -195,7 +199,7 @@ def best_greedy(model: Model, deadline: float | None = None) -> Solution:
     return best
 
 
-def regret_greedy(model: Model, deadline: float | None = None, initial: Solution | None = None, score=None) -> Solution:  # noqa: ANN001
+def regret_greedy(model: Model, deadline: float | None = None, initial: Solution | None = None, score=None, finish: bool = False) -> Solution:  # noqa: ANN001
     """Regret greedy: place next the order that would lose most by not getting its best
     offer (Martello-Toth); `score` replaces the whole-order cost as desirability."""
     by_order = model.pairs_by_order()
@@ -261,7 +265,7 @@ def regret_greedy(model: Model, deadline: float | None = None, initial: Solution
             sol[k] = model.qty[i]
             state.add(k, model.qty[i])
             remaining[i] = 0
-        if deadline is not None and time.perf_counter() > deadline:
+        if deadline is not None and not finish and time.perf_counter() > deadline:
             break
     return improve(model, sol, state, key, deadline)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 
 from matching.engine.types import COST_SENSITIVITY_WEIGHT, URGENCY_WEIGHT, Offer, Order, Pair, Policy, Problem, Tier
 
@@ -28,8 +29,10 @@ class Model:
     pairs: list[Pair]
     limits: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
     """(offer indices, shared capacity) for resources shared by several offers."""
-    reserved: list[tuple[int, str, int]] = field(default_factory=list)
-    """(offer index, buyer, units) capacity of an offer that only that buyer may use."""
+    reserved: list[tuple[int, tuple[str | None, ...], int]] = field(default_factory=list)
+    """(offer index, holders, units): buyers other than the holders use at most the offer's
+    capacity less `units`. One row per set of an offer's reservations (units summed), so
+    that several partner buyers' reservations on one offer are all kept free."""
     policy: Policy = field(default_factory=Policy)
     share_buyers: tuple[str, ...] = ()
     """Buyers with core capacity in this model: the core / external share band applies to them."""
@@ -172,6 +175,10 @@ def _replace_idx(p: Pair, order: int, offer: int) -> Pair:
     )
 
 
+OTHER_BUYERS = "\x00other buyers"
+"""The reservation holder for capacity reserved for buyers outside the problem."""
+
+
 def tier_of(order: Order, offer: Offer, partners: set[tuple[str, str]]) -> Tier:
     if offer.org is not None and offer.org == order.buyer:
         return Tier.CORE
@@ -279,8 +286,9 @@ def build_model(problem: Problem) -> Model:
             no_pair[i] = "no eligible offer: " + "; ".join(f"{n} offer(s) {r}" for r, n in reasons.most_common())
         unit_penalty.append(max(1, urgency // 2))
 
-    reserved: list[tuple[int, str, int]] = []
+    reserved: list[tuple[int, tuple[str | None, ...], int]] = []
     for j, offer in enumerate(offers):
+        holds: list[tuple[str, int]] = []
         for (buyer, factory), p in partnership.items():
             if factory == offer.org and p.reserved_share_pct > 0:
                 # A share of the published capacity, less what the buyer already has booked
@@ -289,7 +297,13 @@ def build_model(problem: Problem) -> Model:
                 booked = sum(units for b, units in offer.booked_by if b == buyer)
                 units = min(offer.capacity, max(0, published * p.reserved_share_pct // 100 - booked))
                 if units > 0:
-                    reserved.append((j, buyer, units))
+                    holds.append((buyer, units))
+        if offer.held_for_others > 0:
+            holds.append((OTHER_BUYERS, min(offer.capacity, offer.held_for_others)))
+        holds = sorted(holds)[:6]
+        for size in range(1, len(holds) + 1):
+            for subset in combinations(holds, size):
+                reserved.append((j, tuple(b for b, _ in subset), min(offer.capacity, sum(u for _, u in subset))))
     index = {o.id: j for j, o in enumerate(offers)}
     limits = []
     for limit in problem.resource_limits:

@@ -101,10 +101,16 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
         sol = {best: model.qty[0]} if best is not None and model.pairs[best].whole_cost < model.whole_penalty(0) else {}
         obj = objective(model, sol)
         return sol, obj, "OPTIMAL", "direct"
-    greedy: Solution = best_greedy(model, deadline) if use_heuristic else {}
+    start = time.perf_counter()
+    # The greedy gets a share of the time of its own (its later variants stop at it).
+    greedy: Solution = best_greedy(model, start + 0.3 * (deadline - start)) if use_heuristic else {}
     if check(model, greedy):
         greedy = {}
     upper = objective(model, greedy)
+    # Building the LP and CP-SAT models costs time in proportion to the pairs (seconds for
+    # 100,000 pairs on a loaded machine): skip a stage that cannot pay off before the deadline.
+    build = len(model.pairs) / 10_000
+    use_lp = use_lp and (not use_heuristic or deadline - time.perf_counter() > 2 * build)
     lp = solve_lp(model, time_limit=max(0.5, (deadline - time.perf_counter()) / 3)) if use_lp else None
     bound = lp.bound if lp is not None else 0
     if lp is not None and use_heuristic:
@@ -116,15 +122,33 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
     remaining = deadline - time.perf_counter()
     complete = bool(greedy) and sum(greedy.values()) == sum(model.qty)
     method = "greedy+lp+cpsat" if use_lp else ("greedy+cpsat" if use_heuristic else "cpsat")
+    if use_heuristic and greedy and remaining < build:
+        # No time left to build CP-SAT's model: the incumbent is the answer.
+        bound = lp.bound if lp is not None else 0
+        obj = objective(model, greedy)
+        return greedy, min(bound, obj), "OPTIMAL" if obj <= bound else "FEASIBLE", method.replace("+cpsat", "")
+    if use_heuristic and not complete and remaining > 2.0 + 2 * build:
+        # The heuristics left work out: first search for a placement of everything (only
+        # the unplaced work counts), so that the cost search starts from an incumbent that
+        # places all that can be placed rather than trading placement against cost.
+        placement = solve_cpsat(model, 0.4 * remaining, workers=workers, hint=greedy, costs=False)
+        if placement.solution is not None and not check(model, placement.solution):
+            placed_now = sum(placement.solution.values())
+            if placed_now > sum(greedy.values()) or objective(model, placement.solution) < upper:
+                greedy, upper = placement.solution, objective(model, placement.solution)
+                complete = placed_now == sum(model.qty)
+                method += "+placement"
+        remaining = deadline - time.perf_counter()
     if use_heuristic and complete and _lns_applies(model) and remaining > 1.0:
-        # A short large-neighbourhood search first: CP-SAT then starts from (and prunes
-        # with) a better incumbent and keeps most of the time to close the gap.
-        greedy = _lns(model, greedy, time.perf_counter() + 0.3 * remaining, workers, bound)
+        # Large-neighbourhood search for most of the time (small exact sub-problems improve
+        # the incumbent far faster than one big search on few cores); CP-SAT then starts
+        # from (and prunes with) that incumbent for the bound and the last improvements.
+        greedy = _lns(model, greedy, time.perf_counter() + 0.7 * remaining, workers, bound)
         upper = objective(model, greedy)
         method += "+lns"
         remaining = deadline - time.perf_counter()
     cp = solve_cpsat(
-        model, remaining, workers=workers, hint=greedy if use_heuristic else None, lp=lp, upper=upper if lp else None,
+        model, max(0.5, remaining - 0.3 * build), workers=workers, hint=greedy if use_heuristic else None, lp=lp, upper=upper if lp else None,
         forbid_unplaced=model.lexicographic and complete,
     )
     if cp.bound is not None:
@@ -145,32 +169,69 @@ def _lns_applies(model: Model) -> bool:
 
 
 def _lns(model: Model, sol: Solution, deadline: float, workers: int, bound: int, seed: int = 7) -> Solution:
-    """Free every order on a few random offers, re-solve that sub-problem exactly with
-    CP-SAT (the rest stays fixed), keep improvements; until the deadline."""
+    """Large-neighbourhood search for pure assignment models: free the orders on a few
+    offers (random ones, or the ones whose orders pay most above their cheapest pair) and
+    re-solve them exactly with CP-SAT against every offer's residual capacity, the rest
+    fixed; keep improvements. The neighbourhood grows while its sub-problems solve to
+    optimality without improving, and shrinks when they time out."""
     rng = random.Random(seed)
     offers = sorted({p.offer for p in model.pairs})
-    size = min(len(offers), 3 if len(offers) > 6 else len(offers))
+    if len(offers) < 2:
+        return sol
+    size = 2 if len(offers) > 4 else len(offers)
     best = objective(model, sol)
     back = {(p.order, p.offer): k for k, p in enumerate(model.pairs)}
+    cheapest = [min((p.whole_cost for p in (model.pairs[k] for k in ks)), default=0) for ks in model.pairs_by_order()]
+    stale = 0
     while time.perf_counter() < deadline - 0.05 and best > bound:
-        chosen = set(rng.sample(offers, size))
-        orders = sorted({model.pairs[k].order for k in sol if model.pairs[k].offer in chosen})
-        if not orders:
+        on: dict[int, list[int]] = {}
+        for k in sol:
+            on.setdefault(model.pairs[k].offer, []).append(k)
+        if rng.random() < 0.3:
+            # Guided: offers weighted by how much their orders pay above their cheapest pair.
+            regret = {j: 1 + sum(model.pairs[k].whole_cost - cheapest[model.pairs[k].order] for k in ks) for j, ks in on.items()}
+            pool = list(regret)
+            chosen: set[int] = set()
+            while len(chosen) < min(size, len(pool)):
+                chosen.add(rng.choices(pool, weights=[regret[j] for j in pool])[0])
+        else:
+            chosen = set(rng.sample(offers, min(size, len(offers))))
+        freed = [k for j in chosen for k in on.get(j, ())]
+        if not freed:
             continue
-        sub, omap, fmap = model.restrict(orders, sorted(chosen))
+        orders = sorted({model.pairs[k].order for k in freed})
+        sub, omap, fmap = model.restrict(orders, offers)
+        # Every offer keeps the capacity the fixed orders leave it.
+        used = [0] * len(model.offer_ids)
+        for k, q in sol.items():
+            if model.pairs[k].offer not in chosen:
+                used[model.pairs[k].offer] += model.pairs[k].use(q)
+        sub.cap = [model.cap[j] - used[j] for j in fmap]
+        sub.pairs = [p for p in sub.pairs if p.whole_use <= sub.cap[p.offer]]
         index = {(omap[p.order], fmap[p.offer]): n for n, p in enumerate(sub.pairs)}
         hint = {index[(model.pairs[k].order, model.pairs[k].offer)]: q for k, q in sol.items() if model.pairs[k].offer in chosen}
-        budget = min(0.5, deadline - time.perf_counter())
-        cp = solve_cpsat(sub, budget, workers=workers, hint=hint, forbid_unplaced=True)
-        if cp.solution is None:
-            continue
-        old = sum(model.pairs[k].whole_cost for k in sol if model.pairs[k].offer in chosen)
-        new = sum(sub.pairs[n].whole_cost for n in cp.solution)
-        if new < old:
-            trial = {k: q for k, q in sol.items() if model.pairs[k].offer not in chosen}
-            for n, q in cp.solution.items():
-                p = sub.pairs[n]
-                trial[back[(omap[p.order], fmap[p.offer])]] = q
-            if not check(model, trial) and objective(model, trial) < best:
-                sol, best = trial, objective(model, trial)
+        budget = min(1.0, deadline - time.perf_counter())
+        started = time.perf_counter()
+        cp = solve_cpsat(sub, budget, workers=1, hint=hint, forbid_unplaced=True)
+        spent = time.perf_counter() - started
+        improved = False
+        if cp.solution is not None:
+            old = sum(model.pairs[k].whole_cost for k in freed)
+            new = sum(sub.pairs[n].whole_cost for n in cp.solution)
+            if new < old:
+                trial = {k: q for k, q in sol.items() if model.pairs[k].offer not in chosen}
+                for n, q in cp.solution.items():
+                    p = sub.pairs[n]
+                    trial[back[(omap[p.order], fmap[p.offer])]] = q
+                if not check(model, trial) and objective(model, trial) < best:
+                    sol, best = trial, objective(model, trial)
+                    improved = True
+        if improved:
+            stale = 0
+        elif cp.status == "OPTIMAL" and spent < budget / 2:
+            stale += 1
+            if stale >= 8 and size < max(2, len(offers) // 2):
+                size, stale = size + 1, 0
+        elif cp.status != "OPTIMAL" and size > 2:
+            size -= 1
     return sol

@@ -34,11 +34,14 @@ def _core_expr_terms(model: Model):  # noqa: ANN202
 
 
 def solve_lp(model: Model, time_limit: float = 10.0) -> LPResult | None:
+    """The linear relaxation, built through GLOP's coefficient API (building expression
+    trees in Python costs more than solving for 100,000 pairs)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
     solver.SetTimeLimit(int(time_limit * 1000))
     inf = solver.infinity()
+    objective = solver.Objective()
     by_order = model.pairs_by_order()
     # The lexicographic penalties for unplaced work are too large for GLOP's tolerances;
     # a smaller penalty only lowers the relaxation, so its value stays a valid bound and
@@ -48,102 +51,144 @@ def solve_lp(model: Model, time_limit: float = 10.0) -> LPResult | None:
         worst[p.order] = max(worst[p.order], abs(p.unit_cost) * model.qty[p.order], abs(p.whole_cost))
     unit_penalty = [min(model.unit_penalty[i], -(-(20 * worst[i] + 1000) // model.qty[i])) for i in range(len(model.order_ids))]
     x = {}
-    qty_expr = {}
-    use_expr = {}
-    objective = 0
-    switch_vars = []
+    qty_of: dict[int, float] = {}
+    use_of: dict[int, float] = {}
     for i, ks in enumerate(by_order):
         if not ks:
             continue
+        qty = model.qty[i]
         if model.split[i]:
-            u = solver.NumVar(0, model.qty[i], f"u{i}")
-            total = u
-            ys = []
+            u = solver.NumVar(0, qty, "")
+            objective.SetCoefficient(u, unit_penalty[i])
+            total = solver.Constraint(qty, qty)
+            total.SetCoefficient(u, 1)
+            switch = solver.NumVar(0, inf, "")
+            objective.SetCoefficient(switch, model.switch_cost)
+            switches = solver.Constraint(-inf, 1)  # sum(y) - switch <= 1
+            switches.SetCoefficient(switch, -1)
             for k in ks:
                 p = model.pairs[k]
-                q = solver.NumVar(0, model.qty[i], f"q{k}")
-                y = solver.NumVar(0, 1, f"y{k}")
-                solver.Add(q <= model.qty[i] * y)
-                solver.Add(q >= min(p.min_qty, model.qty[i]) * y)
-                x[k] = q
-                qty_expr[k] = q
-                use_expr[k] = q * (p.use_num / p.use_den)
-                objective += p.unit_cost * q
-                total += q
-                ys.append(y)
-            solver.Add(total == model.qty[i])
-            s = solver.NumVar(0, inf, f"s{i}")
-            solver.Add(s >= sum(ys) - 1)
-            switch_vars.append(s)
-            objective += unit_penalty[i] * u
+                q = solver.NumVar(0, qty, "")
+                y = solver.NumVar(0, 1, "")
+                upper = solver.Constraint(-inf, 0)
+                upper.SetCoefficient(q, 1)
+                upper.SetCoefficient(y, -qty)
+                lower = solver.Constraint(-inf, 0)
+                lower.SetCoefficient(q, -1)
+                lower.SetCoefficient(y, min(p.min_qty, qty))
+                objective.SetCoefficient(q, p.unit_cost)
+                total.SetCoefficient(q, 1)
+                switches.SetCoefficient(y, 1)
+                x[k], qty_of[k], use_of[k] = q, 1.0, p.use_num / p.use_den
         else:
-            u = solver.NumVar(0, 1, f"u{i}")
-            total = u
+            u = solver.NumVar(0, 1, "")
+            objective.SetCoefficient(u, unit_penalty[i] * qty)
+            total = solver.Constraint(1, 1)
+            total.SetCoefficient(u, 1)
             for k in ks:
                 p = model.pairs[k]
-                v = solver.NumVar(0, 1, f"x{k}")
-                x[k] = v
-                qty_expr[k] = model.qty[i] * v
-                use_expr[k] = p.whole_use * v
-                objective += p.whole_cost * v
-                total += v
-            solver.Add(total == 1)
-            objective += unit_penalty[i] * model.qty[i] * u
-    objective += model.switch_cost * sum(switch_vars)
-    _capacity_rows(model, solver.Add, use_expr)
-    objective += _share_rows(model, solver, qty_expr, lp=True)
-    solver.Minimize(objective)
+                v = solver.NumVar(0, 1, "")
+                objective.SetCoefficient(v, p.whole_cost)
+                total.SetCoefficient(v, 1)
+                x[k], qty_of[k], use_of[k] = v, float(qty), float(p.whole_use)
+    by_offer: dict[int, list[int]] = defaultdict(list)
+    for k in x:
+        by_offer[model.pairs[k].offer].append(k)
+
+    def row(ks, cap) -> None:  # noqa: ANN001
+        c = solver.Constraint(-inf, cap)
+        for k in ks:
+            c.SetCoefficient(x[k], use_of[k])
+
+    for j, ks in by_offer.items():
+        row(ks, model.cap[j])
+    for offers, cap in model.limits:
+        ks = [k for j in offers for k in by_offer.get(j, ())]
+        if ks:
+            row(ks, cap)
+    for j, holders, units in model.reserved:
+        ks = [k for k in by_offer.get(j, ()) if model.buyer[model.pairs[k].order] not in holders]
+        if ks:
+            row(ks, model.cap[j] - units)
+    pol = model.policy
+    for terms in _core_expr_terms(model).values():
+        # core_min t - 100 c, ext_min t - 100 e, 100 e - ext_max t (e = t - c), each <= v (soft) or <= 0 (hard).
+        rows = []
+        for _ in range(3):
+            c = solver.Constraint(-inf, 0)
+            if not pol.hard_shares:
+                v = solver.NumVar(0, inf, "")
+                objective.SetCoefficient(v, pol.share_penalty)
+                c.SetCoefficient(v, -1)
+            rows.append(c)
+        for k, core in terms:
+            if k not in x:
+                continue
+            f = qty_of[k]
+            rows[0].SetCoefficient(x[k], f * (pol.core_min_pct - 100 * core))
+            rows[1].SetCoefficient(x[k], f * (pol.external_min_pct - 100 * (not core)))
+            rows[2].SetCoefficient(x[k], f * (100 * (not core) - pol.external_max_pct))
+    objective.SetMinimization()
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL,):
         return None
-    value = solver.Objective().Value()
+    value = objective.Value()
     bound = math.ceil(value - 1e-6 * max(1.0, abs(value)))
     rcs = {k: v.reduced_cost() for k, v in x.items() if not model.split[model.pairs[k].order]}
     vals = {k: v.solution_value() for k, v in x.items()}
     return LPResult(bound=bound, objective=value, reduced_costs=rcs, values=vals, optimal=True)
 
 
-def _capacity_rows(model: Model, add, use_expr) -> None:  # noqa: ANN001
+def _capacity_rows(model: Model, m: cp_model.CpModel, use_expr: dict[int, tuple[cp_model.IntVar, int]]) -> None:
     by_offer: dict[int, list[int]] = defaultdict(list)
     for k in use_expr:
         by_offer[model.pairs[k].offer].append(k)
+
+    def row(ks: list[int], cap: int) -> None:
+        m.Add(cp_model.LinearExpr.WeightedSum([use_expr[k][0] for k in ks], [use_expr[k][1] for k in ks]) <= cap)
+
     for j, ks in by_offer.items():
-        add(sum(use_expr[k] for k in ks) <= model.cap[j])
+        row(ks, model.cap[j])
     for offers, cap in model.limits:
         ks = [k for j in offers for k in by_offer.get(j, ())]
         if ks:
-            add(sum(use_expr[k] for k in ks) <= cap)
-    for j, buyer, units in model.reserved:
-        ks = [k for k in by_offer.get(j, ()) if model.buyer[model.pairs[k].order] != buyer]
+            row(ks, cap)
+    for j, holders, units in model.reserved:
+        ks = [k for k in by_offer.get(j, ()) if model.buyer[model.pairs[k].order] not in holders]
         if ks:
-            add(sum(use_expr[k] for k in ks) <= model.cap[j] - units)
+            row(ks, model.cap[j] - units)
 
 
-def _share_rows(model: Model, solver, qty_expr, lp: bool, hint: Solution | None = None):  # noqa: ANN001, ANN202
+def _share_rows(model: Model, m: cp_model.CpModel, qty_expr: dict[int, tuple[cp_model.IntVar, int]], hint: Solution | None = None) -> list[tuple[cp_model.IntVar, int]]:
+    """The band rows per buyer (core_min t - 100 c, ext_min t - 100 e, 100 e - ext_max t,
+    e = t - c): each <= 0 when hard, else <= a violation variable; returns the
+    (violation, share_penalty) cost terms."""
     pol = model.policy
-    penalty = 0
+    penalty = []
     for b, terms in _core_expr_terms(model).items():
-        t = sum(qty_expr[k] for k, _ in terms if k in qty_expr)
-        c = sum(qty_expr[k] for k, core in terms if core and k in qty_expr)
-        e = t - c
-        rows = [pol.core_min_pct * t - 100 * c, pol.external_min_pct * t - 100 * e, 100 * e - pol.external_max_pct * t]
+        present = [(k, core) for k, core in terms if k in qty_expr]
+        variables = [qty_expr[k][0] for k, _ in present]
+        factors = [qty_expr[k][1] for k, _ in present]
+        coefs = [
+            [f * (pol.core_min_pct - 100 * core) for (_, core), f in zip(present, factors, strict=True)],
+            [f * (pol.external_min_pct - 100 * (not core)) for (_, core), f in zip(present, factors, strict=True)],
+            [f * (100 * (not core) - pol.external_max_pct) for (_, core), f in zip(present, factors, strict=True)],
+        ]
         if hint is not None:
             ht = sum(q for k, q in hint.items() if model.buyer[model.pairs[k].order] == b)
             hc = sum(q for k, q in hint.items() if model.buyer[model.pairs[k].order] == b and model.pairs[k].tier == "core")
             he = ht - hc
             hinted = [pol.core_min_pct * ht - 100 * hc, pol.external_min_pct * ht - 100 * he, 100 * he - pol.external_max_pct * ht]
-        for n, row in enumerate(rows):
+        for n, row in enumerate(coefs):
+            expr = cp_model.LinearExpr.WeightedSum(variables, row)
             if pol.hard_shares:
-                solver.Add(row <= 0)
+                m.Add(expr <= 0)
             else:
-                if lp:
-                    v = solver.NumVar(0, solver.infinity(), f"v{b}{n}")
-                else:
-                    v = solver.NewIntVar(0, 100 * sum(model.qty), f"v{b}{n}")
-                    if hint is not None:
-                        solver.AddHint(v, max(0, hinted[n]))
-                solver.Add(v >= row)
-                penalty += pol.share_penalty * v
+                v = m.NewIntVar(0, 100 * sum(model.qty), f"v{b}{n}")
+                if hint is not None:
+                    m.AddHint(v, max(0, hinted[n]))
+                m.Add(expr <= v)
+                penalty.append((v, pol.share_penalty))
     return penalty
 
 
@@ -165,11 +210,13 @@ def solve_cpsat(
     upper: int | None = None,
     params: dict[str, object] | None = None,
     forbid_unplaced: bool = False,
+    costs: bool = True,
 ) -> CPResult:
     """The integral model. With an LP result and an incumbent objective `upper`, pairs whose
     reduced cost proves they cannot be in any better solution are left out (exact
     reduced-cost fixing). `forbid_unplaced` (exact when penalties are lexicographic and the
-    incumbent places everything) drops the unplaced option from the search."""
+    incumbent places everything) drops the unplaced option from the search. Without
+    `costs` only unplaced work counts (a placement search; hard constraints unchanged)."""
     m = cp_model.CpModel()
     by_order = model.pairs_by_order()
     fixed = 0
@@ -181,9 +228,16 @@ def solve_cpsat(
                 skip.add(k)
         fixed = len(skip)
     x: dict[int, cp_model.IntVar] = {}
-    qty_expr: dict[int, object] = {}
-    use_expr: dict[int, object] = {}
-    obj = []
+    # (variable, coefficient) terms: weighted sums build far faster than expression trees.
+    qty_expr: dict[int, tuple[cp_model.IntVar, int]] = {}
+    use_expr: dict[int, tuple[cp_model.IntVar, int]] = {}
+    obj_vars: list[cp_model.IntVar] = []
+    obj_coefs: list[int] = []
+
+    def cost(var: cp_model.IntVar, coef: int) -> None:
+        obj_vars.append(var)
+        obj_coefs.append(coef)
+
     constant = 0
     for i, ks in enumerate(by_order):
         if not ks:
@@ -209,28 +263,29 @@ def solve_cpsat(
                     h = m.NewIntVar(0, -(-model.qty[i] * p.use_num // p.use_den), f"h{k}")
                     m.Add(p.use_den * h >= p.use_num * q)
                 x[k] = q
-                qty_expr[k] = q
-                use_expr[k] = h
-                obj.append(p.unit_cost * q)
+                qty_expr[k] = (q, 1)
+                use_expr[k] = (h, 1)
+                if costs:
+                    cost(q, p.unit_cost)
                 total.append(q)
                 ys.append(y)
-            m.Add(sum(total) == model.qty[i])
+            m.Add(cp_model.LinearExpr.Sum(total) == model.qty[i])
             if forbid_unplaced:
                 m.Add(u == 0)
             switch = None
-            if len(ys) > 1 and model.switch_cost:
+            if len(ys) > 1 and model.switch_cost and costs:
                 switch = m.NewIntVar(0, len(ys), f"s{i}")
-                m.Add(switch >= sum(ys) - 1)
-                obj.append(model.switch_cost * switch)
-            obj.append(model.unit_penalty[i] * u)
+                m.Add(switch >= cp_model.LinearExpr.Sum(ys) - 1)
+                cost(switch, model.switch_cost)
+            cost(u, model.unit_penalty[i])
             if hint is not None:
                 placed = 0
                 for k, y in zip(ks, ys, strict=True):
                     q = hint.get(k, 0)
                     m.AddHint(x[k], q)
                     m.AddHint(y, 1 if q else 0)
-                    if use_expr[k] is not x[k]:
-                        m.AddHint(use_expr[k], model.pairs[k].use(q))
+                    if use_expr[k][0] is not x[k]:
+                        m.AddHint(use_expr[k][0], model.pairs[k].use(q))
                     placed += q
                 m.AddHint(u, model.qty[i] - placed)
                 if switch is not None:
@@ -242,23 +297,26 @@ def solve_cpsat(
                 p = model.pairs[k]
                 v = m.NewBoolVar(f"x{k}")
                 x[k] = v
-                qty_expr[k] = model.qty[i] * v
-                use_expr[k] = p.whole_use * v
-                obj.append(p.whole_cost * v)
+                qty_expr[k] = (v, model.qty[i])
+                use_expr[k] = (v, p.whole_use)
+                if costs:
+                    cost(v, p.whole_cost)
                 lits.append(v)
             m.AddExactlyOne(lits)
             if forbid_unplaced:
                 m.Add(u == 0)
-            obj.append(model.whole_penalty(i) * u)
+            cost(u, model.whole_penalty(i))
             if hint is not None:
                 assigned = False
                 for k in ks:
                     m.AddHint(x[k], 1 if k in hint else 0)
                     assigned = assigned or k in hint
                 m.AddHint(u, 0 if assigned else 1)
-    _capacity_rows(model, m.Add, use_expr)
-    share_penalty = _share_rows(model, m, qty_expr, lp=False, hint=hint)
-    m.Minimize(sum(obj) + share_penalty + constant)
+    _capacity_rows(model, m, use_expr)
+    for var, coef in _share_rows(model, m, qty_expr, hint=hint):
+        if costs:
+            cost(var, coef)
+    m.Minimize(cp_model.LinearExpr.WeightedSum(obj_vars, obj_coefs) + constant)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_search_workers = workers

@@ -72,6 +72,9 @@ class Offer:
     booked_by: tuple[tuple[str, int], ...] = ()
     """(buyer, capacity) this offer already carries for a buyer: it counts against that
     buyer's reserved share."""
+    held_for_others: int = 0
+    """Capacity that partner reservations of buyers outside this problem still hold: no
+    order of this problem may use it."""
 
     def use_for(self, quantity: int) -> int:
         """Capacity this offer spends to produce `quantity` pieces."""

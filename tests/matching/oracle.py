@@ -7,8 +7,9 @@ The specification (matching/engine/model.py, types.Policy):
   at most its quantity in all; each unplaced piece costs the unit penalty, each offer
   beyond the first costs the switching cost;
 - capacity: an offer's use (whole: the pair's whole use; split: ceil(q x num / den)) stays
-  within its capacity, a shared resource's within the resource's, and buyers other than
-  the one a reservation is for leave the reserved units free;
+  within its capacity, a shared resource's within the resource's, and every partner
+  reservation keeps the part its holder has not used free (all use + unused reserved
+  units <= capacity);
 - the share band is one condition per buyer over ALL its placed orders (the buyers with a
   core pair): violation = max(0, core_min x t - 100 c) + max(0, ext_min x t - 100 e) +
   max(0, 100 e - ext_max x t) in 1/100 pieces; hard: it must be 0; soft: it costs
@@ -69,8 +70,11 @@ def evaluate(model, sol: dict[int, int]) -> int | None:
     for offers, cap in model.limits:
         if sum(used[j] for j in offers) > cap:
             return None
-    for j, buyer, units in model.reserved:
-        if used[j] - used_by[(j, buyer)] > model.cap[j] - units:
+    # Each reservation (the single-holder rows) keeps what its holder has not used of it
+    # free: all use plus the unused reserved units fit in the capacity.
+    for j, cap in enumerate(model.cap):
+        unused = sum(max(0, units - used_by[(j, holders[0])]) for jj, holders, units in model.reserved if jj == j and len(holders) == 1)
+        if used[j] + unused > cap:
             return None
     core_buyers = {model.buyer[p.order] for p in model.pairs if p.tier == "core"}
     violation = 0

@@ -164,3 +164,23 @@ def test_share_penalty_is_a_policy_field():
     r = run(orders, offers, Policy(tier_cost=(), share_penalty=0))
     assert placed(r)["a1"] == [("spot-a", 100)]
     assert r.policy_violations == ["buyer B: core share 0% is outside the policy band (core >= 40%, external 20-60%)"]
+
+
+def test_several_reservations_on_one_offer_are_all_kept():
+    # B and C each reserve 30% of P's 100: a third buyer may use only 40 (each reservation
+    # alone would have left it 70).
+    shares = [Partnership("B", "P", reserved_share_pct=30), Partnership("C", "P", reserved_share_pct=30)]
+    p = offer("p", 100, 100, org="P")
+    r = run([order("d1", 50, buyer="D")], [p], partnerships=shares)
+    assert r.allocations == [] and "p: 60 of its capacity is reserved for partner buyers, 40 free for others, needs 50" in r.unassigned["d1"]
+    assert placed(run([order("d1", 40, buyer="D")], [p], partnerships=shares)) == {"d1": [("p", 40)]}
+    # B may use its 30 and the free 40, not C's 30.
+    assert run([order("b1", 71, buyer="B")], [p], partnerships=shares).allocations == []
+    assert placed(run([order("b1", 70, buyer="B")], [p], partnerships=shares)) == {"b1": [("p", 70)]}
+
+
+def test_capacity_held_for_buyers_outside_the_problem_is_left_free():
+    # The service passes what other buyers' reservations still hold on an offer (anonymously).
+    p = offer("p", 100, 100, org="P", held_for_others=60)
+    assert run([order("b1", 50)], [p]).allocations == []
+    assert placed(run([order("b1", 40)], [p])) == {"b1": [("p", 40)]}

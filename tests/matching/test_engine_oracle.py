@@ -48,7 +48,8 @@ def market(seed: int) -> Problem:
         ))
     limits = [ResourceLimit("m1", rng.randint(40, 120), ("own", "f0"))] if rng.random() < 0.3 else []
     policy = Policy(hard_shares=rng.random() < 0.3, share_penalty=rng.choice([1, 1, 3]), carbon_weight_per_kg=5, switch_cost=rng.choice([0, 50]))
-    partnerships = [Partnership("C", "P", reserved_share_pct=rng.choice([0, 30, 60])), Partnership("B", "X", reserved_share_pct=rng.choice([0, 40]))]
+    partnerships = [Partnership("C", "P", reserved_share_pct=rng.choice([0, 30, 60])), Partnership("B", "X", reserved_share_pct=rng.choice([0, 40])),
+                    Partnership("B", "P", reserved_share_pct=rng.choice([0, 0, 30]))]
     return Problem(orders=orders, offers=offers, partnerships=partnerships, resource_limits=limits, policy=policy, today=TODAY)
 
 
@@ -74,7 +75,7 @@ def test_engine_matches_the_exact_oracle(seed):
 def test_the_markets_exercise_the_coupling():
     """A market family that did not link a buyer's orders across processes, or never used
     the hard band, would not test what it claims to."""
-    coupled = hard = split = 0
+    coupled = hard = split = double = 0
     for seed in range(40):
         problem = market(seed)
         model = build_model(problem)
@@ -82,7 +83,8 @@ def test_the_markets_exercise_the_coupling():
         coupled += "B" in model.share_buyers and procs == {"a", "b"}
         hard += problem.policy.hard_shares
         split += any(o.split_allowed for o in problem.orders)
-    assert coupled >= 10 and hard >= 5 and split >= 10
+        double += any(len(holders) == 2 for _, holders, _ in model.reserved)
+    assert coupled >= 10 and hard >= 5 and split >= 10 and double >= 5
 
 
 def test_share_band_is_per_buyer_across_processes():
