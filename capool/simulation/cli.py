@@ -15,8 +15,10 @@ import click
 @click.option("--database-url", default=None, help="default: the settings' DATABASE_URL (migrated to head first)")
 @click.option("--redis-url", default=None, help="default: the settings' REDIS_URL (with --workers)")
 @click.option("--time-limit", "time_limit_s", default=2.0, show_default=True, type=click.FloatRange(min=0.1, max=120), help="seconds per matching solve")
+@click.option("--utilisation", default=0.6, show_default=True, type=click.FloatRange(min=0.05, max=5),
+              help="share of a day's capacity the day's orders ask for (above 1: a short market)")
 @click.option("--retry-share", default=0.15, show_default=True, type=click.FloatRange(min=0, max=1), help="share of POSTs retried with the same Idempotency-Key")
-def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, retry_share: float) -> None:
+def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, utilisation: float, retry_share: float) -> None:
     """Drive a seeded market through the real API and job system; check the invariants after
     every day. Prints a JSON summary; exits 1 on any violation."""
     import asyncio
@@ -40,17 +42,17 @@ def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_u
     os.environ["CAPOOL_MATCHING_DEFAULT_TIME_LIMIT_S"] = str(time_limit_s)
     get_settings.cache_clear()
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    load_wiring()
     try:
         settings = require_secrets(get_settings())
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from exc
     if workers and not settings.redis_url:
         raise click.ClickException("--workers needs Redis: set REDIS_URL or --redis-url")
+    load_wiring()
     settings.ensure_sqlite_directory()
     upgrade(settings.database_url)
     config = SimulationConfig(days=days, seed=seed, database_url=settings.database_url, orders_per_day=orders_per_day, workers=workers,
-                              redis_url=settings.redis_url, time_limit_s=time_limit_s, retry_share=retry_share)
+                              redis_url=settings.redis_url, time_limit_s=time_limit_s, retry_share=retry_share, utilisation=utilisation)
     summary = asyncio.run(run(config, settings, progress=lambda line: click.echo(line, err=True)))
     click.echo(json.dumps(summary, indent=2))
     if not summary["ok"]:

@@ -74,6 +74,9 @@ class SimulationConfig:
     # Share of POSTs sent a second time with the same Idempotency-Key.
     retry_share: float = 0.15
     factories: int = 6
+    # The share of the capacity the factories add each day that the day's orders ask for:
+    # above about 0.5 offers of one resource compete for its days, above 1 the market is short.
+    utilisation: float = 0.6
     # Seconds to wait for the job system to work off the outbox after a day.
     drain_timeout_s: float = 120.0
 
@@ -234,8 +237,9 @@ class Market:
     async def setup_factory(self, factory: Factory, index: int) -> None:
         site = await self.api.call("POST", "/v1/sites", factory.party, json={"name": f"{factory.party.label} plant", "region": "foshan"}, expect=(201,))
         processes = self.rng.sample(PROCESSES, k=2)
-        # Enough capacity for the demand: each day's orders take about 60% of what a day adds.
-        per_day_total = self.config.orders_per_day * 470 / 0.6
+        # Orders average about 470 units: size the daily rates so that each day's orders ask
+        # for `utilisation` of what the resources make in a day.
+        per_day_total = self.config.orders_per_day * 470 / self.config.utilisation
         for n, process in enumerate(processes):
             resource = await self.api.call("POST", "/v1/resources", factory.party, expect=(201,), json={
                 "site_id": site.json()["id"], "name": f"{process} line {n + 1}", "kind": "crew", "processes": [process],
@@ -711,6 +715,7 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
         "days": config.days,
         "seed": config.seed,
         "orders_per_day": config.orders_per_day,
+        "utilisation": config.utilisation,
         "backend": engine.dialect.name,
         "workers": config.workers,
         "job_system": f"redis + {config.workers} `capool worker` processes" if config.workers else "embedded (StubBroker, worker threads)",

@@ -5,6 +5,12 @@ no violation of any invariant."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import redis
 
 from capool.config import get_settings
@@ -13,6 +19,7 @@ from capool.simulation.market import SimulationConfig, simulate
 from tests.conftest import redis_url_or_skip
 
 # Three days: an order accepted on day 1 is produced on days 1 and 2 and inspected on day 3.
+REPO = Path(__file__).resolve().parents[2]
 DAYS = 3
 ORDERS_PER_DAY = 6
 
@@ -51,3 +58,24 @@ async def test_short_simulation_trades_and_keeps_every_invariant(db, database_ur
     assert summary["ledger_entries"]["payment.released"] == activity["lots_accepted"]
     assert summary["lots"]["accepted"] == activity["lots_accepted"]
     assert "500" not in summary["requests"]["by_status"]
+
+
+def _capool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    return subprocess.run([sys.executable, "-m", "capool.cli", *args], cwd=cwd, env=env | {"PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=600)
+
+
+def test_cli_migrates_a_fresh_database_runs_a_day_and_prints_the_summary(tmp_path: Path) -> None:
+    done = _capool("simulate", "--days", "1", "--orders-per-day", "4", "--seed", "3", "--time-limit", "1",
+                   "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'sim.db'}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["ok"] is True and summary["days"] == 1 and summary["orders"]["placed"] == 4
+    assert summary["invariant_checks"]["run"] == len(CHECKS) and summary["invariant_checks"]["violated"] == 0
+    assert "day 1/1: 4 orders" in done.stderr
+
+
+def test_cli_refuses_workers_without_redis(tmp_path: Path) -> None:
+    done = _capool("simulate", "--days", "1", "--workers", "2", "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'sim.db'}", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Error: --workers needs Redis: set REDIS_URL or --redis-url" in done.stderr
