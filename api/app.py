@@ -34,7 +34,7 @@ from api.rest import integrations as integrations_rest
 from api.rest import matching as matching_rest
 from api.rest import quality as quality_rest
 from api.rest import settlement as settlement_rest
-from api.rest.admin import AnalyticsController, MemberController, health, ready
+from api.rest.admin import AnalyticsController, DeadLetterController, MemberController, health, ready
 from api.rest.capacity import (
     OfferController,
     PartnershipController,
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     return Litestar(
         route_handlers=[
             health, ready, SiteController, ResourceController, OfferController, PartnershipController,
-            OrderController, AllocationController, AnalyticsController, MemberController, graphql,
+            OrderController, AllocationController, AnalyticsController, MemberController, DeadLetterController, graphql,
             *(handler for area in AREA_ROUTES for handler in area.ROUTES),
             *portal.ROUTES,
         ],

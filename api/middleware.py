@@ -169,7 +169,7 @@ class UnitOfWorkMiddleware:
             if key and caller:
                 content_type = next((v.decode() for k, v in start.get("headers", []) if k.lower() == b"content-type"), "application/json")
                 ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
-                session.add(idempotency.new_record(caller, key, scope["method"], scope["path"], fingerprint, status, content_type, response_body, ttl))
+                await idempotency.store(session, caller, key, scope["method"], scope["path"], fingerprint, status, content_type, response_body, ttl)
             try:
                 await session.commit()
             except IntegrityError:

@@ -75,6 +75,21 @@ class InspectionSettings(BaseModel):
     inference_threads: int = 1
 
 
+class OutboxSettings(BaseModel):
+    # Passes over an event in which a consumer still fails before the event becomes a dead
+    # letter (no more retries until an alliance admin retries it).
+    max_attempts: int = 8
+
+
+class RetentionSettings(BaseModel):
+    # Webhook deliveries that ended (delivered or failed) are deleted with their attempts this
+    # many days after they were created; pending deliveries are never deleted.
+    webhook_deliveries_days: int = 30
+    # Rows deleted per statement by a purge (expired idempotency records, old deliveries), so a
+    # purge never holds a long lock; the periodic task repeats until none is left.
+    purge_batch: int = 1000
+
+
 def _section(name: str) -> AliasChoices:
     return AliasChoices(name, f"capool_{name}")
 
@@ -133,6 +148,8 @@ class Settings(BaseSettings):
     anchor: AnchorSettings = Field(default_factory=AnchorSettings, validation_alias=_section("anchor"))
     matching: MatchingSettings = Field(default_factory=MatchingSettings, validation_alias=_section("matching"))
     inspection: InspectionSettings = Field(default_factory=InspectionSettings, validation_alias=_section("inspection"))
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings, validation_alias=_section("outbox"))
+    retention: RetentionSettings = Field(default_factory=RetentionSettings, validation_alias=_section("retention"))
     # Private / loopback / link-local networks (CIDR, e.g. '["10.20.0.0/16"]') that webhooks
     # and connectors may reach: the operator's list for on-premises receivers, honoured at
     # registration and at send time. One endpoint alone: `capool webhooks allow-private`.

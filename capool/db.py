@@ -6,7 +6,9 @@ request (api/middleware.py) or the job (capool/jobs.py).
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +24,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, Se
 
 from capool.clock import utcnow
 from capool.ids import new_id
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -122,6 +126,66 @@ def _executed(state: ORMExecuteState) -> None:
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE_KEY, None)
+
+
+_AFTER_COMMIT_KEY = "capool.after_commit"
+
+
+def after_commit(session: AsyncSession | Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's outermost transaction has committed: the one way to
+    send a job, an outbox id or a delivery only for work that was kept.
+
+    It is dropped when that transaction rolls back, and also when the savepoint it was
+    registered in rolls back (an outbox consumer that failed in its savepoint sends nothing).
+    SQLAlchemy fires `after_commit` for a SAVEPOINT release too; such a release only hands
+    the callbacks to the enclosing transaction, so nothing is sent before the real commit.
+    A callback that raises is logged and does not stop the others (the sweeps resend)."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    owner = sync.get_nested_transaction()  # None: the outermost transaction
+    sync.info.setdefault(_AFTER_COMMIT_KEY, []).append((owner, callback))
+
+
+def discard_after_commit(session: AsyncSession) -> None:
+    """Forget what the current transaction registered (a benchmark that sends by itself)."""
+    session.sync_session.info.pop(_AFTER_COMMIT_KEY, None)
+
+
+def _enclosing_savepoint(transaction: SessionTransaction) -> SessionTransaction | None:
+    parent = transaction.parent
+    while parent is not None and not parent.nested:
+        parent = parent.parent
+    return parent
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    pending = session.info.get(_AFTER_COMMIT_KEY)
+    if not pending:
+        return
+    released = session.get_nested_transaction()
+    if released is not None:
+        # A SAVEPOINT release, not a commit: what it registered now belongs to the enclosing one.
+        heir = _enclosing_savepoint(released)
+        session.info[_AFTER_COMMIT_KEY] = [(heir if owner is released else owner, callback) for owner, callback in pending]
+        return
+    session.info.pop(_AFTER_COMMIT_KEY, None)
+    for _owner, callback in pending:
+        try:
+            callback()
+        except Exception:
+            log.exception("an after-commit callback failed")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_after_rollback(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends still owning callbacks rolled back (a commit ran or handed them on)."""
+    pending = session.info.get(_AFTER_COMMIT_KEY)
+    if not pending:
+        return
+    if transaction.nested:
+        session.info[_AFTER_COMMIT_KEY] = [(owner, callback) for owner, callback in pending if owner is not transaction]
+    elif transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT_KEY, None)
 
 
 async def end_read_transaction(session: AsyncSession) -> None:

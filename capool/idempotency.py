@@ -28,7 +28,7 @@ class IdempotencyRecord(IdMixin, Base):
     status_code: Mapped[int]
     content_type: Mapped[str] = mapped_column(String(100))
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
     __table_args__ = (UniqueConstraint("scope", "key"),)
 
@@ -59,12 +59,24 @@ async def find(session: AsyncSession, scope: str, key: str) -> StoredResponse | 
     return StoredResponse(*row) if row else None
 
 
-async def purge_expired(session: AsyncSession) -> None:
-    await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow()))
+async def purge_expired(session: AsyncSession, *, batch: int = 1000) -> int:
+    """Delete up to `batch` expired records; returns how many (the periodic purge repeats)."""
+    expired = select(IdempotencyRecord.id).where(IdempotencyRecord.expires_at <= utcnow()).order_by(IdempotencyRecord.expires_at).limit(batch)
+    ids = list((await session.execute(expired)).scalars())
+    if ids:
+        await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id.in_(ids)))
+    return len(ids)
 
 
-def new_record(scope: str, key: str, method: str, path: str, fingerprint: str, status: int, content_type: str, body: bytes, ttl: timedelta) -> IdempotencyRecord:
-    return IdempotencyRecord(
+async def store(
+    session: AsyncSession, scope: str, key: str, method: str, path: str, fingerprint: str, status: int, content_type: str, body: bytes, ttl: timedelta
+) -> None:
+    """Keep a response for replay. An expired record of the same key is replaced: a key is
+    reusable once its TTL has passed, whether or not the periodic purge has run yet."""
+    await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key, IdempotencyRecord.expires_at <= utcnow())
+    )
+    session.add(IdempotencyRecord(
         scope=scope, key=key, method=method, path=path, request_hash=fingerprint,
         status_code=status, content_type=content_type, body=body, expires_at=utcnow() + ttl,
-    )
+    ))

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware.asyncio import AsyncIO
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -118,12 +119,78 @@ def _causal_keys(row: events.OutboxEvent) -> set[uuid.UUID]:
     return keys
 
 
-async def process_event(session: AsyncSession, row: events.OutboxEvent) -> None:
-    """Run the consumers of one unprocessed event, after the unprocessed earlier events of the
+@dataclass
+class EventPass:
+    """What one pass over an event did: it is processed once every consumer is done."""
+
+    processed: bool = False
+    failed: dict[str, str] = field(default_factory=dict)  # consumer -> what it raised
+    held: dict[str, uuid.UUID] = field(default_factory=dict)  # consumer -> the earlier event it waits for
+
+
+class ConsumersFailed(Exception):
+    """Raised by the outbox job after its commit, so that dramatiq retries the event later."""
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+async def _done_consumers(session: AsyncSession, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    done: dict[uuid.UUID, set[str]] = {event_id: set() for event_id in event_ids}
+    rows = await session.execute(
+        select(events.OutboxConsumption.event_id, events.OutboxConsumption.consumer)
+        .where(events.OutboxConsumption.event_id.in_(event_ids), events.OutboxConsumption.done_at.is_not(None))
+    )
+    for event_id, name in rows:
+        done[event_id].add(name)
+    return done
+
+
+async def _run_consumer(session: AsyncSession, row: events.OutboxEvent, name: str, handler: events.Consumer) -> str | None:
+    """Run one consumer in its own savepoint and record the attempt outside it: a failure rolls
+    back only this consumer's work (and what it registered to send after the commit), never the
+    other consumers' work nor the record of the failure. Returns the error, if any."""
+    error: str | None = None
+    try:
+        async with session.begin_nested():
+            await handler(session, row)
+    except Exception as exc:  # noqa: BLE001 (any consumer error is recorded and retried)
+        error = _error_text(exc)
+        log.warning("outbox consumer %s failed on event %s (%s): %s", name, row.id, row.type, error)
+        if sa_inspect(row).expired_attributes:  # the rolled-back savepoint expired what it touched
+            await session.refresh(row)
+    now = utcnow()
+    consumption = await session.get(events.OutboxConsumption, (row.id, name))
+    if consumption is None:
+        consumption = events.OutboxConsumption(event_id=row.id, consumer=name, attempts=0)
+        session.add(consumption)
+    consumption.attempts += 1
+    consumption.last_attempt_at = now
+    consumption.last_error = error
+    if error is None:
+        consumption.done_at = now
+    await session.flush()
+    return error
+
+
+def _consumes(name: str, event_type: str) -> bool:
+    return any(candidate == name for candidate, _handler in events.named_consumers_for(event_type))
+
+
+async def process_event(session: AsyncSession, row: events.OutboxEvent) -> EventPass:
+    """Run the consumers of one unprocessed event that are not done yet, each in its own
+    savepoint (`_run_consumer`): one consumer's failure neither rolls back nor blocks another.
+
+    A consumer runs after the same consumer has handled the unprocessed earlier events of the
     same order or allocation. Worker threads, retries and sweeps deliver events in any order,
     and the ledger appends in processing order: handling the causes first keeps the ledger
     causal (confirmed before production started, produced before delivered). The price is
-    that an event whose consumer keeps failing holds back the later events of its order."""
+    that a consumer that keeps failing on an event holds back the same consumer, and only
+    that one, on the later events of its order (`EventPass.held`).
+
+    Each pass that runs consumers counts in `attempts`; an event whose consumer still fails
+    after `outbox.max_attempts` passes becomes a dead letter (`dead_at`)."""
     causes = (
         await session.execute(
             select(events.OutboxEvent)
@@ -138,40 +205,102 @@ async def process_event(session: AsyncSession, row: events.OutboxEvent) -> None:
         )
     ).scalars().all()
     for cause in causes:
-        if cause.processed_at is None:  # a cause handled first may have handled this one as its own cause
+        # A cause handled first may have handled this one as its own cause; a dead one waits for an admin.
+        if cause.processed_at is None and cause.dead_at is None:
             await process_event(session, cause)
-    row.attempts += 1
-    for handler in events.consumers_for(row.type):
-        await handler(session, row)
-    row.processed_at = utcnow()
+    waiting = [cause for cause in causes if cause.processed_at is None]
+    done = await _done_consumers(session, [row.id, *(cause.id for cause in waiting)])
+    result = EventPass()
+    ran = False
+    for name, handler in events.named_consumers_for(row.type):
+        if name in done[row.id]:
+            continue
+        blocker = next((cause for cause in waiting if name not in done[cause.id] and _consumes(name, cause.type)), None)
+        if blocker is not None:
+            result.held[name] = blocker.id
+            continue
+        ran = True
+        error = await _run_consumer(session, row, name, handler)
+        if error is not None:
+            result.failed[name] = error
+    now = utcnow()
+    if result.failed:
+        row.attempts += 1
+        row.last_error = "; ".join(f"{name}: {error}" for name, error in result.failed.items())[:2000]
+        if row.attempts >= get_settings().outbox.max_attempts:
+            row.dead_at = now
+            log.error("outbox event %s (%s) is a dead letter after %d attempts: %s", row.id, row.type, row.attempts, row.last_error)
+    elif result.held:
+        if ran:
+            row.attempts += 1
+        row.last_error = "; ".join(f"{name}: waiting for event {cause_id}" for name, cause_id in result.held.items())[:2000]
+    else:
+        row.attempts += 1
+        row.processed_at = now
+        result.processed = True
+    await session.flush()
+    return result
+
+
+async def _record_failed_pass(event_id: uuid.UUID, exc: BaseException) -> None:
+    """A pass that failed as a whole (its transaction could not commit: a lost connection, a
+    deadlock) still counts, recorded in a transaction of its own."""
+    try:
+        async with job_transaction() as session:
+            row = await session.get(events.OutboxEvent, event_id, with_for_update=True)
+            if row is None or row.processed_at is not None:
+                return
+            row.attempts += 1
+            row.last_error = _error_text(exc)
+            if row.attempts >= get_settings().outbox.max_attempts:
+                row.dead_at = utcnow()
+    except Exception:
+        log.exception("could not record the failed pass over outbox event %s", event_id)
 
 
 @job(queue_name="outbox")
 async def process_outbox_event(event_id: str) -> None:
-    async with job_transaction() as session:
-        row = await session.get(events.OutboxEvent, uuid.UUID(event_id), with_for_update=True)
-        if row is None or row.processed_at is not None:
-            return
-        await process_event(session, row)
+    await handle_outbox_event(uuid.UUID(event_id))
+
+
+async def handle_outbox_event(ident: uuid.UUID) -> None:
+    """One delivery of an event to the worker: a pass in its own transaction. Raises
+    ConsumersFailed after committing a pass in which a consumer failed, so that the broker
+    retries later; the consumers that succeeded stay done."""
+    try:
+        async with job_transaction() as session:
+            row = await session.get(events.OutboxEvent, ident, with_for_update=True)
+            if row is None or row.processed_at is not None or row.dead_at is not None:
+                return
+            result = await process_event(session, row)
+    except Exception as exc:
+        await _record_failed_pass(ident, exc)
+        raise
+    if result.failed:
+        # Committed: the consumers that succeeded are done; dramatiq retries the others later.
+        raise ConsumersFailed(f"outbox event {ident}: " + "; ".join(f"{n}: {e}" for n, e in result.failed.items()))
 
 
 async def work_off_outbox(session: AsyncSession, *, batch: int = 500) -> int:
     """Process every unprocessed event in creation order inside the caller's transaction, with
-    the consumers the worker runs; returns how many. `capool demo` uses it so that its data and
-    their ledger commit together instead of waiting for a server to work off the outbox."""
+    the consumers the worker runs, in one pass; returns how many are now processed. A failing
+    consumer is recorded as the worker records it and left for the worker to retry. `capool
+    demo` uses it so that its data and their ledger commit together instead of waiting for a
+    server to work off the outbox."""
     processed = 0
+    after: uuid.UUID | None = None
     while True:
-        rows = (
-            await session.execute(
-                select(events.OutboxEvent).where(events.OutboxEvent.processed_at.is_(None)).order_by(events.OutboxEvent.id).limit(batch)
-            )
-        ).scalars().all()
+        statement = select(events.OutboxEvent).where(events.OutboxEvent.processed_at.is_(None), events.OutboxEvent.dead_at.is_(None))
+        if after is not None:
+            statement = statement.where(events.OutboxEvent.id > after)
+        rows = (await session.execute(statement.order_by(events.OutboxEvent.id).limit(batch))).scalars().all()
         if not rows:
             return processed
         for row in rows:
-            if row.processed_at is None:
-                await process_event(session, row)
-                processed += 1
+            after = row.id
+            if row.processed_at is None and row.dead_at is None:
+                if (await process_event(session, row)).processed:
+                    processed += 1
 
 
 def _send_events(event_ids: list[uuid.UUID]) -> None:
@@ -189,7 +318,11 @@ async def sweep_outbox(session: AsyncSession, older_than: timedelta = timedelta(
     """Re-send events whose first send was lost (broker down, process crash)."""
     statement = (
         select(events.OutboxEvent.id)
-        .where(events.OutboxEvent.processed_at.is_(None), events.OutboxEvent.created_at < utcnow() - older_than)
+        .where(
+            events.OutboxEvent.processed_at.is_(None),
+            events.OutboxEvent.dead_at.is_(None),
+            events.OutboxEvent.created_at < utcnow() - older_than,
+        )
         .order_by(events.OutboxEvent.created_at)
         .limit(limit)
     )

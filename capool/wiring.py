@@ -1,7 +1,7 @@
 """Everything a process must import before it serves requests or runs jobs: all tables and
 all outbox consumers. The API app, the CLI and the tests import this module."""
 
-from capool import models  # noqa: F401
+from capool import housekeeping, models  # noqa: F401
 from forecasting import consumers as forecasting_consumers  # noqa: F401
 from inspection import consumers as inspection_consumers  # noqa: F401
 from marketplace.integrations import consumers as integrations_consumers  # noqa: F401

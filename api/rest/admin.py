@@ -1,4 +1,4 @@
-"""Analytics for members and alliance admins; the caller's identity and API keys; health."""
+"""Analytics for members and alliance admins; the caller's identity and API keys; dead letters; health."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import AUTHENTICATED, PUBLIC, requires
+from api.rest.capacity import Cursor, Limit
 from api.rest.schemas import (
     ApiKeyOut,
+    DeadLetterOut,
     MeOut,
     OnTimeOut,
     OrganisationOut,
+    PageOut,
     UtilisationOut,
     UtilisationRowOut,
+    dead_letter_out,
     out,
 )
+from capool import dead_letters
 from capool.clock import utcnow
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, Permission
@@ -66,6 +71,21 @@ class MemberController(Controller):
     @post("/api-keys/{key_id:uuid}/revoke", **requires(Permission.MEMBERS_ADMIN), status_code=200, summary="Revoke an API key")
     async def revoke(self, key_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ApiKeyOut:
         return out(ApiKeyOut, await members.revoke_api_key(db_session, actor, key_id))
+
+
+class DeadLetterController(Controller):
+    path = "/v1/admin/dead-letters"
+    tags = ["admin"]
+
+    @get("/", **requires(Permission.ALLIANCE_ADMIN), summary="The alliance's outbox events whose consumer kept failing, oldest first")
+    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[DeadLetterOut]:
+        page = await dead_letters.list_dead_letters(db_session, actor, cursor=cursor, limit=limit)
+        return PageOut(items=[dead_letter_out(letter) for letter in page.items], next_cursor=page.next_cursor)
+
+    @post("/{event_id:uuid}/retry", **requires(Permission.ALLIANCE_ADMIN), status_code=202,
+          summary="Retry a dead letter: a fresh budget of attempts, only its consumers not done yet run")
+    async def retry(self, event_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeadLetterOut:
+        return dead_letter_out(await dead_letters.retry_dead_letter(db_session, actor, event_id))
 
 
 @get("/health", **requires(PUBLIC), tags=["health"], summary="Liveness")

@@ -218,6 +218,36 @@ class ApiKeyOut(Struct):
     created_at: datetime
 
 
+class ConsumptionOut(Struct):
+    consumer: str
+    attempts: int
+    last_error: str | None
+    last_attempt_at: datetime | None
+    done_at: datetime | None
+
+
+class DeadLetterOut(Struct):
+    id: uuid.UUID
+    type: str
+    aggregate_type: str
+    aggregate_id: uuid.UUID
+    organisation_id: uuid.UUID
+    occurred_at: datetime
+    attempts: int
+    last_error: str | None
+    dead_at: datetime | None
+    consumers: list[ConsumptionOut]
+
+
+def dead_letter_out(letter: Any) -> DeadLetterOut:
+    event = letter.event
+    return DeadLetterOut(
+        id=event.id, type=event.type, aggregate_type=event.aggregate_type, aggregate_id=event.aggregate_id,
+        organisation_id=event.organisation_id, occurred_at=event.occurred_at, attempts=event.attempts, last_error=event.last_error,
+        dead_at=event.dead_at, consumers=[out(ConsumptionOut, c) for c in letter.consumptions],
+    )
+
+
 def out(shape: type[T], row: Any) -> T:
     return msgspec.convert(row, shape, from_attributes=True)
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 async def main(rows: int, deliveries: int) -> None:
     from capool import jobs, wiring  # noqa: F401
-    from capool.db import create_engine, create_session_factory
+    from capool.db import create_engine, create_session_factory, discard_after_commit
     from capool.events import OutboxEvent, record
     from capool.migrate import upgrade
     from capool.tenancy import service as members
@@ -102,7 +102,7 @@ async def main(rows: int, deliveries: int) -> None:
             started = time.perf_counter()
             for event in events:
                 await webhooks.fan_out(session, event)
-            session.sync_session.info.pop(webhooks.SEND_KEY, None)  # sent below, not by the broker
+            discard_after_commit(session)  # sent below, not by the broker
             await session.commit()
             fan_s = time.perf_counter() - started
             ids = list((await session.execute(select(WebhookDelivery.id))).scalars())

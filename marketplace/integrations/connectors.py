@@ -17,6 +17,7 @@ mes_push: on `allocation.accepted` for the factory, POST the allocation to its M
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import timedelta
@@ -27,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clock import utcnow
-from capool.db import end_read_transaction
+from capool.db import after_commit, end_read_transaction
 from capool.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from capool.events import OutboxEvent
 from capool.jobs import job, job_transaction
@@ -249,10 +250,7 @@ async def queue_mes_push(session: AsyncSession, event: OutboxEvent) -> None:
     rows = (await session.execute(select(Connector.id).where(
         Connector.organisation_id == uuid.UUID(factory), Connector.kind == ConnectorKind.MES_PUSH, Connector.enabled.is_(True)))).scalars()
     for connector_id in rows:
-        session.sync_session.info.setdefault(MES_KEY, []).append((str(connector_id), str(event.id)))
-
-
-MES_KEY = "capool.connectors.mes"
+        after_commit(session, functools.partial(push_allocation.send, str(connector_id), str(event.id)))
 
 
 def mes_body(connector: Connector, event: OutboxEvent) -> dict[str, Any]:
@@ -278,17 +276,3 @@ async def push_allocation(connector_id: str, event_id: str) -> None:
     if response.status_code >= 300:
         raise RuntimeError(f"MES answered {response.status_code}")
 
-
-from sqlalchemy import event as _sa_event  # noqa: E402
-from sqlalchemy.orm import Session as _Session  # noqa: E402
-
-
-@_sa_event.listens_for(_Session, "after_commit")
-def _send_mes(session: _Session) -> None:
-    for connector_id, event_id in session.info.pop(MES_KEY, None) or []:
-        push_allocation.send(connector_id, event_id)
-
-
-@_sa_event.listens_for(_Session, "after_rollback")
-def _drop_mes(session: _Session) -> None:
-    session.info.pop(MES_KEY, None)

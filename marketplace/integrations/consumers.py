@@ -27,3 +27,9 @@ async def push_to_mes(session: AsyncSession, event: OutboxEvent) -> None:
 async def resend_and_pull(session: AsyncSession) -> None:
     """Re-send webhook deliveries whose message was lost; start capacity pulls that are due."""
     await schedule.sweep(session)
+
+
+@jobs.periodic(timedelta(hours=6))
+async def apply_delivery_retention(session: AsyncSession) -> None:
+    """Delete ended webhook deliveries (and their attempts) older than the retention period."""
+    webhooks.purge_old_deliveries_job.send()

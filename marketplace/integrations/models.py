@@ -77,6 +77,7 @@ class WebhookDelivery(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_ended", "status", "created_at"),  # the retention purge
     )
 
 

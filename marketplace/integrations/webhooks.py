@@ -18,12 +18,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from capool.clock import utcnow
+from capool.config import get_settings
+from capool.db import after_commit
 from capool.errors import FieldError, InvalidInput
 from capool.events import OutboxEvent
 from capool.jobs import job, job_transaction
@@ -67,7 +67,6 @@ BACKOFF_CAP_S = 3600.0
 BREAKER_THRESHOLD = 5  # consecutive failures that open the circuit
 BREAKER_COOLDOWN_S = 60.0  # open -> half-open after this long
 
-SEND_KEY = "capool.webhooks.pending"
 ORG_KEYS = ("buyer_org_id", "factory_org_id", "organisation_id")
 
 
@@ -147,8 +146,6 @@ async def delete_endpoint(session: AsyncSession, actor: Actor, endpoint_id: uuid
     actor.require(Permission.WEBHOOKS_WRITE)
     endpoint = await get_writable(session, actor, WebhookEndpoint, endpoint_id, for_update=True)
     deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
-    from sqlalchemy import delete
-
     await session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
     await session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
     await session.delete(endpoint)
@@ -268,21 +265,14 @@ async def fan_out(session: AsyncSession, event: OutboxEvent) -> int:
 
 
 def _send_after_commit(session: AsyncSession, delivery_id: uuid.UUID) -> None:
-    session.sync_session.info.setdefault(SEND_KEY, []).append(delivery_id)
+    after_commit(session, lambda: _enqueue(delivery_id))
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _enqueue_committed(session: Session) -> None:
-    for delivery_id in session.info.pop(SEND_KEY, None) or []:
-        try:
-            deliver_webhook.send(str(delivery_id))
-        except Exception:  # broker down: sweep_webhooks sends it later
-            log.exception("could not enqueue webhook delivery %s", delivery_id)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _drop_rolled_back(session: Session) -> None:
-    session.info.pop(SEND_KEY, None)
+def _enqueue(delivery_id: uuid.UUID) -> None:
+    try:
+        deliver_webhook.send(str(delivery_id))
+    except Exception:  # broker down: sweep_webhooks sends it later
+        log.exception("could not enqueue webhook delivery %s", delivery_id)
 
 
 # --- sending ---------------------------------------------------------------------------
@@ -323,7 +313,7 @@ async def attempt(delivery_id: uuid.UUID) -> str:
         allowed, wait = _circuit_allows(endpoint, now)
         if not allowed:
             delivery.next_attempt_at = now + timedelta(seconds=wait)
-            session.sync_session.info.setdefault("capool.webhooks.later", []).append((delivery.id, wait))
+            _schedule_after_commit(session, delivery.id, wait)
             return "circuit_open"
         delivery.attempts += 1
         url, allow_private, secret = endpoint.url, endpoint.allow_private, endpoint.secret
@@ -377,7 +367,7 @@ async def _record(delivery_id: uuid.UUID, attempt_no: int, status_code: int | No
             return "failed"
         wait = backoff_s(attempt_no)
         delivery.next_attempt_at = now + timedelta(seconds=wait)
-        session.sync_session.info.setdefault("capool.webhooks.later", []).append((delivery.id, wait))
+        _schedule_after_commit(session, delivery.id, wait)
         return "retry"
 
 
@@ -388,15 +378,8 @@ def _schedule(delivery_id: uuid.UUID, wait_s: float) -> None:
         log.exception("could not schedule webhook delivery %s; the sweep will", delivery_id)
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _schedule_committed(session: Session) -> None:
-    for delivery_id, wait in session.info.pop("capool.webhooks.later", None) or []:
-        _schedule(delivery_id, wait)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _drop_later(session: Session) -> None:
-    session.info.pop("capool.webhooks.later", None)
+def _schedule_after_commit(session: AsyncSession, delivery_id: uuid.UUID, wait_s: float) -> None:
+    after_commit(session, lambda: _schedule(delivery_id, wait_s))
 
 
 # Failed sends reschedule themselves (backoff, breaker); the few retries here only cover an
@@ -423,3 +406,40 @@ async def sweep_webhooks_job() -> None:
     """Periodic (scheduler / cron): re-enqueue due deliveries."""
     async with job_transaction() as session:
         await sweep_webhooks(session)
+
+
+# --- retention -------------------------------------------------------------------------
+
+ENDED = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+
+
+async def purge_ended_deliveries(session: AsyncSession, created_before: datetime, batch: int = 1000) -> int:
+    """Delete up to `batch` deliveries that ended (delivered or failed) and were created before
+    `created_before`, with their attempts; returns how many. Pending deliveries stay."""
+    ended = (select(WebhookDelivery.id)
+             .where(WebhookDelivery.status.in_(ENDED), WebhookDelivery.created_at < created_before)
+             .order_by(WebhookDelivery.created_at).limit(batch))
+    ids = list((await session.execute(ended)).scalars())
+    if ids:
+        await session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+        await session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
+    return len(ids)
+
+
+async def purge_old_deliveries() -> int:
+    """Apply the retention period (`retention.webhook_deliveries_days`), batch by batch, each
+    batch in its own transaction; returns how many deliveries were deleted."""
+    retention = get_settings().retention
+    created_before = utcnow() - timedelta(days=retention.webhook_deliveries_days)
+    purged = 0
+    while True:
+        async with job_transaction() as session:
+            deleted = await purge_ended_deliveries(session, created_before, retention.purge_batch)
+        purged += deleted
+        if deleted < retention.purge_batch:
+            return purged
+
+
+@job(queue_name="webhooks", max_retries=3)
+async def purge_old_deliveries_job() -> None:
+    await purge_old_deliveries()

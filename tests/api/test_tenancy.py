@@ -26,11 +26,13 @@ from tests.inspection import tenancy_cases as inspection_cases
 from tests.integrations import tenancy_cases as integrations_cases
 from tests.marketplace import tenancy_cases as marketplace_cases
 from tests.matching import tenancy_cases as matching_cases
+from tests.outbox import tenancy_cases as outbox_cases
 from tests.quality import tenancy_cases as quality_cases
 from tests.settlement import tenancy_cases as settlement_cases
 from tests.tenancy import Case, Ctx, GraphQLCase, snapshot
 
-AREAS = (marketplace_cases, quality_cases, inspection_cases, settlement_cases, integrations_cases, matching_cases, forecasting_cases)
+AREAS = (marketplace_cases, quality_cases, inspection_cases, settlement_cases, integrations_cases, matching_cases, forecasting_cases,
+         outbox_cases)
 CASES: dict[tuple[str, str], tuple[object, Case]] = {key: (area, case) for area in AREAS for key, case in area.CASES.items()}
 GRAPHQL_CASES: dict[str, tuple[object, GraphQLCase]] = {key: (area, case) for area in AREAS for key, case in area.GRAPHQL_CASES.items()}
 
