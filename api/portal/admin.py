@@ -2,19 +2,23 @@
 process, on-time delivery (marketplace.analytics); KPIs against their targets, traffic
 lights with reasons, open warning-line and equipment alerts and the self-check score
 (forecasting.service); bottleneck processes (lights of processes at risk and the most
-utilised processes)."""
+utilised processes). Dead letters: the alliance's outbox events whose consumer kept failing
+(capool.dead_letters), each retried with one button."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, time, timedelta
 
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
 from api.portal.charts import HeatCell, bar, heat_map
-from api.portal.web import render, signed_in
+from api.portal.web import PREFIX, form_of, redirect, render, signed_in
+from capool import dead_letters
 from capool.clock import utcnow
+from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Permission
 from forecasting import repository as health_repository
 from forecasting import service as health_service
@@ -103,3 +107,37 @@ def bottleneck_processes(lights, by_process) -> list[dict]:  # type: ignore[no-u
     for row in busiest:
         rows.setdefault(row.key, {"process": row.key, "colour": colours.get(row.key, "green"), "reasons": [], "utilisation": row.utilisation})
     return sorted(rows.values(), key=lambda r: ({"red": 0, "yellow": 1}.get(r["colour"], 2), -(r["utilisation"] or 0.0)))
+
+
+DEAD_LETTERS_PAGE = 50
+
+
+async def _dead_letters_page(request: Request, db_session: AsyncSession, status_code: int = 200, error: str | None = None) -> Response:
+    ctx = await signed_in(request, db_session)
+    assert ctx.actor is not None
+    cursor = request.query_params.get("cursor") or None
+    try:
+        page = await dead_letters.list_dead_letters(db_session, ctx.actor, cursor=cursor, limit=DEAD_LETTERS_PAGE)
+    except InvalidInput as exc:  # a cursor this portal did not hand out: start from the first page
+        page = await dead_letters.list_dead_letters(db_session, ctx.actor, limit=DEAD_LETTERS_PAGE)
+        status_code, error = exc.status, exc.detail
+    total = await dead_letters.count_dead_letters(db_session, ctx.actor)
+    retried = request.query_params.get("retried")
+    return render(ctx, "admin/dead_letters.html", status_code=status_code, letters=page.items, next_cursor=page.next_cursor,
+                  total=total, error=error, retried=retried)
+
+
+@get("/admin/dead-letters", name="portal:admin-dead-letters", **requires(Permission.ALLIANCE_ADMIN))
+async def dead_letters_page(request: Request, db_session: AsyncSession) -> Response:
+    return await _dead_letters_page(request, db_session)
+
+
+@post("/admin/dead-letters/{event_id:uuid}/retry", name="portal:admin-dead-letter-retry", **requires(Permission.ALLIANCE_ADMIN))
+async def retry_dead_letter(request: Request, db_session: AsyncSession, event_id: uuid.UUID) -> Response:
+    ctx = await signed_in(request, db_session)
+    await form_of(ctx)
+    try:
+        await dead_letters.retry_dead_letter(db_session, ctx.actor, event_id)  # type: ignore[arg-type]
+    except Conflict as exc:
+        return await _dead_letters_page(request, db_session, exc.status, exc.detail)
+    return redirect(ctx, f"{PREFIX}/admin/dead-letters?retried={event_id}")
