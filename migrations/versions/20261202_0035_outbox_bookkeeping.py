@@ -1,7 +1,7 @@
 """outbox bookkeeping: per-consumer consumptions, dead letters, purge indexes
 
 Revision ID: 0035
-Revises: 0040
+Revises: 0050
 Create Date: 2026-12-02 14:00:00.000000
 
 Each outbox consumer's attempts and last error are kept per event in `outbox_consumptions`
@@ -19,7 +19,7 @@ from alembic import op
 import capool.db
 
 revision = "0035"
-down_revision = "0040"
+down_revision = "0050"
 branch_labels = None
 depends_on = None
 
