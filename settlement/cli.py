@@ -193,10 +193,14 @@ def anchor(alliance_id: uuid.UUID) -> None:
             "process that runs the schedule (`capool serve`, `capool scheduler` or a worker), which anchors every ledger every 10 minutes"
         )
     try:
-        row = in_transaction(lambda session: anchor_latest(session, alliance_id, default_registry()))
+        registry = default_registry()
+        row = in_transaction(lambda session: anchor_latest(session, alliance_id, registry))
     except (ChainError, ConnectionError, OSError) as exc:
         raise click.ClickException(f"anchoring failed: {exc}") from exc
     click.echo(f"anchored size {row.tree_size} at position {row.position} in tx {row.tx_hash}" if row else "nothing new to anchor")
+    if not get_settings().anchor.registry:
+        # Without the setting every process deploys its own registry: anchors scatter over many.
+        click.echo(f"deployed a new anchor registry at {registry.address}; set CAPOOL_ANCHOR_REGISTRY={registry.address} to keep anchoring there")
 
 
 @ledger.command("rotate-key")

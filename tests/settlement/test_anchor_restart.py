@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 from sqlalchemy import select
+from web3 import Web3
 
 from capool import jobs
 from capool.db import create_session_factory
@@ -24,6 +26,7 @@ from settlement.ledger.entries import EntryType
 from settlement.ledger.note import SignedNote
 from settlement.models import LedgerAnchorRow
 from tests.conftest import World
+from tests.evm_node import EvmNode, evm_node  # noqa: F401  (fixture)
 
 
 async def _append(db, alliance_id, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
@@ -130,3 +133,26 @@ def test_ledger_anchor_without_a_configured_chain_is_a_clear_error(world: World)
     assert result.exit_code == 1, result.output
     assert "Error: no chain is configured (CAPOOL_CHAIN_RPC_URL" in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, AssertionError)
+
+
+async def test_ledger_anchor_on_a_configured_chain_anchors_and_records_its_identity(
+    db, world: World, database_url: str, process_registry, evm_node: EvmNode, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    from capool.cli import main
+    from capool.config import ChainSettings, get_settings
+
+    await _append(db, world.alliance_id, 0, 3)
+    settings = get_settings()
+    monkeypatch.setattr(settings, "database_url", database_url)
+    monkeypatch.setattr(settings, "chain", ChainSettings(rpc_url=evm_node.url, private_key=SecretStr(evm_node.keys[0])))
+    # In a thread: the command runs its own event loop, as it does from a shell.
+    result = await asyncio.to_thread(CliRunner().invoke, main, ["ledger", "anchor", "--alliance", str(world.alliance_id)])
+    assert result.exit_code == 0, result.output
+    registry = anchoring._registry
+    assert registry is not None
+    assert result.output.startswith("anchored size 3 at position 0 in tx 0x")
+    assert f"set CAPOOL_ANCHOR_REGISTRY={registry.address}" in result.output
+    node = SettlementChain(Web3(Web3.HTTPProvider(evm_node.url)), [ChainAccount.from_key(evm_node.keys[1])])
+    assert node.chain_id == 31337  # hardhat's
+    assert await _anchor_rows(db, world.alliance_id) == [(node.genesis_hash, 0, 3)]
+    assert AnchorRegistry(node, registry.address).anchor_count(service.ledger_id_of(world.alliance_id)) == 1
