@@ -162,6 +162,20 @@ async def test_a_buyer_imports_only_its_own_demand(client, world: World) -> None
     assert foreign.status_code == 422 and foreign.json()["errors"][0]["pointer"] == "/customer"
     factory = await client.post("/v1/catenax/material-demands", headers=world.partner.headers, json=document)
     assert factory.status_code == 403 and factory.json()["code"] == "permission_denied"
+    # The brand imports as that BPNL; the other buyer cannot then claim it for itself.
+    await map_code(client, world.brand, "organisation", BUYER_BPNL, str(world.brand.org_id))
+    assert (await client.post("/v1/catenax/material-demands", headers=world.brand.headers, json=document)).status_code == 201
+    await map_code(client, world.other_buyer, "organisation", "BPNL000000000OB2", str(world.other_buyer.org_id))
+    claimed = await client.post("/v1/catenax/material-demands", headers=world.other_buyer.headers, json=document | {"customer": "BPNL000000000OB2"})
+    assert claimed.status_code == 201, claimed.text  # its own BPNL
+    mappings = (await client.get("/v1/code-mappings", headers=world.other_buyer.headers, params={"system": "catenax"})).json()["items"]
+    stale = next(m for m in mappings if m["external_code"] == BUYER_BPNL)
+    assert (await client.delete(f"/v1/code-mappings/{stale['id']}", headers=world.other_buyer.headers)).status_code == 204
+    await map_code(client, world.other_buyer, "organisation", BUYER_BPNL, str(world.other_buyer.org_id))
+    taken = await client.post("/v1/catenax/material-demands", headers=world.other_buyer.headers,
+                              json=document | {"materialDemandId": "2b3c4d5e-6f70-4a8b-9cad-becf00112233", "materialNumberCustomer": "OTHER"})
+    assert taken.status_code == 409 and taken.json()["code"] == "bpnl_claimed"
+    assert str(world.brand.org_id) not in taken.text
 
 
 async def test_a_newer_version_replaces_and_an_older_one_conflicts(client, world: World) -> None:

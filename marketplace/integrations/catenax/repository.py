@@ -41,6 +41,15 @@ async def other_demand_for_material(session: AsyncSession, actor: Actor, supplie
     return (await session.execute(statement.limit(1))).scalar_one_or_none()
 
 
+async def customer_bpnl_used_by_another(session: AsyncSession, actor: Actor, bpnl: str) -> bool:
+    """Whether another member of the actor's alliance already imported demand as this BPNL
+    (an existence check across tenants that names nobody)."""
+    members = select(Organisation.id).where(Organisation.alliance_id == actor.alliance_id)
+    statement = select(MaterialDemand.id).where(
+        MaterialDemand.customer_bpnl == bpnl, MaterialDemand.buyer_org_id != actor.organisation_id, MaterialDemand.buyer_org_id.in_(members))
+    return (await session.execute(statement.limit(1))).first() is not None
+
+
 async def weeks_of(session: AsyncSession, actor: Actor, demand_id: uuid.UUID) -> list[MaterialDemandWeek]:
     statement = scoped(select(MaterialDemandWeek), actor, MaterialDemandWeek).where(MaterialDemandWeek.demand_id == demand_id)
     return list((await session.execute(statement.order_by(MaterialDemandWeek.week))).scalars())

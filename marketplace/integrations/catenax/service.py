@@ -104,7 +104,8 @@ async def import_material_demand(session: AsyncSession, actor: Actor, document: 
 
     Refused with 422 when the document breaks the schema (the first error's JSON path
     leads), breaks the rules above, or names as `customer` a BPNL the actor has not mapped
-    to itself; with 409 when a newer version of it is already stored."""
+    to itself; with 409 when a newer version of it is already stored, or another member of
+    the alliance imports demand as that BPNL."""
     actor.require(Permission.DEMAND_WRITE)
     validation.check(validation.MATERIAL_DEMAND, document)
     errors = _semantic_errors(document)
@@ -115,6 +116,10 @@ async def import_material_demand(session: AsyncSession, actor: Actor, document: 
     if customer is None or customer.id != actor.organisation_id:
         raise InvalidInput.at("/customer", f"customer {document['customer']} is not this organisation's BPNL: map it first "
                                            f"(POST /v1/code-mappings system={SYSTEM} kind=organisation master_ref=<your organisation id>)")
+    # BPNLs are declared in each member's own code mapping; one legal entity's demand comes
+    # from one member of the alliance, whoever declared its BPNL first.
+    if await repository.customer_bpnl_used_by_another(session, actor, document["customer"]):
+        raise Conflict(f"another member of this alliance imports demand as {document['customer']}", "bpnl_claimed")
     supplier = await _resolve_organisation(session, actor, document["supplier"])
     if supplier is not None and not supplier.supplies:
         raise InvalidInput.at("/supplier", f"supplier {document['supplier']} maps to {supplier.name}, which publishes no capacity")
