@@ -7,7 +7,7 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,11 @@ from capool.ids import new_id
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
+from marketplace import days as capacity_days
 from marketplace import repository
 from marketplace.models import (
     Allocation,
+    AllocationDay,
     AllocationStatus,
     CapacityOffer,
     OfferStatus,
@@ -41,9 +43,16 @@ PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
 
 
 def _window_slot(offer: CapacityOffer, now: datetime) -> tuple[datetime, datetime]:
-    earliest = datetime.combine(offer.window_start, time.min, UTC)
-    ready = now + timedelta(days=offer.lead_time_days)
-    return max(earliest, ready), datetime.combine(offer.window_end, time.max, UTC)
+    """From the start of the first day the offer can produce on to the end of its window."""
+    return day_start(capacity_days.earliest_day(offer, now.date())), day_end(offer.window_end)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def day_end(day: date) -> datetime:
+    return datetime.combine(day, time.max, UTC)
 
 
 @dataclass(frozen=True)
@@ -106,15 +115,19 @@ def tier_and_price(buyer_org_id: uuid.UUID, offer: CapacityOffer, partnership: P
 
 
 def bound_item(order_id: uuid.UUID | str, offer_id: uuid.UUID | str, quantity: int, unit_price: int, digest: str,
-               slot_start: datetime | None = None, slot_end: datetime | None = None) -> dict[str, Any]:
-    return {"order_id": str(order_id), "offer_id": str(offer_id), "quantity": quantity, "unit_price_minor": unit_price, "offer_digest": digest,
+               slot_start: datetime | None = None, slot_end: datetime | None = None, days: list[tuple[date, int]] | None = None) -> dict[str, Any]:
+    item = {"order_id": str(order_id), "offer_id": str(offer_id), "quantity": quantity, "unit_price_minor": unit_price, "offer_digest": digest,
             "slot_start": slot_start.isoformat() if slot_start else None, "slot_end": slot_end.isoformat() if slot_end else None}
+    if days:
+        # The per-day slots are part of the plan: an approval signs the days it books.
+        item["days"] = [[day.isoformat(), use] for day, use in days]
+    return item
 
 
 def plan_digest(items: list[dict[str, Any]]) -> str:
     """Digest of bound items (see bound_item), independent of their order."""
     keys = ("order_id", "offer_id", "quantity", "unit_price_minor", "offer_digest", "slot_start", "slot_end")
-    rows = sorted([item.get(k) for k in keys] for item in items)
+    rows = sorted([item.get(k) for k in keys] + ([item["days"]] if item.get("days") else []) for item in items)
     return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
 
 
@@ -123,6 +136,27 @@ def _priced(items: list[dict[str, Any]]) -> PricedPlan:
 
 
 Planned = tuple[int, PlanItem, Order, CapacityOffer, datetime, datetime, Tier, int]
+
+
+def _item_days(item: PlanItem) -> list[tuple[date, int]] | None:
+    return [(d.day, d.use) for d in item.days] if item.days else None
+
+
+def _check_days(errors: list[FieldError], prefix: str, item: PlanItem, offer: CapacityOffer, resource: Resource, slot_start: datetime, slot_end: datetime) -> None:
+    """Given per-day slots must be days the offer sells (inside the slot, on the resource's
+    calendar) and make exactly the item's quantity."""
+    if not item.days:
+        return
+    days = [d.day for d in item.days]
+    if len(set(days)) != len(days):
+        errors.append(FieldError(f"{prefix}/days", "each day may appear once"))
+    for n, day in enumerate(days):
+        if not (slot_start.date() <= day <= slot_end.date()) or not resource.works_on(day):
+            errors.append(FieldError(f"{prefix}/days/{n}", f"offer {offer.id} does not sell {day.isoformat()} (its days: {slot_start.date().isoformat()} "
+                                                          f"to {slot_end.date().isoformat()}, weekdays {resource.working_weekdays})"))
+    use = sum(d.use for d in item.days)
+    if use != offer.capacity_for(item.quantity):
+        errors.append(FieldError(f"{prefix}/days", f"the days use {use} {offer.capacity_unit.value}(s); {item.quantity} pieces need {offer.capacity_for(item.quantity)}"))
 
 
 async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], now: datetime) -> tuple[list[Planned], PricedPlan]:
@@ -172,6 +206,10 @@ async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem]
             slot_end = ensure_utc(item.slot_end) if item.slot_end else window_end
             if slot_start < window_start or slot_end > window_end or slot_end <= slot_start:
                 errors.append(FieldError(f"{prefix}/slot_start", f"the slot must lie inside the offer's window after its lead time ({window_start.isoformat()} to {window_end.isoformat()})"))
+            else:
+                resource = await session.get(Resource, offer.resource_id)
+                assert resource is not None
+                _check_days(errors, prefix, item, offer, resource, slot_start, slot_end)
             partnership = None if offer.organisation_id == order.buyer_org_id else await repository.active_partnership(session, order.buyer_org_id, offer.organisation_id)
             tier, unit_price = tier_and_price(order.buyer_org_id, offer, partnership)
             if order.max_unit_price_minor is not None and unit_price > order.max_unit_price_minor:
@@ -181,7 +219,7 @@ async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem]
         raise InvalidInput("the allocation plan is not valid; nothing was applied", errors)
     planned.sort(key=lambda p: p[0])
     bound = [bound_item(item.order_id, offer.id, item.quantity, price, offer_digest(offer), item.slot_start and ensure_utc(item.slot_start),
-                        item.slot_end and ensure_utc(item.slot_end)) for _, item, _, offer, _, _, _, price in planned]
+                        item.slot_end and ensure_utc(item.slot_end), _item_days(item)) for _, item, _, offer, _, _, _, price in planned]
     return planned, _priced(bound)
 
 
@@ -224,12 +262,14 @@ async def apply_plan(
                 f"offer {offer_id} has {offer.remaining} {offer.capacity_unit.value}(s) left; the plan needs {needed[offer_id]}. Nothing was applied.",
                 "capacity_exhausted",
             )
+    slots = await _book_days(session, planned, now)
 
     plan_id = new_id()
     created: list[Allocation] = []
     orders: dict[uuid.UUID, Order] = {}
-    for _, item, order, offer, slot_start, slot_end, tier, unit_price in planned:
+    for index, item, order, offer, _, _, tier, unit_price in planned:
         orders[order.id] = order
+        days = slots[index]
         allocation = Allocation(
             plan_id=plan_id,
             order_id=order.id,
@@ -238,8 +278,9 @@ async def apply_plan(
             factory_org_id=offer.organisation_id,
             quantity=item.quantity,
             capacity_used=offer.capacity_for(item.quantity),
-            slot_start=slot_start,
-            slot_end=slot_end,
+            # The allocation's slot is the days it really books, not the offer's window.
+            slot_start=day_start(days[0][0]),
+            slot_end=day_end(days[-1][0]),
             unit_price_minor=unit_price,
             currency=offer.currency,
             tier=tier,
@@ -247,6 +288,9 @@ async def apply_plan(
             explanation=item.explanation,
         )
         session.add(allocation)
+        for day, use, pieces in capacity_days.split_pieces(offer, item.quantity, days):
+            session.add(AllocationDay(allocation_id=allocation.id, offer_id=offer.id, resource_id=offer.resource_id, buyer_org_id=order.buyer_org_id,
+                                      factory_org_id=offer.organisation_id, day=day, use=use, quantity=pieces))
         created.append(allocation)
     await session.flush()
     for allocation in created:
@@ -255,6 +299,85 @@ async def apply_plan(
         await change_status(session, actor, order, OrderStatus.ALLOCATED, at=now)
     await session.flush()
     return created
+
+
+async def _lay_out(session: AsyncSession, planned: list[Planned], now: datetime) -> dict[int, list[tuple[date, int]]]:
+    """The per-day slots of every item: the planned days where the plan carries them (a
+    matching run's), else the offer's earliest free days inside the item's slot, earliest
+    due order first. Items of one plan share the free days they see."""
+    offers = {offer.id: offer for _, _, _, offer, _, _, _, _ in planned}
+    resources = {r.id: r for r in [await session.get(Resource, o.resource_id) for o in offers.values()] if r is not None}
+    free = await capacity_days.load_free_days(session, list(offers.values()), resources)
+    slots: dict[int, list[tuple[date, int]]] = {}
+    for index, item, _, offer, _, _, _, _ in planned:
+        given = _item_days(item)
+        if given:
+            slots[index] = sorted(given)
+            for day, use in given:
+                free.take(offer.id, day, use)
+    today = now.date()
+    for index, item, order, offer, slot_start, slot_end, _, _ in sorted(planned, key=lambda p: (p[2].due_at, p[0])):
+        if index in slots:
+            continue
+        use = offer.capacity_for(item.quantity)
+        laid = free.lay_out(offer.id, use, today, slot_start.date(), slot_end.date())
+        if laid is None:
+            days = free.sellable(offer.id, today, slot_start.date(), slot_end.date())
+            left = min(sum(free.free_on(offer.id, d) for d in days), free.remaining.get(offer.id, offer.remaining))
+            resource = resources[offer.resource_id]
+            error = Conflict(
+                f"resource {resource.name!r} ({resource.id}) has {left} free {offer.capacity_unit.value}(s) for offer {offer.id} "
+                f"from {slot_start.date().isoformat()} to {slot_end.date().isoformat()}; order {order.reference} needs {use}. Nothing was applied.",
+                "capacity_exhausted",
+            )
+            error.extra = {"resource_id": str(resource.id), "from": slot_start.date().isoformat(), "to": slot_end.date().isoformat(), "free": left, "needed": use}
+            raise error
+        slots[index] = laid
+    return slots
+
+
+async def _book_days(session: AsyncSession, planned: list[Planned], now: datetime) -> dict[int, list[tuple[date, int]]]:
+    """Lay the plan out and book every resource-day of it, one conditional UPDATE each, in a
+    fixed order (by resource, then day) so that concurrent plans cannot deadlock. The
+    database decides: a day that another plan filled meanwhile fails its UPDATE. Days the
+    plan carries (a run's, as approved) are then refused with 409; days the marketplace laid
+    out itself are given back and laid out again on what is free now."""
+    laid_out_here = any(not item.days for _, item, _, _, _, _, _, _ in planned)
+    for attempt in range(BOOKING_ATTEMPTS):
+        slots = await _lay_out(session, planned, now)
+        needed: dict[tuple[uuid.UUID, date], int] = defaultdict(int)
+        for index, _, _, offer, _, _, _, _ in planned:
+            for day, use in slots[index]:
+                needed[(offer.resource_id, day)] += use
+        booked: list[tuple[tuple[uuid.UUID, date], int]] = []
+        for (resource_id, day), use in sorted(needed.items()):
+            if await repository.book_resource_day(session, resource_id, day, use):
+                booked.append(((resource_id, day), use))
+                continue
+            if not laid_out_here or attempt == BOOKING_ATTEMPTS - 1:
+                raise await _day_full(session, resource_id, day, use)
+            for (rid, d), u in reversed(booked):
+                await repository.release_resource_day(session, rid, d, u)
+            break
+        else:
+            return slots
+    raise AssertionError("unreachable")
+
+
+BOOKING_ATTEMPTS = 8
+
+
+async def _day_full(session: AsyncSession, resource_id: uuid.UUID, day: date, use: int) -> Conflict:
+    row = (await repository.resource_days(session, [resource_id], day, day)).get((resource_id, day))
+    resource = await session.get(Resource, resource_id)
+    left = row.capacity - row.booked if row is not None else 0
+    error = Conflict(
+        f"resource {resource.name if resource else resource_id!r} ({resource_id}) has {left} free on {day.isoformat()}; "
+        f"the plan needs {use} that day. Nothing was applied.",
+        "capacity_exhausted",
+    )
+    error.extra = {"resource_id": str(resource_id), "day": day.isoformat(), "free": left, "needed": use}
+    return error
 
 
 def _allocation_payload(allocation: Allocation) -> dict[str, object]:

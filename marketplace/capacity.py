@@ -14,6 +14,7 @@ from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible, get_writable
+from marketplace import days as capacity_days
 from marketplace import repository
 from marketplace.models import CapacityOffer, OfferStatus, Partnership, Resource, Site
 from marketplace.schemas import OfferChange, OfferIn, PartnershipIn, ResourceIn, SiteIn
@@ -45,6 +46,7 @@ async def create_resource(session: AsyncSession, actor: Actor, data: ResourceIn)
         certifications=sorted(set(data.certifications)),
         skills=dict(data.skills),
         carbon_g_per_unit=data.carbon_g_per_unit,
+        working_weekdays=sorted(set(data.working_weekdays)),
     )
     session.add(resource)
     await session.flush()
@@ -58,13 +60,10 @@ async def list_resources(
     return await paginate(session, repository.resources_query(actor, site_id), Resource.id, cursor, limit)
 
 
-def _days(start: date, end: date) -> int:
-    return (end - start).days + 1
-
-
 async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> CapacityOffer:
     actor.require(Permission.CAPACITY_WRITE)
-    resource = await get_writable(session, actor, Resource, data.resource_id)
+    # The resource's row lock serialises offers published on it at once: they share its days.
+    resource = await get_writable(session, actor, Resource, data.resource_id, for_update=True)
     if data.process not in resource.processes:
         raise InvalidInput.at("/process", f"resource {resource.name!r} does not offer process {data.process!r} (it offers {', '.join(resource.processes)})")
     if data.window_end < data.window_start:
@@ -75,6 +74,8 @@ async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> C
     unsupported = sorted(set(materials) - set(resource.materials))
     if unsupported:
         raise InvalidInput.at("/materials", f"resource {resource.name!r} does not handle {', '.join(unsupported)}")
+    others = await repository.active_offers_of_resource(session, resource.id)
+    _check_same_unit(others, data.window_start, data.window_end, data.capacity_unit.value)
     offer = CapacityOffer(
         organisation_id=actor.organisation_id,
         resource_id=resource.id,
@@ -85,7 +86,7 @@ async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> C
         capacity_unit=data.capacity_unit,
         capacity_per_day=data.capacity_per_day,
         units_per_hour=data.units_per_hour,
-        total_capacity=data.capacity_per_day * _days(data.window_start, data.window_end),
+        total_capacity=0,
         reserved=0,
         unit_price_minor=data.unit_price_minor,
         currency=data.currency,
@@ -94,8 +95,13 @@ async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> C
         visibility=data.visibility,
         status=OfferStatus.ACTIVE,
     )
+    sellable = capacity_days.window_days(offer, resource)
+    if not sellable:
+        raise InvalidInput.at("/window_end", f"resource {resource.name!r} works on none of the window's days (its calendar: ISO weekdays {resource.working_weekdays})")
+    offer.total_capacity = data.capacity_per_day * len(sellable)
     session.add(offer)
     await session.flush()
+    await repository.add_resource_days(session, resource.organisation_id, resource.id, {d: offer.capacity_per_day for d in sellable})
     events.emit(session, actor, "capacity.published", "capacity_offer", offer.id, {"offer_id": str(offer.id), "process": offer.process, "total_capacity": offer.total_capacity})
     return offer
 
@@ -133,7 +139,11 @@ async def change_offer(session: AsyncSession, actor: Actor, offer_id: uuid.UUID,
     window_end = change.window_end or offer.window_end
     if window_end < offer.window_start:
         raise InvalidInput.at("/window_end", "window_end must not be before window_start")
-    total = per_day * _days(offer.window_start, window_end)
+    resource = await session.get(Resource, offer.resource_id, with_for_update=True)
+    assert resource is not None
+    old_days = capacity_days.window_days(offer, resource)
+    new_days = capacity_days.calendar_days(offer.window_start, window_end, resource)
+    total = per_day * len(new_days)
     if total < offer.reserved:
         # Shrinking below what is already allocated would silently drop committed work.
         raise Conflict(
@@ -141,6 +151,14 @@ async def change_offer(session: AsyncSession, actor: Actor, offer_id: uuid.UUID,
             "Withdraw the offer instead so that its allocations are re-matched.",
             "capacity_below_reserved",
         )
+    booked = await repository.booked_by_offer_day(session, [offer.id], offer.window_start, max(window_end, offer.window_end))
+    for (_, day), used in sorted(booked.items()):
+        if used > (per_day if day <= window_end else 0):
+            raise Conflict(
+                f"offer {offer.id} has {used} booked on {day.isoformat()}; the change would leave {per_day if day <= window_end else 0} that day. "
+                "Withdraw the offer instead so that its allocations are re-matched.",
+                "capacity_below_reserved",
+            )
     before = {"total_capacity": offer.total_capacity, "unit_price_minor": offer.unit_price_minor}
     offer.capacity_per_day = per_day
     offer.window_end = window_end
@@ -151,8 +169,37 @@ async def change_offer(session: AsyncSession, actor: Actor, offer_id: uuid.UUID,
             setattr(offer, field, value)
     offer.version += 1
     await session.flush()
+    await _resize_resource_days(session, resource, set(old_days) | set(new_days))
     events.emit(session, actor, "capacity.changed", "capacity_offer", offer.id, {"offer_id": str(offer.id), "before": before, "after": {"total_capacity": offer.total_capacity, "unit_price_minor": offer.unit_price_minor}})
     return offer
+
+
+def _check_same_unit(others: list[CapacityOffer], start: date, end: date, unit: str) -> None:
+    """Overlapping offers of one resource share its days, counted in one unit."""
+    for other in others:
+        if other.window_start <= end and other.window_end >= start and other.capacity_unit.value != unit:
+            raise Conflict(
+                f"offer {other.id} sells this resource's days from {other.window_start.isoformat()} to {other.window_end.isoformat()} "
+                f"in {other.capacity_unit.value}s; an overlapping offer of the same resource shares those days and must count them in the same unit",
+                "capacity_unit_mismatch",
+            )
+
+
+async def _resize_resource_days(session: AsyncSession, resource: Resource, days: set[date]) -> None:
+    """Recompute the resource's capacity on `days` from its active offers (the largest daily
+    rate of the offers selling each day). A day keeps at least what is booked on it: work of
+    a withdrawn offer stays booked until it is released or repaired."""
+    if not days:
+        return
+    offers = await repository.active_offers_of_resource(session, resource.id)
+    capacities = capacity_days.resource_day_capacities(offers, resource)
+    await repository.add_resource_days(session, resource.organisation_id, resource.id, {d: c for d, c in capacities.items() if d in days})
+    existing = await repository.resource_days(session, [resource.id], min(days), max(days))
+    for day in sorted(days):
+        row = existing.get((resource.id, day))
+        target = max(capacities.get(day, 0), row.booked if row is not None else 0)
+        if row is not None and row.capacity != target and not await repository.set_resource_day_capacity(session, resource.id, day, target):
+            raise Conflict(f"resource {resource.name!r} has more booked on {day.isoformat()} than the change would leave; nothing was changed", "capacity_below_reserved")
 
 
 async def withdraw_offer(session: AsyncSession, actor: Actor, offer_id: uuid.UUID, reason: str) -> tuple[CapacityOffer, list[uuid.UUID]]:

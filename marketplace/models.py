@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ForeignKey,
@@ -101,6 +102,9 @@ class ProgressStep(enum.StrEnum):
     CONFIRM = "confirm"
 
 
+ALL_WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
+
+
 class Site(IdMixin, Base):
     __tablename__ = "sites"
     __tenancy__ = TenantScope(owner="organisation_id")
@@ -128,9 +132,15 @@ class Resource(IdMixin, Base):
     skills: Mapped[dict[str, Any]]
     # Grams of CO2e per produced unit, for "green capacity first".
     carbon_g_per_unit: Mapped[int] = mapped_column(default=0)
+    # The resource's calendar: ISO weekdays (1 = Monday ... 7 = Sunday) it works on. Its
+    # offers sell capacity on those days of their window only.
+    working_weekdays: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(ALL_WEEKDAYS))
     active: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    def works_on(self, day: date) -> bool:
+        return day.isoweekday() in self.working_weekdays
 
 
 class CapacityOffer(IdMixin, Base):
@@ -270,6 +280,57 @@ class Allocation(IdMixin, Base):
         CheckConstraint("slot_end > slot_start", name="slot_ordered"),
         CheckConstraint("lot_quantity >= 0 AND lot_quantity <= quantity", name="lots_within_quantity"),
         CheckConstraint("paid_quantity >= 0 AND paid_quantity <= quantity", name="paid_within_quantity"),
+    )
+
+
+class ResourceDay(IdMixin, Base):
+    """One day of one resource: the capacity its offers sell that day (in their unit) and
+    how much of it allocations have booked.
+
+    This row, not the offer, is what a reservation takes: every path that creates
+    allocations books its days with one conditional UPDATE each (marketplace.repository
+    `book_resource_day`), and the CHECK makes "a resource is never booked past its capacity
+    on any day" hold in the database itself, also for overlapping offers of one resource
+    (they share its days)."""
+
+    __tablename__ = "resource_days"
+    __tenancy__ = TenantScope(owner="organisation_id")
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id"), index=True)
+    day: Mapped[date]
+    capacity: Mapped[int] = mapped_column(BigInteger)
+    booked: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("resource_id", "day"),
+        CheckConstraint("booked >= 0", name="booked_non_negative"),
+        CheckConstraint("booked <= capacity", name="booked_within_capacity"),
+    )
+
+
+class AllocationDay(IdMixin, Base):
+    """An allocation's production on one day: `use` capacity units (its offer's unit) of the
+    resource and the `quantity` of pieces they make. ETA, tracking, calendars and heat maps
+    read these slots; while the allocation is active its uses are booked on resource_days."""
+
+    __tablename__ = "allocation_days"
+    __tenancy__ = TenantScope(owner="buyer_org_id", readers=("buyer_org_id", "factory_org_id"))
+
+    allocation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("allocations.id"), index=True)
+    offer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("capacity_offers.id"), index=True)
+    resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id"))
+    buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    factory_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    day: Mapped[date]
+    use: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int]
+
+    __table_args__ = (
+        UniqueConstraint("allocation_id", "day"),
+        Index("ix_allocation_days_resource_day", "resource_id", "day"),
+        CheckConstraint("use > 0", name="use_positive"),
+        CheckConstraint("quantity >= 0", name="quantity_non_negative"),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -159,11 +160,19 @@ async def list_orders(
 
 
 async def release_allocations(session: AsyncSession, allocations: list[Allocation], to: AllocationStatus) -> None:
-    for allocation in allocations:
-        if allocation.status in ACTIVE_ALLOCATION:
-            await repository.release_capacity(session, allocation.offer_id, allocation.capacity_used)
-            allocation.status = to
-            allocation.responded_at = allocation.responded_at or utcnow()
+    """End active allocations: their offers' capacity and their resource-days are free again."""
+    released = [a for a in allocations if a.status in ACTIVE_ALLOCATION]
+    for allocation in released:
+        await repository.release_capacity(session, allocation.offer_id, allocation.capacity_used)
+        allocation.status = to
+        allocation.responded_at = allocation.responded_at or utcnow()
+    freed: dict[tuple[uuid.UUID, date], int] = defaultdict(int)
+    for days in (await repository.allocation_days(session, [a.id for a in released])).values():
+        for slot in days:
+            freed[(slot.resource_id, slot.day)] += slot.use
+    # The same order as booking (by resource, then day): no deadlock with a concurrent plan.
+    for (resource_id, day), use in sorted(freed.items()):
+        await repository.release_resource_day(session, resource_id, day, use)
 
 
 async def transition(session: AsyncSession, actor: Actor, order_id: uuid.UUID, to: str, reason: str | None = None) -> Order:

@@ -46,6 +46,10 @@ class ResourceIn(Struct, forbid_unknown_fields=True):
     certifications: Annotated[list[Code], Meta(max_length=50)] = []
     skills: dict[str, Annotated[int, Meta(ge=1, le=5)]] = {}
     carbon_g_per_unit: NonNegative = 0
+    # The resource's calendar: the ISO weekdays it works on (1 = Monday ... 7 = Sunday).
+    working_weekdays: Annotated[list[Annotated[int, Meta(ge=1, le=7)]], Meta(min_length=1, max_length=7)] = msgspec.field(
+        default_factory=lambda: [1, 2, 3, 4, 5, 6, 7]
+    )
 
 
 class OfferIn(Struct, forbid_unknown_fields=True):
@@ -109,6 +113,13 @@ class TransitionIn(Struct, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(max_length=500)] | None = None
 
 
+class PlanDay(Struct, forbid_unknown_fields=True, array_like=True):
+    """One day of an item's production: the day and the capacity units (the offer's unit) used."""
+
+    day: date
+    use: Positive
+
+
 class PlanItem(Struct, forbid_unknown_fields=True):
     order_id: uuid.UUID
     offer_id: uuid.UUID
@@ -116,6 +127,9 @@ class PlanItem(Struct, forbid_unknown_fields=True):
     slot_start: AwareDatetime | None = None
     slot_end: AwareDatetime | None = None
     explanation: dict[str, Any] | None = None
+    # Per-day slots as planned (a matching run's plan carries them); without them the
+    # marketplace lays the item out over the offer's earliest free days within the slot.
+    days: Annotated[list[PlanDay], Meta(max_length=366)] | None = None
 
 
 class PlanIn(Struct, forbid_unknown_fields=True):

@@ -9,7 +9,7 @@ import asyncio
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +24,10 @@ from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy.models import Role
 from capool.tenancy.policy import get_visible, get_writable
 from marketplace import allocations as marketplace_allocations
-from marketplace.models import Allocation, AllocationStatus, CapacityUnit, OrderStatus
+from marketplace import days as capacity_days
+from marketplace.models import Allocation, AllocationStatus, CapacityOffer, CapacityUnit, OrderStatus
 from marketplace.orders import change_status, release_allocations
-from marketplace.schemas import PlanItem
+from marketplace.schemas import PlanDay, PlanItem
 from matching import engine, repository
 from matching.engine.generic import result_json
 from matching.models import MatchApproval, MatchRun, RunMode, RunStatus
@@ -112,23 +113,26 @@ async def load_problem(
     # One process (an urgent order, say) needs only that process's lot history.
     scores = await quality_service.supplier_scores(session, actor.alliance_id, next(iter(processes)) if len(processes) == 1 else None)
     prior = quality_score.estimate(None, "", [], utcnow()).score
+    # The engine plans per day: each offer's free capacity on its sellable days (after lead
+    # time, the resource's calendar and what is booked, shared with the resource's other offers).
+    free = await capacity_days.load_free_days(session, [o for o, _ in rows], {r.id: r for _, r in rows})
     offers = []
-    by_resource: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    by_resource: dict[tuple[uuid.UUID, str], list[CapacityOffer]] = defaultdict(list)
     for offer, resource in rows:
+        days = tuple(free.free(offer.id, today))
         offers.append(engine.Offer(
-            id=str(offer.id), capacity=offer.remaining, process=offer.process, materials=tuple(offer.materials),
+            id=str(offer.id), capacity=min(offer.remaining, sum(u for _, u in days)), process=offer.process, materials=tuple(offer.materials),
             certifications=tuple(resource.certifications), org=str(offer.organisation_id), resource=str(resource.id),
             window_start=offer.window_start, window_end=offer.window_end, capacity_per_day=offer.capacity_per_day,
             unit="hour" if offer.capacity_unit == CapacityUnit.HOUR else "piece", units_per_hour=offer.units_per_hour,
             unit_price=offer.unit_price_minor, currency=offer.currency, min_batch=offer.min_batch, lead_time_days=offer.lead_time_days,
             carbon_per_unit=resource.carbon_g_per_unit, visibility=offer.visibility.value,
-            quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)),
+            quality_score=round(100 * scores.get((offer.organisation_id, offer.process), prior)), days=days,
             published_capacity=offer.total_capacity,
             booked_by=((str(actor.organisation_id), booked[offer.id]),) if booked.get(offer.id) else (),
             held_for_others=held.get(offer.id, 0),
         ))
-
-        by_resource[resource.id].append(offer)
+        by_resource[(resource.id, offer.capacity_unit.value)].append(offer)
     own_partnerships = await repository.own_partnerships(session, actor)
     partnerships = [
         engine.Partnership(buyer=str(p.buyer_org_id), factory=str(p.factory_org_id), reserved_share_pct=p.reserved_share_pct,
@@ -141,7 +145,7 @@ async def load_problem(
         for o, _ in rows
     }
     return Loaded(
-        problem=engine.Problem(orders=engine_orders, offers=offers, partnerships=partnerships, resource_limits=_resource_limits(by_resource),
+        problem=engine.Problem(orders=engine_orders, offers=offers, partnerships=partnerships, resource_limits=_resource_limits(by_resource, free, today),
                                policy=policy, today=today, mode=mode),
         currency_of_offer={str(o.id): o.currency for o, _ in rows},
         moved=moved or {},
@@ -149,31 +153,16 @@ async def load_problem(
     )
 
 
-def _resource_limits(by_resource: dict[uuid.UUID, list[Any]]) -> list[engine.ResourceLimit]:
-    """Offers of one resource whose windows overlap share the machine: together they may use
-    at most its best daily rate over the union of their windows, less what is reserved."""
+def _resource_limits(by_resource: dict[tuple[uuid.UUID, str], list[CapacityOffer]], free: capacity_days.FreeDays, today: date) -> list[engine.ResourceLimit]:
+    """Offers of one resource share its days: the resource's free capacity on each day any of
+    them sells, for the engine to plan them together (matching.engine.calendar)."""
     limits = []
-    for resource_id, offers in by_resource.items():
-        if len(offers) < 2 or len({o.capacity_unit for o in offers}) > 1:
+    for (resource_id, _), offers in sorted(by_resource.items()):
+        if len(offers) < 2:
             continue
-        offers = sorted(offers, key=lambda o: o.window_start)
-        cluster = [offers[0]]
-        end = offers[0].window_end
-        clusters = []
-        for o in offers[1:]:
-            if o.window_start <= end:
-                cluster.append(o)
-                end = max(end, o.window_end)
-            else:
-                clusters.append(cluster)
-                cluster, end = [o], o.window_end
-        clusters.append(cluster)
-        for c in clusters:
-            if len(c) < 2:
-                continue
-            days = (max(o.window_end for o in c) - min(o.window_start for o in c)).days + 1
-            capacity = max(o.capacity_per_day for o in c) * days - sum(o.reserved for o in c)
-            limits.append(engine.ResourceLimit(str(resource_id), max(0, capacity), tuple(str(o.id) for o in c)))
+        days = sorted({d for o in offers for d in free.sellable(o.id, today)})
+        shared = tuple((d, left) for d in days if (left := free.resource_free.get((resource_id, d), 0)) > 0)
+        limits.append(engine.ResourceLimit(str(resource_id), sum(u for _, u in shared), tuple(str(o.id) for o in offers), days=shared))
     return limits
 
 
@@ -192,7 +181,9 @@ def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
         key = f"{a.order}|{a.offer}"
         # Valued at what the marketplace will charge, the terms the plan is bound to.
         unit_price, digest = loaded.terms[a.offer]
-        plan.append(marketplace_allocations.bound_item(a.order, a.offer, a.quantity, unit_price, digest) | {
+        slot_start = marketplace_allocations.day_start(a.slot_start) if a.days and a.slot_start else None
+        slot_end = marketplace_allocations.day_end(a.slot_end) if a.days and a.slot_end else None
+        plan.append(marketplace_allocations.bound_item(a.order, a.offer, a.quantity, unit_price, digest, slot_start, slot_end, list(a.days)) | {
             "explanation": {**result.explanations.get(key, {}), "backups": result.backups.get(key, []), "tier": a.tier,
                             "slot": [a.slot_start.isoformat() if a.slot_start else None, a.slot_end.isoformat() if a.slot_end else None]},
         })
@@ -338,7 +329,8 @@ def _plan_items(run: MatchRun) -> list[PlanItem]:
         return datetime.fromisoformat(value) if value else None
 
     return [PlanItem(order_id=uuid.UUID(p["order_id"]), offer_id=uuid.UUID(p["offer_id"]), quantity=p["quantity"], slot_start=at(p.get("slot_start")),
-                     slot_end=at(p.get("slot_end")), explanation=p.get("explanation")) for p in run.plan]
+                     slot_end=at(p.get("slot_end")), explanation=p.get("explanation"),
+                     days=[PlanDay(date.fromisoformat(d), u) for d, u in p["days"]] if p.get("days") else None) for p in run.plan]
 
 
 async def apply(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> MatchRun:

@@ -37,6 +37,7 @@ class ResourceOut(Struct):
     certifications: list[str]
     skills: dict[str, Any]
     carbon_g_per_unit: int
+    working_weekdays: list[int]
     created_at: datetime
 
 

@@ -198,6 +198,15 @@ def visible(order: Order, offer: Offer, tier: Tier) -> bool:
 def production_slot(order_qty: int, offer: Offer, today: date | None) -> tuple[date, date] | None:
     """First and last production day for the whole order on this offer, or None when the
     window closes before the lead time has passed."""
+    if offer.days:
+        # Timed offer: its free days, from the first on, until the order's use is covered.
+        use, made = offer.use_for(order_qty), 0
+        days = sorted(offer.days)
+        for day, free in days:
+            made += free
+            if made >= use:
+                return days[0][0], day
+        return days[0][0], days[-1][0]
     if offer.window_start is None and today is None:
         return None
     start = offer.window_start or today

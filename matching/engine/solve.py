@@ -9,6 +9,7 @@ import random
 import time
 from datetime import timedelta
 
+from matching.engine import calendar
 from matching.engine.explain import fill
 from matching.engine.heuristic import Solution, best_greedy, check, lp_rounding, objective
 from matching.engine.model import Model, build_model
@@ -18,6 +19,8 @@ from matching.engine.types import Allocation, Mode, Problem, Result
 
 def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, use_lp: bool = True, decompose: bool = True) -> Result:
     """Match a marketplace problem (batch, incremental or repair, as problem.mode says)."""
+    if calendar.timed(problem):
+        return calendar.solve_in_days(problem, time_limit, workers, use_lp, decompose)
     started = time.perf_counter()
     model = build_model(problem)
     result = solve_model(model, time_limit=time_limit, workers=workers, use_lp=use_lp, decompose=decompose, started=started)

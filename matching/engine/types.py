@@ -75,6 +75,10 @@ class Offer:
     held_for_others: int = 0
     """Capacity that partner reservations of buyers outside this problem still hold: no
     order of this problem may use it."""
+    days: tuple[tuple[date, int], ...] = ()
+    """Free capacity per sellable day (after lead time, the resource's calendar and existing
+    bookings, shared with overlapping offers of the resource), in the offer's unit. Given,
+    the engine plans per day (matching.engine.calendar); empty, the offer is one pool."""
 
     def use_for(self, quantity: int) -> int:
         """Capacity this offer spends to produce `quantity` pieces."""
@@ -99,6 +103,8 @@ class ResourceLimit:
     resource: str
     capacity: int
     offer_ids: tuple[str, ...]
+    days: tuple[tuple[date, int], ...] = ()
+    """The resource's free capacity per day, when its offers are timed (Offer.days)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,9 @@ class Allocation:
     slot_start: date | None = None
     slot_end: date | None = None
     late_days: int = 0
+    days: tuple[tuple[date, int], ...] = ()
+    """Per-day slots (day, capacity units) on a timed offer; slot_start / slot_end are the
+    first and last of them and late_days counts from the last."""
 
 
 @dataclass
@@ -238,6 +247,7 @@ class Result:
                     "slot_start": a.slot_start.isoformat() if a.slot_start else None,
                     "slot_end": a.slot_end.isoformat() if a.slot_end else None,
                     "late_days": a.late_days,
+                    "days": [[d.isoformat(), u] for d, u in a.days],
                     "backups": self.backups.get(f"{a.order}|{a.offer}", []),
                     "explanation": self.explanations.get(f"{a.order}|{a.offer}", {}),
                 }
