@@ -26,6 +26,7 @@ from api.graphql.schema import build_schema, graphql_context
 from api.headers import add_security_headers
 from api.limits import RequestLimitsMiddleware
 from api.middleware import UnitOfWorkMiddleware
+from api.observability import ObservabilityMiddleware, metrics
 from api.problems import EXCEPTION_HANDLERS
 from api.rest import catenax as catenax_rest
 from api.rest import forecasting as forecasting_rest
@@ -107,13 +108,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     graphql = make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql")
     return Litestar(
         route_handlers=[
-            health, ready, SiteController, ResourceController, OfferController, PartnershipController,
+            health, ready, metrics, SiteController, ResourceController, OfferController, PartnershipController,
             OrderController, AllocationController, AnalyticsController, MemberController, DeadLetterController, graphql,
             *(handler for area in AREA_ROUTES for handler in area.ROUTES),
             *portal.ROUTES,
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
-        middleware=[*proxy, RequestLimitsMiddleware, UnitOfWorkMiddleware],
+        middleware=[ObservabilityMiddleware, *proxy, RequestLimitsMiddleware, UnitOfWorkMiddleware],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

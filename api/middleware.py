@@ -17,7 +17,7 @@ from typing import Any
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.exc import IntegrityError
 
-from capool import idempotency
+from capool import idempotency, observability
 from capool.config import get_settings
 from capool.db import READ_ONLY
 from capool.errors import RateLimited, Unauthenticated
@@ -71,6 +71,7 @@ async def authenticate_counted(scope: Scope, session: Any, token: str | None) ->
         await rate_limits.anonymous_request(client_address(scope))
         raise
     await rate_limits.api_key_request(str(actor.api_key_id))
+    observability.bind(tenant=str(actor.organisation_id), alliance=str(actor.alliance_id))
     return actor
 
 

@@ -101,8 +101,10 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from api.app import create_app
+    from capool.observability import configure_logging
 
     settings = _settings_with_secrets()
+    configure_logging(settings.log_format, settings.log_level)
     settings.ensure_sqlite_directory()
     host, port = host or settings.host, port or settings.port
     click.echo(f"capool API:     http://{host}:{port}/v1/offers")
@@ -116,7 +118,7 @@ def serve(host: str | None, port: int | None) -> None:
         click.echo(f"Portal:         http://{host}:{port}/portal/ (demo sign-in: buyer@inkwell.example / capool-demo)")
     # proxy_headers off: uvicorn would trust X-Forwarded-* from 127.0.0.1 by default; the app
     # honours them from TRUSTED_PROXIES only (api/app.py).
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False, log_config=None)
 
 
 @main.command()
@@ -129,15 +131,20 @@ def serve(host: str | None, port: int | None) -> None:
     help="Also run the periodic tasks that are due. Each runs once per interval across all processes "
     "(a lease in the database), so this is safe with any number of workers.",
 )
-def worker(threads: int, run_scheduler: bool) -> None:
+@click.option("--metrics-port", type=int, default=None, help="Serve this worker's Prometheus metrics on 127.0.0.1:PORT.")
+def worker(threads: int, run_scheduler: bool, metrics_port: int | None) -> None:
     """Consume jobs from Redis (REDIS_URL must be set). SIGTERM or Ctrl-C: finish the running
     jobs, requeue the rest, exit 0."""
     import asyncio
 
     from capool import jobs, scheduler
+    from capool.observability import configure_logging, start_metrics_server
 
     load_wiring()  # the worker runs every area's jobs and outbox consumers
     settings = _settings_with_secrets()
+    configure_logging(settings.log_format, settings.log_level)
+    if metrics_port:
+        start_metrics_server(metrics_port)
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the jobs in-process")
     broker = jobs.use_broker(settings.redis_url)

@@ -124,6 +124,16 @@ class Settings(BaseSettings):
     # On SIGTERM a worker stops taking jobs and waits this long for the running ones; what
     # is left is requeued (at-least-once: jobs are idempotent).
     worker_drain_seconds: float = 25.0
+    # Logs: one JSON object per line ("json") or readable lines ("console"); capool/observability.py.
+    log_format: str = "json"
+    log_level: str = "INFO"
+    # Prometheus scrapers send it as a bearer token to /metrics; unset, only loopback clients get metrics.
+    metrics_token: SecretStr | None = None
+    # Connection pool per process (PostgreSQL): each API process and each worker holds up to
+    # pool_size + max_overflow connections; keep the sum over all processes under the server's max_connections.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_s: float = 30
     # How long a stored Idempotency-Key response is replayed.
     idempotency_ttl_hours: int = 24
     # Caps that keep list endpoints and GraphQL queries bounded.

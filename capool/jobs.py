@@ -60,6 +60,9 @@ def job(**options: Any) -> Callable[[Callable[..., Any]], dramatiq.Actor[Any, An
 
 def use_broker(redis_url: str | None) -> dramatiq.Broker:
     broker = _make_broker(redis_url)
+    from capool.observability import JobObservability
+
+    broker.add_middleware(JobObservability())
     dramatiq.set_broker(broker)
     for actor in _actors:
         actor.broker = broker

@@ -136,6 +136,9 @@ class Scheduler:
         return due
 
     async def _run(self, task: jobs.PeriodicTask, due: datetime, now: datetime) -> TaskRun:
+        from capool.observability import SCHEDULED_RUNS
+
+        SCHEDULED_RUNS.labels(task.name).inc()
         error = None
         try:
             async with self.sessions() as session:

@@ -339,6 +339,10 @@ async def attempt(delivery_id: uuid.UUID) -> str:
     except Exception as exc:  # noqa: BLE001 (network errors of every kind count as a failed attempt)
         error = f"{type(exc).__name__}: {exc}"[:2000]
     duration_ms = int((time.perf_counter() - started) * 1000)
+    if error is not None:
+        from capool.observability import WEBHOOK_FAILURES
+
+        WEBHOOK_FAILURES.labels("http_status" if status_code is not None else "network").inc()
     return await _record(delivery_id, attempt_no, status_code, error, duration_ms)
 
 

@@ -36,8 +36,9 @@ AREAS = (marketplace_cases, quality_cases, inspection_cases, settlement_cases, i
 CASES: dict[tuple[str, str], tuple[object, Case]] = {key: (area, case) for area in AREAS for key, case in area.CASES.items()}
 GRAPHQL_CASES: dict[str, tuple[object, GraphQLCase]] = {key: (area, case) for area in AREAS for key, case in area.GRAPHQL_CASES.items()}
 
-# Routes with no tenant data: liveness, readiness, the OpenAPI document and its viewers.
-PUBLIC = {"/health", "/ready"}
+# Routes with no tenant data: liveness, readiness, metrics (loopback or the metrics token,
+# tests/test_observability.py), the OpenAPI document and its viewers.
+PUBLIC = {"/health", "/ready", "/metrics"}
 # The portal (HTML, session cookies) has its own cross-tenant tests in tests/portal.
 PUBLIC_PREFIXES = ("/schema", "/portal")
 GRAPHQL_PATH = "/graphql"
