@@ -1,7 +1,7 @@
 """capacity in time: resource calendars, resource-days with their bookings, per-day slots
 
 Revision ID: 0020
-Revises: 0050
+Revises: 0035
 Create Date: 2026-12-02 14:00:00.000000
 
 A resource works on the ISO weekdays of its calendar (all seven for existing resources). Its
@@ -25,7 +25,7 @@ from alembic import op
 import capool.db
 
 revision = '0020'
-down_revision = "0050"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
