@@ -100,3 +100,5 @@ class InspectionImage(IdMixin, Base):
     inspected_at: Mapped[datetime | None]
     # Set when the defect counts were added to the lot (quality), so a retry never adds twice.
     counted_at: Mapped[datetime | None]
+    # Deliveries of the detection job so far; after the last one the image ends failed.
+    attempts: Mapped[int] = mapped_column(default=0)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, User
 from capool.tenancy.policy import scoped
-from inspection.models import InspectionImage, ModelActivation, ModelVersion
+from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelVersion
 
 
 async def model_version_exists(session: AsyncSession, organisation_id: uuid.UUID, name: str, version: str) -> bool:
@@ -42,6 +42,17 @@ async def activations_of(session: AsyncSession, actor: Actor) -> list[ModelActiv
 async def images_of_lot(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, limit: int) -> list[InspectionImage]:
     statement = scoped(select(InspectionImage), actor, InspectionImage).where(InspectionImage.lot_id == lot_id)
     return list((await session.execute(statement.order_by(InspectionImage.id).limit(limit))).scalars())
+
+
+async def image_count_of_lot(session: AsyncSession, lot_id: uuid.UUID) -> int:
+    # Called with a lot the actor may write (service checked it).
+    return int((await session.execute(select(func.count()).where(InspectionImage.lot_id == lot_id))).scalar_one())
+
+
+async def pending_images_of_lot(session: AsyncSession, lot_id: uuid.UUID) -> int:
+    # Called by quality's decision on a lot the actor may write.
+    statement = select(func.count()).where(InspectionImage.lot_id == lot_id, InspectionImage.status == ImageStatus.PENDING)
+    return int((await session.execute(statement)).scalar_one())
 
 
 async def image_for_update(session: AsyncSession, image_id: uuid.UUID) -> InspectionImage | None:

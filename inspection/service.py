@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
 from capool.clock import utcnow
-from capool.errors import DomainError, FieldError, InvalidInput, NotFound
+from capool.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from capool.ids import new_id
 from capool.pagination import Page
 from capool.tenancy.actor import Actor, Permission
@@ -37,6 +37,10 @@ from quality.schemas import DefectCountIn
 
 IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "BMP": "bmp", "TIFF": "tiff", "WEBP": "webp"}
 ANY_PRODUCT = "*"
+SEVERITY_CLASSES = ("critical", "major", "minor")
+# Deliveries of the detection job before an image that keeps failing ends `failed`: the first
+# and inspection.jobs.inspect_image's retries.
+MAX_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,20 @@ def _card_errors(card: Any) -> list[FieldError]:
             errors.append(FieldError("/card/preprocess", "a classifier needs preprocess.width and preprocess.height (pixels)"))
     if "metrics" in card and not isinstance(card["metrics"], dict):
         errors.append(FieldError("/card/metrics", "metrics must be an object"))
+    errors += _severity_errors(card)
     return errors
+
+
+def _severity_errors(card: dict[str, Any]) -> list[FieldError]:
+    """The card's `defect_severity`: {label: critical | major | minor} (labels it omits are major)."""
+    severity = card.get("defect_severity", {})
+    if not isinstance(severity, dict):
+        return [FieldError("/card/defect_severity", "defect_severity must be an object of label: critical | major | minor")]
+    return [
+        FieldError(f"/card/defect_severity/{label}", f"severity {value!r} is not one of {', '.join(SEVERITY_CLASSES)}")
+        for label, value in severity.items()
+        if value not in SEVERITY_CLASSES
+    ]
 
 
 def _smoke_test(model: bytes, card: dict[str, Any]) -> None:
@@ -186,11 +203,17 @@ async def upload_images(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, 
     """Store images of a lot the caller's factory inspects; the product comes from the lot."""
     actor.require(Permission.QUALITY_WRITE)
     lot = await writable_lot(session, actor, lot_id)
+    if lot.decision is not None:
+        raise Conflict(f"lot {lot.id} is already {lot.decision.value}; its images can no longer count", "lot_decided")
     settings = get_inspection_settings()
     if not files:
         raise InvalidInput.at("/files", "send at least one image in the 'files' field")
     if len(files) > settings.max_images_per_upload:
         raise InvalidInput.at("/files", f"at most {settings.max_images_per_upload} images per upload")
+    # One image is one sampled unit: a lot takes no more images than its sample.
+    already = await repository.image_count_of_lot(session, lot.id)
+    if already + len(files) > lot.sample_size:
+        raise InvalidInput.at("/files", f"the lot samples {lot.sample_size} units and has {already} images; {len(files)} more would exceed its sample")
     formats = [await asyncio.to_thread(_checked_image, i, f, settings.max_image_bytes) for i, f in enumerate(files)]
     rows = []
     for upload, fmt in zip(files, formats, strict=True):
@@ -262,25 +285,57 @@ def _infer(inspector: Any, data: bytes) -> InspectionResult:
     return inspector.inspect(decode_image(data))
 
 
+async def begin_attempt(session: AsyncSession, image_id: uuid.UUID) -> int | None:
+    """Count one more delivery of the job for a pending image, in its own transaction (so the
+    count survives the attempt's rollback); the attempt's number, or None when there is
+    nothing to do. A pending image whose last attempt never finished ends failed here."""
+    image = await repository.image_for_update(session, image_id)
+    if image is None or image.status != ImageStatus.PENDING:
+        return None
+    if image.attempts >= MAX_ATTEMPTS:
+        _fail(image, f"gave up after {image.attempts} attempts; the last one did not finish")
+        return None
+    image.attempts += 1
+    return image.attempts
+
+
+async def give_up(session: AsyncSession, image_id: uuid.UUID, attempts: int, exc: BaseException) -> None:
+    """The last attempt raised: the image ends failed with the reason."""
+    image = await repository.image_for_update(session, image_id)
+    if image is not None and image.status == ImageStatus.PENDING:
+        _fail(image, f"gave up after {attempts} attempts: {type(exc).__name__}: {exc}")
+
+
+def _fail(image: InspectionImage, reason: str) -> None:
+    image.status = ImageStatus.FAILED
+    image.error = reason[:500]
+    image.inspected_at = utcnow()
+
+
 async def run_inspection(session: AsyncSession, image_id: uuid.UUID) -> InspectionImage | None:
-    """Inspect one uploaded image (idempotent: an image already inspected is left alone)."""
+    """Inspect one uploaded image (idempotent: an image already inspected is left alone).
+
+    The image records the model that scored it (or failed on it); whatever the model, its
+    card or the image does wrong ends the image failed with the reason, never pending."""
     image = await repository.image_for_update(session, image_id)
     if image is None or image.status != ImageStatus.PENDING:
         return image
     version, card, sha256, load_bytes = await _model_for(session, image)
+    image.model_version_id = version.id if version else None
+    image.model_name = f"{version.name}:{version.version}" if version else f"{BUILTIN_MODEL} (built-in)"
+    image.model_sha256 = sha256
+    card_errors = _severity_errors(card)
+    if card_errors:
+        _fail(image, f"the model card of {image.model_name} is invalid: " + "; ".join(f"{e.path}: {e.message}" for e in card_errors))
+        return image
     try:
         inspector = await asyncio.to_thread(store.inspector_for, sha256, load_bytes, card)
         data = await asyncio.to_thread(store.read, image.storage_key)
         result = await asyncio.to_thread(_infer, inspector, data)
-    except (ImageError, OSError, RuntimeError, ValueError) as exc:
-        image.status = ImageStatus.FAILED
-        image.error = f"{type(exc).__name__}: {exc}"[:500]
-        image.inspected_at = utcnow()
+    except Exception as exc:  # onnxruntime raises its own types (Fail, InvalidArgument, ...), not RuntimeError
+        _fail(image, f"{type(exc).__name__}: {exc}")
         return image
     image.status = ImageStatus.INSPECTED
-    image.model_version_id = version.id if version else None
-    image.model_name = f"{version.name}:{version.version}" if version else f"{BUILTIN_MODEL} (built-in)"
-    image.model_sha256 = sha256
     image.defective = result.defective
     image.score = round(float(result.score), 6)
     image.detections = [
@@ -299,21 +354,35 @@ def _defect_class(label: str) -> str:
 
 async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[str, Any]) -> None:
     """Aggregate the image's defects into its lot through the quality service, acting as the
-    uploader. Severity per class comes from the card's `defect_severity` (default major)."""
+    uploader, by the card of the model that scored the image: its `defect_severity` per class
+    (default major). The image is one sampled unit, nonconforming in its most severe class. A
+    class the lot already holds with another severity (another model's card named it the
+    same) is counted under the model's own name, so no class is dropped."""
     if image.counted_at is not None:
         return
     image.counted_at = utcnow()
     if not image.defect_counts:
         return
     severity = card.get("defect_severity", {})
-    counts = [
-        DefectCountIn(defect_class=_defect_class(label), severity=severity.get(label, "major"), count=int(n))
-        for label, n in sorted(image.defect_counts.items())
-    ]
+    lot = await session.get(InspectionLot, image.lot_id, with_for_update=True)  # the job's read, as image_for_update
+    held = lot.defects if lot is not None else {}
+    counts = []
+    for label, n in sorted(image.defect_counts.items()):
+        name, level = _defect_class(label), severity.get(label, "major")
+        if name in held and held[name]["severity"] != level:
+            name = _defect_class(f"{label}-{image.model_name}")
+        counts.append(DefectCountIn(defect_class=name, severity=level, count=int(n)))
+    worst = min((c.severity for c in counts), key=SEVERITY_CLASSES.index)
     actor = await repository.actor_of_user(session, image.uploaded_by)
     try:
         async with session.begin_nested():
-            await quality_service.add_defect_counts(session, actor, image.lot_id, counts)
+            await quality_service.add_defect_counts(session, actor, image.lot_id, counts, {worst: 1})
     except DomainError as exc:
         # E.g. the lot was decided before the job ran: keep the result, say why it was not counted.
         image.error = f"not added to the lot: {exc.detail}"[:500]
+
+
+@quality_service.hold_decisions
+async def _images_pending(session: AsyncSession, lot: InspectionLot) -> str | None:
+    pending = await repository.pending_images_of_lot(session, lot.id)
+    return f"{pending} of its images are still being inspected" if pending else None

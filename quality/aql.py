@@ -179,6 +179,15 @@ class LotOutcome:
     per_class: dict[str, Decision]
 
 
+def judged_counts(lot: LotPlan, nonconformities: dict[str, int], units: dict[str, int]) -> dict[str, int]:
+    """What each class's plan is judged on: nonconforming units for AQLs of percent
+    nonconforming (up to 10, and AQL 0), nonconformities for AQLs per hundred units."""
+    return {
+        name: (units if found.aql <= t.PERCENT_NONCONFORMING_MAX else nonconformities).get(name, 0)
+        for name, found in lot.classes.items()
+    }
+
+
 def decide(lot: LotPlan, counts: dict[str, int]) -> LotOutcome:
     """Accept or reject from the number of nonconforming items (or nonconformities) per class."""
     per_class: dict[str, Decision] = {}

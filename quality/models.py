@@ -53,9 +53,15 @@ class InspectionLot(IdMixin, Base):
     # The lot plan (aql.LotPlan.as_dict()): code letter, sample size, Ac / Re per class.
     plan: Mapped[dict[str, Any]]
     sample_size: Mapped[int]
+    # Nonconformities per class (what AQLs per hundred units judge).
     critical: Mapped[int] = mapped_column(default=0)
     major: Mapped[int] = mapped_column(default=0)
     minor: Mapped[int] = mapped_column(default=0)
+    # Nonconforming units per class, each unit once, in its most severe class (what AQLs of
+    # percent nonconforming judge); together never more than the sample.
+    critical_units: Mapped[int] = mapped_column(default=0)
+    major_units: Mapped[int] = mapped_column(default=0)
+    minor_units: Mapped[int] = mapped_column(default=0)
     # Counts per defect class: {"scratch": {"severity": "major", "count": 2}, ...}.
     defects: Mapped[dict[str, Any]]
     decision: Mapped[LotDecision | None] = mapped_column(str_enum(LotDecision, "lot_decision"))
@@ -69,14 +75,14 @@ class InspectionLot(IdMixin, Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("lot_size >= 2", name="lot_size_min"),
         CheckConstraint("critical >= 0 AND major >= 0 AND minor >= 0", name="counts_non_negative"),
+        CheckConstraint("critical_units >= 0 AND major_units >= 0 AND minor_units >= 0", name="units_non_negative"),
         Index("ix_quality_lots_factory_process", "factory_org_id", "process"),
     )
 
     @property
     def nonconforming(self) -> int:
-        """Nonconforming units in the sample, bounded by the sample: each reported defect is
-        counted as one unit unless the sample is smaller (a unit with two defects is one unit)."""
-        return min(self.sample_size, self.critical + self.major + self.minor)
+        """Nonconforming units in the sample (a unit with two defects is one unit)."""
+        return self.critical_units + self.major_units + self.minor_units
 
 
 class SwitchingStateRow(IdMixin, Base):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool.clock import utcnow
 from capool.tenancy.actor import Actor
 from capool.tenancy.models import Organisation
-from capool.tenancy.policy import scoped
+from capool.tenancy.policy import org_members_clause, scoped
 from quality.models import InspectionLot, SpcPoint, SwitchingStateRow
 
 
@@ -46,6 +46,24 @@ async def switching_state(session: AsyncSession, actor: Actor, factory_org_id: u
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def switching_state_in_alliance(
+    session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID, product: str, *, for_update: bool = False
+) -> SwitchingStateRow | None:
+    """A factory's switching state as its own organisation or its alliance's admin reads it."""
+    statement = select(SwitchingStateRow).where(
+        org_members_clause(actor, SwitchingStateRow.factory_org_id),
+        SwitchingStateRow.factory_org_id == factory_org_id, SwitchingStateRow.product == product,
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def organisation_in_alliance(session: AsyncSession, organisation_id: uuid.UUID, alliance_id: uuid.UUID) -> bool:
+    statement = select(Organisation.id).where(Organisation.id == organisation_id, Organisation.alliance_id == alliance_id)
+    return (await session.execute(statement)).first() is not None
 
 
 async def spc_points(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None, process: str, limit: int) -> list[SpcPoint]:

@@ -38,7 +38,18 @@ class DefectCountIn(Struct, forbid_unknown_fields=True):
     count: Count
 
 
+class UnitsIn(Struct, forbid_unknown_fields=True):
+    """Nonconforming units per class, each unit counted once in its most severe class."""
+
+    critical: Count = 0
+    major: Count = 0
+    minor: Count = 0
+
+
 class ResultsIn(Struct, forbid_unknown_fields=True):
     defects: Annotated[list[DefectCountIn], Meta(max_length=200)] = []
+    # The nonconforming units these defects were found on. None: each defect on its own unit.
+    # Percent-nonconforming AQLs (up to 10) judge units, AQLs per hundred units judge defects.
+    units: UnitsIn | None = None
     # False: only add the counts (e.g. a camera batch); the decision comes with a later final report.
     final: bool = True

@@ -5,7 +5,7 @@ product, SPC alerts and supplier scores. Services take (session, actor, ...) and
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
 from capool.clock import utcnow
-from capool.errors import Conflict, InvalidInput
+from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
 from marketplace import repository as marketplace_repository
@@ -100,6 +100,14 @@ def _lot_plan(lot: InspectionLot) -> aql.LotPlan:
     return aql.lot_plan(lot.lot_size, {"critical": lot.aql_critical, "major": lot.aql_major, "minor": lot.aql_minor}, lot.level, lot.severity.value)
 
 
+def judged_counts_of(lot: InspectionLot) -> dict[str, int]:
+    """What each class of the lot is judged on (units or nonconformities, by its AQL)."""
+    return aql.judged_counts(
+        _lot_plan(lot), {"critical": lot.critical, "major": lot.major, "minor": lot.minor},
+        {"critical": lot.critical_units, "major": lot.major_units, "minor": lot.minor_units},
+    )
+
+
 def _normalise(counts: Sequence[DefectCountIn] | Mapping[str, int]) -> list[DefectCountIn]:
     if isinstance(counts, Mapping):
         found = []
@@ -113,20 +121,37 @@ def _normalise(counts: Sequence[DefectCountIn] | Mapping[str, int]) -> list[Defe
     return list(counts)
 
 
-async def add_defect_counts(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, counts: Sequence[DefectCountIn] | Mapping[str, int]) -> InspectionLot:
+async def add_defect_counts(
+    session: AsyncSession, actor: Actor, lot_id: uuid.UUID, counts: Sequence[DefectCountIn] | Mapping[str, int],
+    units: Mapping[str, int] | None = None, *, pointer: str = "",
+) -> InspectionLot:
     """Add defect counts to an undecided lot, e.g. from camera detection jobs. `counts` is a
-    list of DefectCountIn (per defect class) or {"critical"|"major"|"minor": n}."""
+    list of DefectCountIn (per defect class) or {"critical"|"major"|"minor": n}; `units` the
+    nonconforming units they were found on, per most severe class (None: one unit per defect).
+
+    The units of a lot never exceed its sample, nor a class's units its defects (422)."""
     actor.require(Permission.QUALITY_WRITE)
     lot = await get_writable(session, actor, InspectionLot, lot_id, for_update=True)
     if lot.decision is not None:
         raise Conflict(f"lot {lot.id} is already {lot.decision.value}", "lot_decided")
     defects = {name: dict(entry) for name, entry in lot.defects.items()}
+    added = dict.fromkeys(aql.SEVERITY_CLASSES, 0)
     for index, item in enumerate(_normalise(counts)):
         existing = defects.get(item.defect_class)
         if existing and existing["severity"] != item.severity:
             raise InvalidInput.at(f"/defects/{index}/severity", f"defect class {item.defect_class} was reported as {existing['severity']}")
         defects[item.defect_class] = {"severity": item.severity, "count": (existing["count"] if existing else 0) + item.count}
         setattr(lot, item.severity, getattr(lot, item.severity) + item.count)
+        added[item.severity] += item.count
+    new_units = dict(added) if units is None else {name: int(units.get(name, 0)) for name in aql.SEVERITY_CLASSES}
+    for name in aql.SEVERITY_CLASSES:
+        if new_units[name] > added[name]:
+            raise InvalidInput.at(f"{pointer}/units/{name}", f"{new_units[name]} {name} nonconforming units need at least as many {name} defects; this report has {added[name]}")
+        setattr(lot, f"{name}_units", getattr(lot, f"{name}_units") + new_units[name])
+    if lot.nonconforming > lot.sample_size:
+        where = f"{pointer}/units" if units is not None else f"{pointer}/defects"
+        hint = "" if units is not None else " (a report without units counts each defect on its own unit; send units)"
+        raise InvalidInput.at(where, f"the lot would hold {lot.nonconforming} nonconforming units, more than its sample of {lot.sample_size}{hint}")
     lot.defects = defects
     lot.version += 1
     await session.flush()
@@ -135,10 +160,22 @@ async def add_defect_counts(session: AsyncSession, actor: Actor, lot_id: uuid.UU
 
 async def record_results(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, data: ResultsIn, *, now: datetime | None = None) -> InspectionLot:
     """An inspection report for a lot: counts are added and, when final, the lot is decided."""
-    lot = await add_defect_counts(session, actor, lot_id, data.defects)
+    units = None if data.units is None else {"critical": data.units.critical, "major": data.units.major, "minor": data.units.minor}
+    lot = await add_defect_counts(session, actor, lot_id, data.defects, units)
     if data.final:
         await decide_lot(session, actor, lot, now=now)
     return lot
+
+
+# What other areas hold a lot's decision on: each returns why the lot cannot be decided yet,
+# or None. inspection registers "images still pending" (quality does not import inspection).
+DecisionHold = Callable[[AsyncSession, InspectionLot], Awaitable[str | None]]
+_decision_holds: list[DecisionHold] = []
+
+
+def hold_decisions(check: DecisionHold) -> DecisionHold:
+    _decision_holds.append(check)
+    return check
 
 
 async def decide_lot(session: AsyncSession, actor: Actor, lot: InspectionLot, *, now: datetime | None = None) -> InspectionLot:
@@ -147,9 +184,13 @@ async def decide_lot(session: AsyncSession, actor: Actor, lot: InspectionLot, *,
     actor.require(Permission.QUALITY_WRITE)
     if lot.decision is not None:
         raise Conflict(f"lot {lot.id} is already {lot.decision.value}", "lot_decided")
+    for hold in _decision_holds:
+        reason = await hold(session, lot)
+        if reason:
+            raise Conflict(f"lot {lot.id} cannot be decided yet: {reason}", "lot_not_ready")
     now = now or utcnow()
     lot_plan = _lot_plan(lot)
-    counts = {"critical": lot.critical, "major": lot.major, "minor": lot.minor}
+    counts = judged_counts_of(lot)
     outcome = aql.decide(lot_plan, counts)
     accepted = outcome.decision == aql.Decision.ACCEPTED
     lot.decision = LotDecision(outcome.decision.value)
@@ -159,11 +200,14 @@ async def decide_lot(session: AsyncSession, actor: Actor, lot: InspectionLot, *,
         await marketplace_repository.release_lot_quantity(session, lot.allocation_id, lot.quantity)
     await _advance_switching(session, actor, lot, lot_plan, counts, accepted, outcome.reinstate_normal, now)
     session.add(SpcPoint(lot_id=lot.id, factory_org_id=lot.factory_org_id, buyer_org_id=lot.buyer_org_id, process=lot.process,
-                         sample_size=lot.sample_size, nonconforming=lot.nonconforming, nonconformities=sum(counts.values()), occurred_at=now))
+                         sample_size=lot.sample_size, nonconforming=lot.nonconforming, nonconformities=lot.critical + lot.major + lot.minor,
+                         occurred_at=now))
     events.emit(session, actor, LOT_DECIDED, "quality_lot", lot.id, {
         "lot_id": str(lot.id), "order_id": str(lot.order_id), "allocation_id": str(lot.allocation_id),
         "factory_org_id": str(lot.factory_org_id), "buyer_org_id": str(lot.buyer_org_id), "decision": lot.decision.value,
-        "quantity": lot.quantity, "sample_size": lot.sample_size, "defects": counts,
+        "quantity": lot.quantity, "sample_size": lot.sample_size,
+        "defects": {"critical": lot.critical, "major": lot.major, "minor": lot.minor},
+        "units": {"critical": lot.critical_units, "major": lot.major_units, "minor": lot.minor_units},
     })
     await session.flush()
     await _check_spc(session, actor, lot)
@@ -277,3 +321,67 @@ async def switching_state_of(session: AsyncSession, actor: Actor, product: str) 
     actor.require(Permission.QUALITY_READ)
     _, state = await _state(session, actor, actor.organisation_id, product)
     return state
+
+
+INSPECTION_RESUMED = "quality.inspection_resumed"
+
+
+@dataclass(frozen=True)
+class SwitchingView:
+    factory_org_id: uuid.UUID
+    product: str
+    state: aql.SwitchingState
+    updated_at: datetime | None  # None: no lot of this factory and product decided yet
+
+
+def _product(product: str) -> str:
+    if not 1 <= len(product) <= 200:
+        raise InvalidInput.at("/product", "product must be 1 to 200 characters")
+    return product
+
+
+async def _factory_in_reach(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None) -> uuid.UUID:
+    """The factory whose switching state the caller asks for: its own organisation, or, for
+    the alliance's admin, any factory of the alliance; any other id answers 404."""
+    factory = factory_org_id or actor.organisation_id
+    if factory != actor.organisation_id and not (
+        actor.is_alliance_admin and await repository.organisation_in_alliance(session, factory, actor.alliance_id)
+    ):
+        raise NotFound("organisation", factory)
+    return factory
+
+
+async def switching_view(session: AsyncSession, actor: Actor, product: str, factory_org_id: uuid.UUID | None = None) -> SwitchingView:
+    """Where a factory x product stands in the switching rules (ISO 2859-1 9.3, 9.4): severity,
+    the last normal lots, the switching score, the tightened run, and discontinuation."""
+    actor.require(Permission.QUALITY_READ)
+    factory = await _factory_in_reach(session, actor, factory_org_id)
+    row = await repository.switching_state_in_alliance(session, actor, factory, _product(product))
+    state = aql.SwitchingState.from_dict(row.state) if row else aql.SwitchingState()
+    return SwitchingView(factory, product, state, row.updated_at if row else None)
+
+
+async def resume_inspection(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID, product: str, note: str) -> SwitchingView:
+    """The alliance's quality office confirms the supplier's corrective action and lets a
+    discontinued supplier x product resume, on tightened inspection (ISO 2859-1 9.4). The
+    note (what was corrected) travels in `quality.inspection_resumed`."""
+    actor.require(Permission.ALLIANCE_ADMIN)
+    if not 1 <= len(note.strip()) <= 1000:
+        raise InvalidInput.at("/note", "say what corrective action was confirmed (1 to 1000 characters)")
+    factory = await _factory_in_reach(session, actor, factory_org_id)
+    row = await repository.switching_state_in_alliance(session, actor, factory, _product(product), for_update=True)
+    state = aql.SwitchingState.from_dict(row.state) if row else aql.SwitchingState()
+    if row is None or not state.discontinued:
+        raise Conflict(f"inspection of {product} at organisation {factory} is not discontinued", "not_discontinued")
+    resumed = aql.resume(state)
+    now = utcnow()
+    row.state = resumed.as_dict()
+    row.severity = InspectionSeverity(resumed.severity.value)
+    row.discontinued = False
+    row.updated_at = now
+    await session.flush()
+    events.emit(session, actor, INSPECTION_RESUMED, "quality_switching_state", row.id, {
+        "factory_org_id": str(factory), "product": product, "severity": resumed.severity.value,
+        "resumed_by": str(actor.user_id), "note": note.strip(),
+    })
+    return SwitchingView(factory, product, resumed, now)

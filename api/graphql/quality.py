@@ -52,6 +52,7 @@ class QualityLot:
     sample_size: int
     plan: JSON
     defects: DefectCounts
+    units: DefectCounts = strawberry.field(description="Nonconforming units per class, each unit once in its most severe class")
     decision: str | None
     decided_at: dt.datetime | None
 
@@ -61,8 +62,44 @@ class QualityLot:
             id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
             product=lot.product, process=lot.process, quantity=lot.quantity, lot_size=lot.lot_size, level=lot.level, severity=lot.severity.value,
             sample_size=lot.sample_size, plan=lot.plan, defects=DefectCounts(critical=lot.critical, major=lot.major, minor=lot.minor),
+            units=DefectCounts(critical=lot.critical_units, major=lot.major_units, minor=lot.minor_units),
             decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at,
         )
+
+
+@strawberry.type
+class SwitchingState:
+    factory_org_id: uuid.UUID
+    product: str
+    severity: str
+    discontinued: bool
+    switching_score: int
+    recent_normal: list[bool]
+    tightened_accepted_run: int
+    tightened_rejections: int
+    updated_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, view: service.SwitchingView) -> SwitchingState:
+        state = view.state
+        return cls(
+            factory_org_id=view.factory_org_id, product=view.product, severity=state.severity.value, discontinued=state.discontinued,
+            switching_score=state.switching_score, recent_normal=list(state.recent_normal),
+            tightened_accepted_run=state.tightened_accepted_run, tightened_rejections=state.tightened_rejections, updated_at=view.updated_at,
+        )
+
+
+@strawberry.input
+class ResumeInspectionInput:
+    factory_org_id: uuid.UUID
+    product: str
+    note: str
+
+
+@strawberry.type
+class ResumeInspectionPayload:
+    switching: SwitchingState | None
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -84,9 +121,17 @@ class DefectCountInput:
 
 
 @strawberry.input
+class UnitsInput:
+    critical: int = 0
+    major: int = 0
+    minor: int = 0
+
+
+@strawberry.input
 class InspectionInput:
     defects: list[DefectCountInput]
     final: bool = True
+    units: UnitsInput | None = strawberry.field(default=None, description="Nonconforming units per most severe class; none: one unit per defect")
 
 
 @strawberry.type
@@ -109,6 +154,10 @@ class QualityQuery:
     async def quality_lot(self, info: Info, id: uuid.UUID) -> QualityLot:
         return QualityLot.of(await call(info, lambda s, a: service.get_lot(s, a, id)))
 
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Switching state of a factory (default: the caller's) and product")
+    async def quality_switching(self, info: Info, product: str, factory_org_id: uuid.UUID | None = None) -> SwitchingState:
+        return SwitchingState.of(await call(info, lambda s, a: service.switching_view(s, a, product, factory_org_id)))
+
     @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Supplier quality scores over the lots the caller may read")
     async def supplier_scores(self, info: Info, process: str | None = None) -> list[SupplierScore]:
         found = await call(info, lambda s, a: service.visible_scores(s, a, process))
@@ -120,9 +169,20 @@ class QualityQuery:
 class QualityMutation:
     @strawberry.mutation(extensions=requires(Permission.QUALITY_WRITE), description="Report defect counts for a lot; a final report decides it")
     async def record_inspection(self, info: Info, lot_id: uuid.UUID, input: InspectionInput) -> InspectionPayload:
-        data = {"defects": [{"defect_class": d.defect_class, "severity": d.severity, "count": d.count} for d in input.defects], "final": input.final}
+        data: dict[str, object] = {
+            "defects": [{"defect_class": d.defect_class, "severity": d.severity, "count": d.count} for d in input.defects], "final": input.final,
+        }
+        if input.units is not None:
+            data["units"] = {"critical": input.units.critical, "major": input.units.major, "minor": input.units.minor}
         lot, errors = await mutate(info, lambda s, a: service.record_results(s, a, lot_id, convert(ResultsIn, data)))
         return InspectionPayload(lot=QualityLot.of(lot) if lot else None, errors=errors)
+
+
+    @strawberry.mutation(extensions=requires(Permission.ALLIANCE_ADMIN),
+                         description="Resume a discontinued supplier and product on tightened inspection (the alliance's quality office)")
+    async def resume_inspection(self, info: Info, input: ResumeInspectionInput) -> ResumeInspectionPayload:
+        view, errors = await mutate(info, lambda s, a: service.resume_inspection(s, a, input.factory_org_id, input.product, input.note))
+        return ResumeInspectionPayload(switching=SwitchingState.of(view) if view else None, errors=errors)
 
 
 QUERIES: tuple[type, ...] = (QualityQuery,)

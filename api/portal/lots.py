@@ -92,8 +92,13 @@ async def _lot_page(ctx: PageContext, db_session: AsyncSession, lot_id: uuid.UUI
     order = await order_service.get_order(db_session, actor, lot.order_id)
     images = await inspection_service.lot_inspection(db_session, actor, lot_id)
     writes = lot.factory_org_id == actor.organisation_id and ctx.can(Permission.QUALITY_WRITE)
+    try:  # the factory's switching state: the factory and its alliance's office read it, the buyer does not
+        switching = await quality_service.switching_view(db_session, actor, lot.product, lot.factory_org_id)
+    except NotFound:
+        switching = None
     return render(ctx, "supplier/lot.html", status_code, lot=lot, order=order, images=images, rows=range(RESULT_ROWS), severities=SEVERITIES,
-                  errors=errors or {}, form=form or {}, writes=writes and lot.decision is None)
+                  errors=errors or {}, form=form or {}, writes=writes and lot.decision is None, switching=switching,
+                  judged=quality_service.judged_counts_of(lot))
 
 
 @get("/supplier/lots/{lot_id:uuid}", name="portal:supplier-lot", **requires(Permission.QUALITY_READ))

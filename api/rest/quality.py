@@ -25,6 +25,7 @@ SeverityParam = Parameter(query="severity", default="normal")
 ProcessFilter = Parameter(query="process", required=False)
 ProcessParam = Parameter(query="process", min_length=1, max_length=100)
 FactoryParam = Parameter(query="factory", required=False)
+ProductParam = Parameter(query="product", min_length=1, max_length=200)
 
 
 class PlanOut(Struct):
@@ -54,11 +55,40 @@ class LotOut(Struct):
     plan: dict[str, Any]
     sample_size: int
     defects: dict[str, int]
+    # Nonconforming units per class, each unit once in its most severe class.
+    units: dict[str, int]
     defect_classes: dict[str, Any]
     decision: str | None
     decided_at: datetime | None
     reinstate_normal: bool
     created_at: datetime
+
+
+class SwitchingOut(Struct):
+    factory_org_id: uuid.UUID
+    product: str
+    severity: str
+    discontinued: bool
+    switching_score: int
+    recent_normal: list[bool]  # the last five lots on normal inspection, True = accepted
+    tightened_accepted_run: int
+    tightened_rejections: int
+    updated_at: datetime | None
+
+
+class ResumeIn(Struct, forbid_unknown_fields=True):
+    factory_org_id: uuid.UUID
+    product: str
+    note: str
+
+
+def switching_out(view: service.SwitchingView) -> SwitchingOut:
+    state = view.state
+    return SwitchingOut(
+        factory_org_id=view.factory_org_id, product=view.product, severity=state.severity.value, discontinued=state.discontinued,
+        switching_score=state.switching_score, recent_normal=list(state.recent_normal), tightened_accepted_run=state.tightened_accepted_run,
+        tightened_rejections=state.tightened_rejections, updated_at=view.updated_at,
+    )
 
 
 class ScoreOut(Struct):
@@ -107,7 +137,8 @@ def lot_out(lot: InspectionLot) -> LotOut:
         id=lot.id, allocation_id=lot.allocation_id, order_id=lot.order_id, buyer_org_id=lot.buyer_org_id, factory_org_id=lot.factory_org_id,
         product=lot.product, process=lot.process, quantity=lot.quantity, lot_size=lot.lot_size, level=lot.level,
         aqls={"critical": lot.aql_critical, "major": lot.aql_major, "minor": lot.aql_minor}, severity=lot.severity.value, plan=lot.plan,
-        sample_size=lot.sample_size, defects={"critical": lot.critical, "major": lot.major, "minor": lot.minor}, defect_classes=lot.defects,
+        sample_size=lot.sample_size, defects={"critical": lot.critical, "major": lot.major, "minor": lot.minor},
+        units={"critical": lot.critical_units, "major": lot.major_units, "minor": lot.minor_units}, defect_classes=lot.defects,
         decision=lot.decision.value if lot.decision else None, decided_at=lot.decided_at, reinstate_normal=lot.reinstate_normal, created_at=lot.created_at,
     )
 
@@ -143,6 +174,17 @@ class QualityController(Controller):
     @post("/lots/{lot_id:uuid}/results", **requires(Permission.QUALITY_WRITE), status_code=200, summary="Report defect counts; a final report decides the lot")
     async def results(self, lot_id: uuid.UUID, data: ResultsIn, db_session: AsyncSession, actor: Actor) -> LotOut:
         return lot_out(await service.record_results(db_session, actor, lot_id, data))
+
+    @get("/switching", **requires(Permission.QUALITY_READ), summary="Switching state (normal / tightened / reduced, discontinued) of a factory and product")
+    async def switching(
+        self, db_session: AsyncSession, actor: Actor, product: str = ProductParam, factory: uuid.UUID | None = FactoryParam
+    ) -> SwitchingOut:
+        return switching_out(await service.switching_view(db_session, actor, product, factory))
+
+    @post("/switching/resume", **requires(Permission.ALLIANCE_ADMIN), status_code=200,
+          summary="Resume a discontinued supplier and product on tightened inspection (the alliance's quality office)")
+    async def resume(self, data: ResumeIn, db_session: AsyncSession, actor: Actor) -> SwitchingOut:
+        return switching_out(await service.resume_inspection(db_session, actor, data.factory_org_id, data.product, data.note))
 
     @get("/scores", **requires(Permission.QUALITY_READ), summary="Supplier quality scores over the lots the caller may read")
     async def scores(self, db_session: AsyncSession, actor: Actor, process: str | None = ProcessFilter) -> list[ScoreOut]:

@@ -241,24 +241,3 @@ async def test_a_registered_yolo_detector_reports_boxes_and_severities(client, d
     async with create_session_factory(db)() as session:
         lot = await session.get(InspectionLot, uuid.UUID(ids["lot"]))
         assert (lot.critical, lot.major, lot.minor) == (1, 2, 0)
-
-
-async def test_results_for_a_decided_lot_are_kept_but_not_counted(client, db, world: World) -> None:
-    from quality import service as quality_service
-    from quality.schemas import ResultsIn
-
-    ids = await open_lot(client, db, world)
-    model = (await register(client, world.admin)).json()
-    await client.post(f"/v1/inspection/models/{model['id']}/activations", headers=world.admin.headers,
-                      json={"product": "tee", "factory_org_id": str(world.partner.org_id)})
-    uploaded = await upload(client, world.partner, ids["lot"], [("bright.png", png(value=240), "image/png")])
-    async with create_session_factory(db)() as session:
-        await quality_service.record_results(session, world.partner.actor, uuid.UUID(ids["lot"]), ResultsIn(defects=[], final=True))
-        await session.commit()
-    await run_jobs(db)
-    image = (await client.get(f"/v1/inspection/images/{uploaded.json()[0]['id']}", headers=world.partner.headers)).json()
-    assert image["status"] == "inspected" and image["defect_counts"] == {"Scratch": 1}
-    assert image["error"].startswith("not added to the lot: lot") and "accepted" in image["error"]
-    async with create_session_factory(db)() as session:
-        lot = await session.get(InspectionLot, uuid.UUID(ids["lot"]))
-        assert (lot.critical, lot.major, lot.minor, lot.decision.value) == (0, 0, 0, "accepted")

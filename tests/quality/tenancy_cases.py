@@ -31,6 +31,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/v1/quality/lots"): Case("404", FACTORIES, lambda c: Request("/v1/quality/lots", {"allocation_id": c.ids["allocation"], "quantity": 100})),
     ("GET", "/v1/quality/lots/{lot_id:uuid}"): Case("404", EVERYONE, lambda c: Request(f"/v1/quality/lots/{c.ids['lot']}")),
     ("POST", "/v1/quality/lots/{lot_id:uuid}/results"): Case("404", FACTORIES, lambda c: Request(f"/v1/quality/lots/{c.ids['open_lot']}/results", _RESULTS)),
+    ("GET", "/v1/quality/switching"): Case("404", EVERYONE, lambda c: Request("/v1/quality/switching", params={"product": "tee", "factory": c.ids["org"]})),
+    # Only alliance admins hold alliance:admin and the test world has none in another alliance: the
+    # walker checks the refused key; tests/quality/test_switching.py checks another alliance's office (404).
+    ("POST", "/v1/quality/switching/resume"): Case("404", (), lambda c: Request("/v1/quality/switching/resume", {
+        "factory_org_id": c.ids["org"], "product": "tee", "note": "corrected"})),
     ("GET", "/v1/quality/scores"): Case("absent", EVERYONE, lambda c: Request("/v1/quality/scores")),
     ("GET", "/v1/quality/spc"): Case("absent", EVERYONE, lambda c: Request("/v1/quality/spc", params={"process": "screen_printing", "factory": c.ids["org"]})),
 }
@@ -42,6 +47,11 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Query.qualityPlan": GraphQLCase("own", EVERYONE, lambda c: ("{ qualityPlan(lotSize: 1200, aql: 1.0) { codeLetter ac re } }", {})),
     "Query.qualityLot": GraphQLCase("404", EVERYONE, lambda c: ("query($id: UUID!) { qualityLot(id: $id) { id decision } }", {"id": c.ids["lot"]})),
     "Query.supplierScores": GraphQLCase("absent", EVERYONE, lambda c: ("{ supplierScores { orgId process score } }", {})),
+    "Query.qualitySwitching": GraphQLCase("404", EVERYONE, lambda c: (
+        "query($f: UUID!) { qualitySwitching(product: \"tee\", factoryOrgId: $f) { severity } }", {"f": c.ids["org"]})),
+    "Mutation.resumeInspection": GraphQLCase("404", (), lambda c: (
+        "mutation($i: ResumeInspectionInput!) { resumeInspection(input: $i) { switching { severity } errors { code } } }",
+        {"i": {"factoryOrgId": c.ids["org"], "product": "tee", "note": "corrected"}})),
     "Mutation.recordInspection": GraphQLCase("404", FACTORIES, lambda c: (_RECORD, {"id": c.ids["open_lot"], "input": {
         "defects": [{"defectClass": "sabotage", "severity": "critical", "count": 9}]}})),
 }

@@ -81,6 +81,7 @@ async def test_accepted_lot_emits_the_decision_for_settlement(client: httpx.Asyn
         "lot_id": lot["id"], "order_id": allocation["order_id"], "allocation_id": allocation["id"],
         "factory_org_id": str(world.partner.org_id), "buyer_org_id": str(world.brand.org_id), "decision": "accepted",
         "quantity": 100, "sample_size": 80, "defects": {"critical": 0, "major": 2, "minor": 7},
+        "units": {"critical": 0, "major": 2, "minor": 7},
     }
     again = await client.post(f"/v1/quality/lots/{lot['id']}/results", headers=world.partner.headers, json={"defects": []})
     assert again.status_code == 409
