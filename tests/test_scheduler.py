@@ -159,7 +159,8 @@ async def test_the_embedded_api_process_runs_the_registered_schedule_and_a_resta
     settings = get_settings().model_copy(update={"scheduler_tick_seconds": 0.2})
     registered = {task.name for task in jobs.periodic_tasks()}
     assert {"capool.jobs.resend_lost_outbox_messages", "settlement.consumers.anchor_on_chain", "forecasting.consumers.refresh_daily",
-            "marketplace.integrations.consumers.resend_and_pull"} <= registered
+            "marketplace.integrations.consumers.resend_and_pull", "capool.housekeeping.purge_expired_idempotency",
+            "marketplace.integrations.consumers.apply_delivery_retention"} <= registered
 
     async def runs_after(seconds: float) -> dict[str, int]:
         app = create_app(settings, engine=db, run_worker=True)
