@@ -173,7 +173,8 @@ def worker(threads: int, run_scheduler: bool, metrics_port: int | None) -> None:
 
 @main.command("scheduler")
 @click.option("--status", is_flag=True, help="Print every periodic task's stored schedule as JSON and exit.")
-def scheduler_command(status: bool) -> None:
+@click.option("--metrics-port", type=int, default=None, help="Serve this scheduler's Prometheus metrics on 127.0.0.1:PORT.")
+def scheduler_command(status: bool, metrics_port: int | None) -> None:
     """Run the periodic tasks (forecast refresh, anchoring, capacity pulls, sweeps) when due.
     Any number may run beside any number of workers: each task runs once per interval (a
     lease in the database). SIGTERM or Ctrl-C: finish the task in progress, exit 0."""
@@ -208,6 +209,11 @@ def scheduler_command(status: bool) -> None:
     # Jobs the tasks enqueue go to Redis; without it they would go to an in-process broker nobody consumes.
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the schedule in-process")
+    from capool.observability import configure_logging, start_metrics_server
+
+    configure_logging(settings.log_format, settings.log_level)
+    if metrics_port:
+        start_metrics_server(metrics_port)
     jobs.use_broker(settings.redis_url)
     click.echo(f"scheduler running {len(jobs.periodic_tasks())} periodic tasks; SIGTERM or Ctrl-C stops")
 
