@@ -36,6 +36,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -570,35 +571,41 @@ async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[u
 
 
 @contextlib.asynccontextmanager
-async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIterator[Callable[[], Any]]:
-    """The job system for the run; yields `drain`, which waits until the outbox is worked off
-    (or the timeout passes: the outbox check then reports what is stuck)."""
+async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIterator[Callable[[uuid.UUID], Any]]:
+    """The job system for the run; yields `drain(alliance_id)`, which waits until the alliance's
+    outbox events are worked off (or the timeout passes: the outbox check then reports what is
+    stuck)."""
     processes: list[subprocess.Popen[bytes]] = []
+    logs = []
     broker = jobs.use_broker(config.redis_url if config.workers else None)
     jobs.job_database.configure(config.database_url)
     worker = None
     if config.workers:
         env = dict(os.environ, DATABASE_URL=config.database_url, REDIS_URL=config.redis_url or "")
         for _ in range(config.workers):
+            # The worker's log, read back when it dies.
+            logs.append(tempfile.TemporaryFile())
             processes.append(subprocess.Popen([sys.executable, "-m", "capool.cli", "worker", "--threads", "2"], env=env,
-                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                              stdout=subprocess.DEVNULL, stderr=logs[-1]))
     else:
         worker = jobs.start_worker(broker, threads=2)
     # As the app does at start-up: send what was committed before the broker was chosen.
     async with create_session_factory(engine)() as session:
         await jobs.sweep_outbox(session, older_than=timedelta(0), limit=100_000)
 
-    async def drain() -> None:
+    async def drain(alliance_id: uuid.UUID) -> None:
         deadline = time.monotonic() + config.drain_timeout_s
         sessions = create_session_factory(engine)
         while True:
             async with sessions() as session:
-                pending = await session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None)))
+                pending = await session.scalar(select(func.count()).select_from(OutboxEvent).where(
+                    OutboxEvent.alliance_id == alliance_id, OutboxEvent.processed_at.is_(None)))
             if not pending or time.monotonic() > deadline:
                 return
-            for process in processes:
+            for process, log in zip(processes, logs, strict=True):
                 if process.poll() is not None:
-                    raise RuntimeError(f"a `capool worker` process exited with {process.returncode}")
+                    log.seek(0)
+                    raise RuntimeError(f"a `capool worker` process exited with {process.returncode}: {log.read()[-2000:].decode(errors='replace')}")
             await asyncio.sleep(0.05)
 
     try:
@@ -613,6 +620,8 @@ async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIter
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for log in logs:
+            log.close()
         if config.workers:
             broker.close()
         jobs.use_broker(None)
@@ -676,7 +685,7 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
 
             async def timed_drain() -> None:
                 drain_started = time.perf_counter()
-                await drain()
+                await drain(alliance_id)
                 stats.seconds["draining the outbox"] += time.perf_counter() - drain_started
                 stats.calls["draining the outbox"] += 1
 
@@ -744,7 +753,6 @@ async def _verify_with_cli(engine: AsyncEngine, alliance_id: uuid.UUID, ctx: Che
     """The final ledger, exported and verified by `capool ledger verify` in a process of its own
     (offline: it reads nothing but the file), pinned to the state the daily checks saw."""
     import json
-    import tempfile
     from pathlib import Path
 
     from settlement import service
