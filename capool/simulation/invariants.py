@@ -6,12 +6,10 @@ through the services that wrote them, so a service that breaks a promise cannot 
 it. `capool simulate` runs them after every simulated day; the tests seed violating rows
 to prove that each check can fail.
 
-- capacity: no offer holds more than it published, an offer's `reserved` is exactly what
-  its active allocations use, and offers of one resource whose windows overlap together
-  hold no more than the resource can make over those days (its best daily rate x the days
-  of their joint window). Without per-day bookings in the schema this is the per-window
-  form of "no resource over capacity on any day": a resource booked beyond it is over
-  capacity on some day whatever the schedule.
+- capacity: no offer holds more than it published and its `reserved` is exactly what its
+  active allocations use; no offer's allocations book more than its daily rate on a day, or
+  a day outside its window; no resource-day is booked past its capacity or out of step with
+  the active allocations' per-day slots (marketplace.repository.overbooked_resource_days).
 - approvals: every applied plan worth the approval threshold or more (and every applied run
   that needed approval) comes from a run with two approvals of exactly its plan, by two
   different users other than the requester who may approve; the run's digest is the digest
@@ -36,6 +34,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -45,7 +44,7 @@ from capool.config import get_settings
 from capool.events import OutboxEvent
 from capool.tenancy.models import Alliance, Organisation, Role, User
 from marketplace.allocations import plan_digest
-from marketplace.models import ACTIVE_ALLOCATION, Allocation, AllocationStatus, CapacityOffer, Order, OrderStatus, OrderStatusChange
+from marketplace.models import ACTIVE_ALLOCATION, Allocation, AllocationStatus, CapacityOffer, Order, OrderStatus, OrderStatusChange, Resource
 from marketplace.orders import TRANSITIONS
 from matching.models import MatchApproval, MatchRun, RunStatus
 from quality.models import InspectionLot, LotDecision
@@ -85,6 +84,8 @@ async def _organisations(session: AsyncSession, alliance_id: uuid.UUID) -> list[
 
 
 async def check_capacity(session: AsyncSession, ctx: CheckContext) -> list[Violation]:
+    from marketplace.repository import booked_by_offer_day, overbooked_resource_days
+
     found: list[Violation] = []
     orgs = await _organisations(session, ctx.alliance_id)
     offers = list((await session.execute(select(CapacityOffer).where(CapacityOffer.organisation_id.in_(orgs)))).scalars())
@@ -93,40 +94,29 @@ async def check_capacity(session: AsyncSession, ctx: CheckContext) -> list[Viola
         .where(Allocation.offer_id.in_([o.id for o in offers]), Allocation.status.in_(ACTIVE_ALLOCATION))
         .group_by(Allocation.offer_id)
     )).all()) if offers else {}
-    by_resource: dict[tuple[uuid.UUID, str], list[CapacityOffer]] = defaultdict(list)
     for offer in offers:
         used = int(held.get(offer.id) or 0)
         if used > offer.total_capacity:
             found.append(Violation("capacity", f"offer {offer.id}", f"active allocations use {used} of its {offer.total_capacity} {offer.capacity_unit.value}(s)"))
         if used != offer.reserved:
             found.append(Violation("capacity", f"offer {offer.id}", f"reserved says {offer.reserved}, its active allocations use {used}"))
-        by_resource[(offer.resource_id, offer.capacity_unit.value)].append(offer)
-    for (resource_id, unit), resource_offers in by_resource.items():
-        for cluster in _overlapping(resource_offers):
-            if len(cluster) < 2:
-                continue
-            days = (max(o.window_end for o in cluster) - min(o.window_start for o in cluster)).days + 1
-            limit = max(o.capacity_per_day for o in cluster) * days
-            used = sum(int(held.get(o.id) or 0) for o in cluster)
-            if used > limit:
-                found.append(Violation("capacity", f"resource {resource_id}", (
-                    f"{len(cluster)} overlapping offers hold {used} {unit}(s); the resource makes at most {limit} over their "
-                    f"{days} days")))
+    # Per day: no offer sells more than its daily rate, or outside its window, on a day ...
+    by_id = {o.id: o for o in offers}
+    if offers:
+        for (offer_id, day), used in sorted((await booked_by_offer_day(session, by_id, date.min, date.max)).items()):
+            offer = by_id[offer_id]
+            if used > offer.capacity_per_day:
+                found.append(Violation("capacity", f"offer {offer_id}", f"{used} {offer.capacity_unit.value}(s) booked on {day}; it sells {offer.capacity_per_day} a day"))
+            if not offer.window_start <= day <= offer.window_end:
+                found.append(Violation("capacity", f"offer {offer_id}", f"work booked on {day}, outside its window {offer.window_start} to {offer.window_end}"))
+    # ... and no resource is booked past its capacity on any day (marketplace.repository's
+    # invariant query, for every resource of the alliance's members).
+    resources = set((await session.execute(select(Resource.id).where(Resource.organisation_id.in_(orgs)))).scalars())
+    for day in await overbooked_resource_days(session):
+        if day.resource_id in resources:
+            found.append(Violation("capacity", f"resource {day.resource_id}", (
+                f"on {day.day}: capacity {day.capacity}, booked {day.booked}, the active allocations' slots use {day.slots}")))
     return found
-
-
-def _overlapping(offers: list[CapacityOffer]) -> list[list[CapacityOffer]]:
-    """Offers grouped into runs of overlapping windows."""
-    clusters: list[list[CapacityOffer]] = []
-    end = None
-    for offer in sorted(offers, key=lambda o: (o.window_start, o.id)):
-        if end is not None and offer.window_start <= end:
-            clusters[-1].append(offer)
-            end = max(end, offer.window_end)
-        else:
-            clusters.append([offer])
-            end = offer.window_end
-    return clusters
 
 
 async def _may_approve(session: AsyncSession, run: MatchRun, user: User | None, alliance: Alliance) -> str | None:

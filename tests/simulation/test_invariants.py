@@ -17,7 +17,7 @@ from capool.events import OutboxEvent
 from capool.simulation.invariants import CHECKS, CheckContext, Violation, run_checks
 from capool.tenancy import service as members
 from capool.tenancy.models import Role
-from marketplace.models import Allocation, AllocationStatus, CapacityOffer, Order, OrderStatus, Tier
+from marketplace.models import Allocation, AllocationDay, AllocationStatus, CapacityOffer, Order, OrderStatus
 from matching.models import MatchApproval, MatchRun
 from settlement import service as ledger
 from settlement.ledger.entries import EntryType
@@ -85,28 +85,24 @@ async def test_capacity_check_finds_a_reservation_that_disagrees_with_the_alloca
     assert found.detail == "reserved says 200, its active allocations use 300"
 
 
-async def test_capacity_check_finds_a_resource_sold_twice_by_overlapping_offers(client, world: World, db) -> None:
+async def test_capacity_check_finds_a_resource_day_booked_past_its_capacity(client, world: World, db) -> None:
     traded = await _traded(client, world, db)
-    first = traded["offer"]
-    # A second offer on the same resource and days, and an allocation of 800 on it seeded
-    # directly: with the 300 on the first, 1,100 on a resource that makes 100 x 10 = 1,000.
+    offer = traded["offer"]
+    # The 300 units are booked 100 a day on a resource that makes 100 a day; one day's slot
+    # seeded directly at 150: the day is over capacity and out of step with its booking.
     async with create_session_factory(db)() as session:
-        original = await session.get(CapacityOffer, uuid.UUID(first["id"]))
-        assert original is not None
-        twin = CapacityOffer(organisation_id=original.organisation_id, resource_id=original.resource_id, process=original.process, materials=original.materials,
-                             window_start=original.window_start, window_end=original.window_end, capacity_unit=original.capacity_unit,
-                             capacity_per_day=100, total_capacity=1000, reserved=800, unit_price_minor=PRICE, currency="CNY", visibility=original.visibility)
-        session.add(twin)
-        await session.flush()
-        order = await session.get(Order, uuid.UUID(traded["order"]["id"]))
-        assert order is not None
-        session.add(Allocation(plan_id=uuid.uuid4(), order_id=order.id, offer_id=twin.id, buyer_org_id=order.buyer_org_id, factory_org_id=twin.organisation_id,
-                               quantity=800, capacity_used=800, slot_start=original.created_at, slot_end=order.due_at, unit_price_minor=1,
-                               currency="CNY", tier=Tier.FLOATING, status=AllocationStatus.ACCEPTED))
+        first = (await session.execute(
+            select(AllocationDay).where(AllocationDay.allocation_id == uuid.UUID(traded["allocation"]["id"])).order_by(AllocationDay.day)
+        )).scalars().first()
+        assert first is not None and first.use == 100
+        first.use = 150
+        day = first.day
         await session.commit()
-    [found] = await _check(db, CheckContext(world.alliance_id), "capacity")
-    assert found.subject == f"resource {first['resource_id']}"
-    assert found.detail == "2 overlapping offers hold 1100 piece(s); the resource makes at most 1000 over their 10 days"
+    found = await _check(db, CheckContext(world.alliance_id), "capacity")
+    assert {(v.subject, v.detail) for v in found} == {
+        (f"offer {offer['id']}", f"150 piece(s) booked on {day}; it sells 100 a day"),
+        (f"resource {offer['resource_id']}", f"on {day}: capacity 100, booked 100, the active allocations' slots use 150"),
+    }
 
 
 async def test_approvals_check_finds_a_large_plan_applied_without_approvals(client, world: World, db) -> None:
