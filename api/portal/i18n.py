@@ -333,6 +333,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lot.class": ("Class", "缺陷等级"),
     "lot.found": ("Found", "已发现"),
     "lot.units": ("unit(s)", "件"),
+    "lot.images_failed": ("{failed} image(s) could not be inspected and do not count:", "{failed} 张图片无法检测，不计入："),
     "lot.switching": ("Switching rules (this supplier and product)", "转移规则（此供应商与产品）"),
     "switching.score": ("switching score", "转移得分"),
     "switching.tightened": ("{accepted} accepted in a row, {rejected} not accepted on tightened", "加严下连续接收 {accepted} 批，不接收 {rejected} 批"),

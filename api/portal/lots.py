@@ -139,6 +139,8 @@ async def lot_images(request: Request, db_session: AsyncSession, lot_id: uuid.UU
         await inspection_service.upload_images(db_session, ctx.actor, lot_id, files)  # type: ignore[arg-type]
     except InvalidInput as exc:
         return await _lot_page(ctx, db_session, lot_id, 422, {"_": "; ".join(f"{e.path}: {e.message}" for e in exc.errors) or exc.detail})
+    except Conflict as exc:
+        return await _lot_page(ctx, db_session, lot_id, 409, {"_": exc.detail})
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
 
 

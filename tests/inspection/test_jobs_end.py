@@ -19,6 +19,7 @@ from tests.inspection.conftest import open_lot, png
 from tests.inspection.onnx_graphs import constant_output_model, fails_when_bright
 from tests.inspection.test_api import CARD, register, run_jobs, upload
 from tests.inspection.test_runtime import LABELS, v5_output
+from tests.portal.conftest import portal, sign_in  # noqa: F401  (portal: the portal client fixture)
 from tests.tenancy import snapshot
 
 YOLO_CARD = {"kind": "yolov5", "labels": LABELS, "defect_severity": {"crack": "critical", "scratch": "major"}}
@@ -47,7 +48,7 @@ async def _final(client, world: World, lot_id: str):  # type: ignore[no-untyped-
     return await client.post(f"/v1/quality/lots/{lot_id}/results", headers=world.partner.headers, json={"defects": [], "final": True})
 
 
-async def test_an_onnxruntime_error_ends_the_image_failed_with_its_reason(client, db, world: World) -> None:
+async def test_an_onnxruntime_error_ends_the_image_failed_with_its_reason(client, db, world: World, portal) -> None:  # type: ignore[no-untyped-def]
     ids = await open_lot(client, db, world)
     registered = await register(client, world.admin, name="fragile", model=fails_when_bright())
     assert registered.status_code == 201, registered.text  # the blank grey smoke test passes
@@ -66,6 +67,11 @@ async def test_an_onnxruntime_error_ends_the_image_failed_with_its_reason(client
         assert (await session.get(InspectionImage, uuid.UUID(images[1]["id"]))).attempts == 1
     summary = (await client.get(f"/v1/inspection/lots/{ids['lot']}/images", headers=world.partner.headers)).json()
     assert (summary["inspected"], summary["pending"], summary["failed"]) == (1, 0, 1)
+    # The portal's lot page lists the image that does not count, and why.
+    await sign_in(portal, db, world.partner)
+    page = (await portal.get(f"/portal/supplier/lots/{ids['lot']}")).text
+    assert "1 image(s) could not be inspected and do not count:" in page
+    assert f'<li data-image="{images[1]["id"]}">bright.png (fragile:1): InvalidArgument: [ONNXRuntimeError]' in page
     # Nothing pending: the lot can be decided.
     decided = await _final(client, world, ids["lot"])
     assert decided.status_code == 200 and decided.json()["decision"] == "accepted"
