@@ -52,6 +52,8 @@ DEMO_PASSWORD = "capool-demo"
 PORTAL = {"url": "/portal/", "password": DEMO_PASSWORD, "logins": {
     "buyer": "buyer@inkwell.example", "supplier": "ops@partner1.example", "own workshops": "ops@inkwell.example", "alliance admin": "admin@alliance.example",
     "approvers": "approver1@inkwell.example, approver2@inkwell.example"}}
+# Catena-X identities of the demo (declared in the brand's code mapping, system "catenax").
+DCM_BRAND_BPNL, DCM_PARTNER_BPNL, DCM_MATERIAL = "BPNL00000INKWELL", "BPNL0000PARTNER1", "INK-TEE-001"
 GARMENT = ["screen_printing", "dtg_printing", "embroidery", "cut_and_sew", "heat_transfer"]
 PARTS = ["cnc_milling", "stamping"]
 MATERIALS = {"screen_printing": ["cotton", "poly_cotton"], "dtg_printing": ["cotton"], "embroidery": ["cotton", "polyester"],
@@ -152,6 +154,8 @@ async def load_demo(
         status = await _history(session, buyer, order, offers, rng, created, now, partnerships)
         status_counts[status] = status_counts.get(status, 0) + 1
 
+    progress("demo: the brand's Catena-X material demand for the next 12 weeks (two versions)")
+    await _dcm_demand(session, brand_buyer, partner_actors[0], [o for o, owner in offers if owner is partner_actors[0]], rng, now)
     progress(f"demo: orders {orders}/{orders}; working off the outbox into the ledger")
     processed = await jobs.work_off_outbox(session)
     progress(f"demo: {processed} outbox events processed; issuing API keys")
@@ -161,6 +165,32 @@ async def load_demo(
                                        "approver 1 (Inkwell Tees)": approvers[0], "approver 2 (Inkwell Tees)": approvers[1]})
     return {"alliance": ALLIANCE, "organisations": 3 + 5 + 20, "offers": len(offers), "orders": status_counts,
             "ledger": await _ledger_summary(session, alliance, brand_buyer), "api_keys": keys, "portal": PORTAL}
+
+
+async def _dcm_demand(session: AsyncSession, buyer: Actor, supplier: Actor, supplier_offers: list[CapacityOffer], rng: random.Random, now: datetime) -> None:
+    """A WeekBasedMaterialDemand of the brand naming its first partner, imported twice (a
+    week apart, some weeks changed by 40%), so that the dashboard compares it with capacity
+    and flags the volatile weeks."""
+    from marketplace.integrations import mapping
+    from marketplace.integrations.catenax import service as dcm
+    from marketplace.integrations.schemas import MappingIn
+
+    offer = supplier_offers[0]
+    for kind, code, ref in (("organisation", DCM_BRAND_BPNL, str(buyer.organisation_id)), ("organisation", DCM_PARTNER_BPNL, str(supplier.organisation_id)),
+                            ("process", DCM_MATERIAL, offer.process)):
+        await mapping.create_mapping(session, buyer, MappingIn(system="catenax", kind=kind, external_code=code, master_ref=ref))
+    monday = now.date() - timedelta(days=now.weekday())
+    weekly_capacity = offer.capacity_per_day * 7
+    first = [round(weekly_capacity * rng.uniform(0.2, 1.3)) for _ in range(12)]
+    second = [round(q * 1.4) if week % 4 == 1 else round(q * 0.6) if week % 4 == 3 else q for week, q in enumerate(first)]
+    for quantities, changed in ((first, now - timedelta(days=7)), (second, now)):
+        await dcm.import_material_demand(session, buyer, {
+            "materialDemandId": "3f6c2a9e-8d41-4b7a-9c2e-5a1d7e0b4c61", "customer": DCM_BRAND_BPNL, "supplier": DCM_PARTNER_BPNL,
+            "materialNumberCustomer": DCM_MATERIAL, "materialDescriptionCustomer": PRODUCTS[offer.process], "changedAt": changed.isoformat(),
+            "unitOfMeasure": "unit:piece", "unitOfMeasureIsOmitted": False, "materialDemandIsInactive": False,
+            "demandSeries": [{"customerLocation": "BPNS00000INKWELL", "demandCategory": {"demandCategoryCode": "0001"},
+                              "demands": [{"pointInTime": (monday + timedelta(weeks=i)).isoformat(), "demand": q} for i, q in enumerate(quantities)]}],
+        })
 
 
 async def _ledger_summary(session: AsyncSession, alliance: Alliance, buyer: Actor) -> dict[str, Any]:

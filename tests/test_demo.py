@@ -10,6 +10,7 @@ from capool.demo import load_demo
 from capool.events import OutboxEvent
 from capool.tenancy.models import Organisation, OrgKind, User
 from capool.tenancy.passwords import verify_password
+from marketplace.integrations.catenax.models import MaterialDemandWeek
 from marketplace.models import Order, OrderStatusChange, Partnership, ProgressReport
 from settlement.models import LedgerEntryRow
 from tests.conftest import future, today_plus
@@ -30,6 +31,9 @@ async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, m
         # The demo worked off its own outbox: its ledger is there before any worker runs.
         assert await session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None))) == 0
         assert await session.scalar(select(func.count()).select_from(LedgerEntryRow)) == summary["ledger"]["entries"] > 40
+        # The brand's Catena-X demand, imported twice: 12 weekly buckets that remember the version they replaced.
+        weeks = (await session.execute(select(MaterialDemandWeek))).scalars().all()
+        assert len(weeks) == 12 and all(w.previous_quantity is not None for w in weeks)
         buyer_user = (await session.execute(select(User).where(User.email == summary["portal"]["logins"]["buyer"]))).scalar_one()
         assert verify_password(buyer_user, summary["portal"]["password"])
     assert sum(summary["orders"].values()) == 40
@@ -58,6 +62,10 @@ async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, m
 
     rows = (await client.get("/v1/analytics/utilisation", headers=admin, params={"group_by": "tier"})).json()["rows"]
     assert {row["key"] for row in rows} >= {"floating"}
+    # The dashboard's DCM comparison: the brand's demand, weeks 1, 5 and 9 raised by 40% (beyond +20%).
+    [dcm] = (await client.get("/v1/catenax/comparison", headers=admin)).json()["rows"]
+    assert dcm["buyer"] == "Inkwell Tees"
+    assert [i for i, w in enumerate(dcm["weeks"]) if w["volatility"] == "increase"] == [1, 5, 9]
     query = "{ utilisation(groupBy: \"factory\") { label published allocated } orders(first: 5) { items { reference status } } }"
     result = (await client.post("/graphql", json={"query": query}, headers=admin)).json()
     assert "errors" not in result, result
