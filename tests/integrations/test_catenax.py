@@ -200,14 +200,14 @@ async def test_a_newer_version_replaces_and_an_older_one_conflicts(client, world
 
 # ----------------------------------------------------------------- export and comparison
 async def scenario(client, world: World) -> date:  # type: ignore[no-untyped-def]
-    """The partner factory, from next Monday M:
+    """The partner factory, from next Monday M, each offer on its own resource (working every day):
 
     - offer A: alliance-visible, 100 pieces a day, M .. M+9 (week 1: 700, week 2: 300);
     - offer B: partners only, 8 hours a day at 5 pieces an hour, M+7 .. M+13 (week 2: 280);
     - offer C: private, 100 a day, both weeks (never open to a customer);
-    - the other buyer (partnership, 25% reserved) books 140 on A over M .. M+2 (week 1)
-      and 200 on B over week 2; the brand (partnership, 0% reserved) books 100 on A over
-      M+6 .. M+8, half in each week.
+    - the other buyer (partnership, 25% reserved) books 140 on A from M (laid out earliest
+      day first: M 100, M+1 40) and 200 on B in week 2 (40 hours: 8 a day on M+7 .. M+11);
+      the brand (partnership, 0% reserved) books 100 on A from M+6 (all on M+6, week 1).
     """
     monday = next_monday()
     partner, buyer, brand = world.partner, world.other_buyer, world.brand
@@ -228,7 +228,7 @@ async def scenario(client, world: World) -> date:  # type: ignore[no-untyped-def
     await map_code(client, brand, "organisation", BRAND_BPNL, str(brand.org_id))
     await map_code(client, brand, "organisation", PARTNER_BPNL, str(partner.org_id))
     await map_code(client, brand, "process", "BR-TEE", "screen_printing")
-    brand_demand = demand_doc({monday: 50, monday + timedelta(weeks=1): 10}, demand_id="1a2b3c4d-5e6f-4a0b-9c1d-2e3f4a5b6c7d", customer=BRAND_BPNL,
+    brand_demand = demand_doc({monday: 60, monday + timedelta(weeks=1): 0}, demand_id="1a2b3c4d-5e6f-4a0b-9c1d-2e3f4a5b6c7d", customer=BRAND_BPNL,
                               material="BR-TEE")
     imported = await client.post("/v1/catenax/material-demands", headers=brand.headers, json=brand_demand)
     assert imported.status_code == 201, imported.text
@@ -249,17 +249,17 @@ async def test_capacity_export_gives_the_hand_computed_weeks_and_validates(clien
         assert re.fullmatch(r"[0-9a-f-]{36}", group["capacityGroupId"])
 
     week1, week2 = monday.isoformat(), (monday + timedelta(weeks=1)).isoformat()
-    # Other buyer, week 1: open 700 (A), booked 140 by it, 50 by the brand -> max 650; 25% of 700.
-    # Week 2: open 300 (A) + 280 (B), booked 200 by it, 50 by the brand -> max 530; 25% of 580.
+    # Other buyer, week 1: open 700 (A), booked 140 by it, 100 by the brand -> max 600; 25% of 700.
+    # Week 2: open 300 (A) + 280 (B), booked 200 by it, none by others -> max 580; 25% of 580.
     assert groups[BUYER_BPNL]["capacities"] == [
-        {"pointInTime": week1, "actualCapacity": 140, "maximumCapacity": 650, "agreedCapacity": 175},
-        {"pointInTime": week2, "actualCapacity": 200, "maximumCapacity": 530, "agreedCapacity": 145},
+        {"pointInTime": week1, "actualCapacity": 140, "maximumCapacity": 600, "agreedCapacity": 175},
+        {"pointInTime": week2, "actualCapacity": 200, "maximumCapacity": 580, "agreedCapacity": 145},
     ]
-    # Brand (B is open to it through its partnership), week 1: open 700, booked 50 by it, 140 by the other buyer
+    # Brand (B is open to it through its partnership), week 1: open 700, booked 100 by it, 140 by the other buyer
     # -> 560; week 2: open 580, 200 booked by the other buyer -> 380.
     assert groups[BRAND_BPNL]["capacities"] == [
-        {"pointInTime": week1, "actualCapacity": 50, "maximumCapacity": 560, "agreedCapacity": 0},
-        {"pointInTime": week2, "actualCapacity": 50, "maximumCapacity": 380, "agreedCapacity": 0},
+        {"pointInTime": week1, "actualCapacity": 100, "maximumCapacity": 560, "agreedCapacity": 0},
+        {"pointInTime": week2, "actualCapacity": 0, "maximumCapacity": 380, "agreedCapacity": 0},
     ]
     assert groups[BUYER_BPNL]["linkedDemandSeries"] == [{
         "materialNumberCustomer": MATERIAL, "materialNumberSupplier": "SUP-7", "customerLocation": BUYER_SITE,
@@ -313,16 +313,16 @@ async def test_comparison_flags_weeks_by_matching_result_and_volatility(client, 
     def cells(weeks: list[dict]) -> list[tuple]:
         return [(w["demand"], w["actual"], w["maximum"], w["status"], w["colour"], w["volatility"]) for w in weeks]
 
-    # Other buyer: 600 > actual 140 but <= max 650: a bottleneck within the maximum; 600 > 530: beyond it.
+    # Other buyer: 600 > actual 140 but <= max 600: a bottleneck within the maximum; 600 > 580: beyond it.
     assert cells(rows[("Other Buyer", "screen_printing")]) == [
-        (600, 140, 650, "bottleneck_actual", "yellow", None),
-        (600, 200, 530, "bottleneck_maximum", "red", None),
+        (600, 140, 600, "bottleneck_actual", "yellow", None),
+        (600, 200, 580, "bottleneck_maximum", "red", None),
         (0, 0, 0, "zero_deviation", "green", None),
     ]
-    # Brand: 50 = actual 50; 10 < 50: surplus.
+    # Brand: 60 < actual 100: surplus; 0 = actual 0.
     assert cells(rows[("Brand", "screen_printing")])[:2] == [
-        (50, 50, 560, "zero_deviation", "green", None),
-        (10, 50, 380, "surplus", "green", None),
+        (60, 100, 560, "surplus", "green", None),
+        (0, 0, 380, "zero_deviation", "green", None),
     ]
     assert view["weeks"] == [(monday + timedelta(weeks=i)).isoformat() for i in range(3)]
     assert view["rows"][0]["weeks"][0]["iso_week"] == "{}-W{:02d}".format(*monday.isocalendar()[:2])

@@ -37,13 +37,18 @@ def test_booked_spreads_the_quantity_over_the_slot_by_time() -> None:
     assert weekly.booked(b, date(2026, 12, 14)) == 67.5
 
 
+def day(n: int) -> date:
+    return date(2026, 12, 7 + n)
+
+
 def test_capacity_for_a_customer() -> None:
     shared = offer(MONDAY, date(2026, 12, 13), 100)  # 700 in the week
     partners_only = offer(MONDAY, date(2026, 12, 13), 10, visibility="partners")  # 70, open only to partners
     private = offer(MONDAY, date(2026, 12, 13), 1000, visibility="private")
-    slot = (datetime(2026, 12, 7, tzinfo=UTC), datetime(2026, 12, 8, tzinfo=UTC))
-    bookings = [weekly.BookingFacts(shared, BUYER, 100, *slot), weekly.BookingFacts(shared, OTHER, 250, *slot),
-                weekly.BookingFacts(private, OTHER, 900, *slot)]
+    slot = (datetime(2026, 12, 7, tzinfo=UTC), datetime(2026, 12, 14, tzinfo=UTC))
+    bookings = [weekly.BookingFacts(shared, BUYER, 100, *slot, {day(3): 100}),
+                weekly.BookingFacts(shared, OTHER, 250, *slot, {day(0): 100, day(1): 100, day(2): 50}),
+                weekly.BookingFacts(private, OTHER, 900, *slot, {day(0): 900})]
     offers = [shared, partners_only, private]
     # Without a partnership: open 700, other customers booked 250 of it (the private booking does not count).
     [week] = weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY], offers, bookings, {})
@@ -51,11 +56,30 @@ def test_capacity_for_a_customer() -> None:
     # With one reserving 10%: open 770, agreed 77.
     [week] = weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY], offers, bookings, {(BUYER, FACTORY): 10})
     assert (week.actual, week.maximum, week.agreed) == (100, 520, 77)
-    # Overbooked by others: the maximum never falls below what the customer has booked.
-    crowded = [*bookings, weekly.BookingFacts(shared, OTHER, 600, *slot)]
-    [week] = weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY], offers, crowded, {})
-    assert week.maximum == 100
+    assert weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY + weekly.WEEK], offers, bookings, {})[0].maximum == 0
     assert weekly.capacity_weeks(FACTORY, BUYER, "cutting", [MONDAY], offers, bookings, {})[0].maximum == 0
+
+
+def test_the_maximum_never_falls_below_what_the_customer_booked() -> None:
+    shared = offer(MONDAY, date(2026, 12, 13), 100)
+    partners_only = offer(MONDAY, date(2026, 12, 13), 10, visibility="partners")
+    slot = (datetime(2026, 12, 7, tzinfo=UTC), datetime(2026, 12, 14, tzinfo=UTC))
+    # The buyer booked the partners-only offer while it had a partnership; others took all of the shared one.
+    bookings = [weekly.BookingFacts(partners_only, BUYER, 70, *slot, {day(i): 10 for i in range(7)}),
+                weekly.BookingFacts(shared, OTHER, 700, *slot, {day(i): 100 for i in range(7)})]
+    [week] = weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY], [shared, partners_only], bookings, {})
+    assert (week.actual, week.maximum) == (70, 70)
+
+
+def test_offers_of_one_resource_share_its_days() -> None:
+    """Two overlapping offers of one resource: each day sells the larger daily rate, not the sum."""
+    resource = uuid.uuid4()
+    weekdays = frozenset(day(i) for i in range(5))  # the resource works Monday to Friday
+    wide = weekly.OfferFacts(uuid.uuid4(), FACTORY, "sewing", MONDAY, date(2026, 12, 13), 100, "alliance", resource, weekdays)
+    narrow = weekly.OfferFacts(uuid.uuid4(), FACTORY, "sewing", day(3), date(2026, 12, 13), 160, "alliance", resource, weekdays)
+    assert weekly.published(wide, MONDAY) == 500
+    [week] = weekly.capacity_weeks(FACTORY, BUYER, "sewing", [MONDAY], [wide, narrow], [], {})
+    assert week.maximum == 3 * 100 + 2 * 160
 
 
 def test_matching_results() -> None:

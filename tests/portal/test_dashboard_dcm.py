@@ -25,11 +25,11 @@ async def test_dashboard_compares_demand_with_capacity_per_iso_week(portal: http
     week1, week2 = monday.isoformat(), (monday + timedelta(weeks=1)).isoformat()
     cell1 = row[row.index(f'data-week="{week1}"'): row.index("</td>", row.index(f'data-week="{week1}"'))]
     cell2 = row[row.index(f'data-week="{week2}"'): row.index("</td>", row.index(f'data-week="{week2}"'))]
-    # Week 1: 780 against actual 140, maximum 650; week 2: 600 against 200 / 530 (hand-computed in test_catenax).
-    assert 'data-status="bottleneck_maximum"' in cell1 and 'data-volatility="increase"' in cell1 and "780 / 140 / 650 ▲" in cell1
-    assert 'data-status="bottleneck_maximum"' in cell2 and 'data-volatility=""' in cell2 and "600 / 200 / 530" in cell2
+    # Week 1: 780 against actual 140, maximum 600; week 2: 600 against 200 / 580 (hand-computed in test_catenax).
+    assert 'data-status="bottleneck_maximum"' in cell1 and 'data-volatility="increase"' in cell1 and "780 / 140 / 600 ▲" in cell1
+    assert 'data-status="bottleneck_maximum"' in cell2 and 'data-volatility=""' in cell2 and "600 / 200 / 580" in cell2
     brand = row_of(page, f'data-buyer="{world.brand.org_id}"')
-    assert 'data-status="zero_deviation"' in brand and "50 / 50 / 560" in brand
+    assert 'data-status="surplus"' in brand and "60 / 100 / 560" in brand
     assert "Demand against capacity (Catena-X DCM)" in page and "+20% / -30%" in page
 
     zh = (await portal.get("/portal/lang/zh-CN?next=/portal/admin", follow_redirects=True)).text

@@ -15,7 +15,7 @@ from capool.tenancy.models import Organisation
 from capool.tenancy.policy import scoped
 from marketplace.integrations.catenax.models import MaterialDemand, MaterialDemandWeek
 from marketplace.integrations.models import CodeMapping
-from marketplace.models import ACTIVE_ALLOCATION, Allocation, CapacityOffer, OfferStatus, Partnership
+from marketplace.models import ACTIVE_ALLOCATION, Allocation, AllocationDay, CapacityOffer, OfferStatus, Partnership, Resource
 
 
 # ----------------------------------------------------------------- demands
@@ -99,19 +99,22 @@ async def alliance_demand_weeks(session: AsyncSession, actor: Actor, start: date
 
 # ----------------------------------------------------------------- capacity aggregates
 async def capacity_facts(session: AsyncSession, actor: Actor, start: date, end: date, *, factory_org_id: uuid.UUID | None = None
-                         ) -> tuple[list[CapacityOffer], list[tuple[Allocation, CapacityOffer]], list[Partnership]]:
-    """The alliance's active offers overlapping [start, end), the bookings (proposed or
-    accepted allocations) whose slots overlap it with their offers, and the active
+                         ) -> tuple[list[tuple[CapacityOffer, Resource]], list[tuple[Allocation, CapacityOffer, Resource]],
+                                    dict[uuid.UUID, dict[date, int]], list[Partnership]]:
+    """The alliance's active offers overlapping [start, end) with their resources, the
+    bookings (proposed or accepted allocations) whose slots overlap it with their offers and
+    resources, the bookings' pieces per production day inside it, and the active
     partnerships; with `factory_org_id` only that factory's."""
     members = select(Organisation.id).where(Organisation.alliance_id == actor.alliance_id)
     first, last = datetime.combine(start, time.min, UTC), datetime.combine(end, time.min, UTC)
-    offers = select(CapacityOffer).where(
+    offers = select(CapacityOffer, Resource).join(Resource, Resource.id == CapacityOffer.resource_id).where(
         CapacityOffer.organisation_id.in_(members), CapacityOffer.status == OfferStatus.ACTIVE,
         CapacityOffer.window_start < end, CapacityOffer.window_end >= start,
     )
     bookings = (
-        select(Allocation, CapacityOffer)
+        select(Allocation, CapacityOffer, Resource)
         .join(CapacityOffer, CapacityOffer.id == Allocation.offer_id)
+        .join(Resource, Resource.id == CapacityOffer.resource_id)
         .where(Allocation.factory_org_id.in_(members), Allocation.status.in_(ACTIVE_ALLOCATION))
         .where(Allocation.slot_start < last, Allocation.slot_end > first)
     )
@@ -120,9 +123,18 @@ async def capacity_facts(session: AsyncSession, actor: Actor, start: date, end: 
         offers = offers.where(CapacityOffer.organisation_id == factory_org_id)
         bookings = bookings.where(Allocation.factory_org_id == factory_org_id)
         partnerships = partnerships.where(Partnership.factory_org_id == factory_org_id)
+    booked = [tuple(row) for row in await session.execute(bookings.order_by(Allocation.id))]
+    days: dict[uuid.UUID, dict[date, int]] = {}
+    ids = [row[0].id for row in booked]
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        statement = select(AllocationDay.allocation_id, AllocationDay.day, AllocationDay.quantity).where(
+            AllocationDay.allocation_id.in_(chunk), AllocationDay.day >= start, AllocationDay.day < end)
+        for allocation_id, day, quantity in await session.execute(statement):
+            days.setdefault(allocation_id, {})[day] = quantity
     return (
-        list((await session.execute(offers.order_by(CapacityOffer.id))).scalars()),
-        [tuple(row) for row in await session.execute(bookings.order_by(Allocation.id))],  # type: ignore[misc]
+        [tuple(row) for row in await session.execute(offers.order_by(CapacityOffer.id))],  # type: ignore[misc]
+        booked,  # type: ignore[return-value]
+        days,
         list((await session.execute(partnerships.order_by(Partnership.id))).scalars()),
     )
 

@@ -22,10 +22,11 @@ from capool.errors import Conflict, FieldError, InvalidInput, NotFound, Permissi
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible
+from marketplace import days as capacity_days
 from marketplace.integrations import mapping
 from marketplace.integrations.catenax import repository, validation, weekly
 from marketplace.integrations.catenax.models import MaterialDemand, MaterialDemandWeek
-from marketplace.models import CapacityOffer, CapacityUnit
+from marketplace.models import CapacityOffer, Resource
 
 SYSTEM = "catenax"
 PIECE = "unit:piece"
@@ -173,9 +174,10 @@ async def get_demand(session: AsyncSession, actor: Actor, demand_id: uuid.UUID) 
 
 
 # ----------------------------------------------------------------- export
-def _offer_facts(offer: CapacityOffer) -> weekly.OfferFacts:
-    per_day = offer.capacity_per_day * (offer.units_per_hour if offer.capacity_unit == CapacityUnit.HOUR else 1)
-    return weekly.OfferFacts(offer.id, offer.organisation_id, offer.process, offer.window_start, offer.window_end, per_day, offer.visibility.value)
+def _offer_facts(offer: CapacityOffer, resource: Resource) -> weekly.OfferFacts:
+    per_day = capacity_days.pieces_for(offer, offer.capacity_per_day)
+    return weekly.OfferFacts(offer.id, offer.organisation_id, offer.process, offer.window_start, offer.window_end, per_day, offer.visibility.value,
+                             resource.id, frozenset(capacity_days.window_days(offer, resource)))
 
 
 @dataclass
@@ -186,12 +188,13 @@ class Facts:
 
 
 async def _facts(session: AsyncSession, actor: Actor, weeks: list[date], factory_org_id: uuid.UUID | None) -> Facts:
-    offers, bookings, partnerships = await repository.capacity_facts(session, actor, weeks[0], weeks[-1] + weekly.WEEK, factory_org_id=factory_org_id)
-    facts: dict[uuid.UUID, weekly.OfferFacts] = {o.id: _offer_facts(o) for o in offers}
+    offers, bookings, days, partnerships = await repository.capacity_facts(session, actor, weeks[0], weeks[-1] + weekly.WEEK, factory_org_id=factory_org_id)
+    facts: dict[uuid.UUID, weekly.OfferFacts] = {o.id: _offer_facts(o, r) for o, r in offers}
     booking_facts = []
-    for allocation, offer in bookings:
-        offer_facts = facts.get(offer.id) or _offer_facts(offer)
-        booking_facts.append(weekly.BookingFacts(offer_facts, allocation.buyer_org_id, allocation.quantity, allocation.slot_start, allocation.slot_end))
+    for allocation, offer, resource in bookings:
+        offer_facts = facts.get(offer.id) or _offer_facts(offer, resource)
+        booking_facts.append(weekly.BookingFacts(offer_facts, allocation.buyer_org_id, allocation.quantity, allocation.slot_start, allocation.slot_end,
+                                                 days.get(allocation.id, {})))
     return Facts(list(facts.values()), booking_facts, {(p.buyer_org_id, p.factory_org_id): p.reserved_share_pct for p in partnerships})
 
 

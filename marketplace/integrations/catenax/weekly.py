@@ -2,16 +2,18 @@
 
 Capacity of one factory for one customer and process in the week starting Monday `m`:
 
-- published(offer, m): the offer's capacity per day times its window's days inside the
-  week, in pieces (an hour-based offer counts `units_per_hour` pieces per hour);
-- booked(allocation, m): the allocation's quantity times the share of its slot that falls
-  inside the week (the proportional spread marketplace.analytics uses for utilisation);
+- published: per resource and day, the largest daily rate of the open offers that sell that
+  day (overlapping offers of one resource share its days, as resource_days do), in pieces
+  (an hour-based offer counts `units_per_hour` pieces per hour), summed over the week; an
+  offer sells the days of its window on which its resource works (marketplace.days);
+- booked: the pieces an allocation's production days (allocation_days) make inside the
+  week; an allocation without day rows is spread over its slot in proportion to time;
 - an offer is *open to* the customer when it is the customer's own, or visible to the
   alliance, or visible to partners and the customer has an active partnership with the
   factory; private offers of others are not;
 - actualCapacity = what is booked for the customer;
 - maximumCapacity = the published capacity open to the customer less what other customers
-  booked on it, never below actualCapacity;
+  booked on those resource-days, never below actualCapacity;
 - agreedCapacity (only with an active partnership) = the partnership's reserved share of
   the published capacity open to the customer.
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -70,6 +72,12 @@ class OfferFacts:
     window_end: date  # inclusive
     pieces_per_day: int
     visibility: str  # private | partners | alliance
+    resource_id: uuid.UUID | None = None
+    # The days it sells (its window's working days of its resource); None: every window day.
+    days: frozenset[date] | None = None
+
+    def sells_on(self, day: date) -> bool:
+        return self.window_start <= day <= self.window_end and (self.days is None or day in self.days)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,15 @@ class BookingFacts:
     quantity: int
     slot_start: datetime
     slot_end: datetime
+    # Pieces per production day (allocation_days); empty: spread over the slot by time.
+    days: dict[date, int] = field(default_factory=dict)
+
+    def on(self, day: date) -> float:
+        if self.days:
+            return float(self.days.get(day, 0))
+        start = datetime.combine(day, time.min, UTC)
+        overlap = (min(self.slot_end, start + timedelta(days=1)) - max(self.slot_start, start)).total_seconds()
+        return self.quantity * overlap / (self.slot_end - self.slot_start).total_seconds() if overlap > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -89,18 +106,16 @@ class WeekCapacity:
     agreed: float | None
 
 
+def days_of(week: date) -> list[date]:
+    return [week + timedelta(days=i) for i in range(7)]
+
+
 def published(offer: OfferFacts, week: date) -> float:
-    first, last = max(offer.window_start, week), min(offer.window_end, week + timedelta(days=6))
-    return float(max(0, (last - first).days + 1) * offer.pieces_per_day)
+    return float(sum(offer.pieces_per_day for day in days_of(week) if offer.sells_on(day)))
 
 
 def booked(booking: BookingFacts, week: date) -> float:
-    start = datetime.combine(week, time.min, UTC)
-    end = start + WEEK
-    overlap = (min(booking.slot_end, end) - max(booking.slot_start, start)).total_seconds()
-    if overlap <= 0:
-        return 0.0
-    return booking.quantity * overlap / (booking.slot_end - booking.slot_start).total_seconds()
+    return sum(booking.on(day) for day in days_of(week))
 
 
 def open_to(offer: OfferFacts, customer: uuid.UUID, partners: set[tuple[uuid.UUID, uuid.UUID]]) -> bool:
@@ -121,9 +136,20 @@ def capacity_weeks(factory: uuid.UUID, customer: uuid.UUID, process: str, weeks:
     share = shares.get((customer, factory))
     result = []
     for week in weeks:
-        open_capacity = sum(published(o, week) for o in open_offers)
+        rates: dict[tuple[object, date], int] = {}
+        for o in open_offers:
+            for day in days_of(week):
+                if o.sells_on(day):
+                    key = (o.resource_id or o.id, day)
+                    rates[key] = max(rates.get(key, 0), o.pieces_per_day)
+        taken: dict[tuple[object, date], float] = {}
+        for b in others:
+            for day in days_of(week):
+                key = (b.offer.resource_id or b.offer.id, day)
+                taken[key] = taken.get(key, 0.0) + b.on(day)
+        open_capacity = float(sum(rates.values()))
         actual = sum(booked(b, week) for b in mine)
-        maximum = max(open_capacity - sum(booked(b, week) for b in others), actual)
+        maximum = max(sum(max(0.0, rate - taken.get(key, 0.0)) for key, rate in rates.items()), actual)
         agreed = None if share is None else open_capacity * share / 100
         result.append(WeekCapacity(week, actual, maximum, agreed))
     return result
