@@ -427,6 +427,12 @@ async def respond(
     return allocation
 
 
+async def booked_days_of_offers(session: AsyncSession, actor: Actor, offer_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[AllocationDay]]:
+    """What the active allocations book per day on the factory's own offers (its calendar)."""
+    actor.require(Permission.CAPACITY_READ)
+    return await repository.factory_booked_days(session, actor, offer_ids)
+
+
 async def get_allocation(session: AsyncSession, actor: Actor, allocation_id: uuid.UUID) -> Allocation:
     actor.require(Permission.ORDERS_READ)
     return await get_visible(session, actor, Allocation, allocation_id)

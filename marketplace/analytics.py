@@ -16,6 +16,8 @@ from capool.clock import ensure_utc
 from capool.errors import InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from marketplace import repository
+from marketplace.days import calendar_days
+from marketplace.models import Resource
 
 GROUPS = ("factory", "resource", "process", "tier")
 
@@ -40,11 +42,11 @@ class OnTime:
     rate: float | None
 
 
-def _overlap_days(start: date, end: date, window_start: date, window_end: date) -> int:
-    """Days of [start, end] (inclusive) inside [window_start, window_end)."""
+def _working_days(start: date, end: date, window_start: date, window_end: date, resource: Resource) -> int:
+    """Days of [start, end] (inclusive) inside [window_start, window_end) that the resource works."""
     first = max(start, window_start)
     last = min(end, window_end - timedelta(days=1))
-    return max(0, (last - first).days + 1)
+    return len(calendar_days(first, last, resource)) if last >= first else 0
 
 
 def _check_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -86,17 +88,18 @@ async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end:
         resources[offer.id] = (resource.name, org_name)
         if group_by == "tier":
             continue
-        days = _overlap_days(offer.window_start, offer.window_end, first_day, end_day)
+        days = _working_days(offer.window_start, offer.window_end, first_day, end_day, resource)
         published[(key_of(offer, resource.name, org_name, None), offer.capacity_unit.value)] += days * offer.capacity_per_day
 
     # A member's tier mix is about where its own orders went; capacity use is about its own plant.
     as_buyer = group_by == "tier" and not actor.is_alliance_admin
-    for allocation, offer in await repository.allocations_in_window(session, actor, start, end, as_buyer=as_buyer):
-        overlap = (min(allocation.slot_end, end) - max(allocation.slot_start, start)).total_seconds()
-        fraction = overlap / (allocation.slot_end - allocation.slot_start).total_seconds()
+    in_window = await repository.allocations_in_window(session, actor, start, end, as_buyer=as_buyer)
+    slots = await repository.allocation_days(session, [a.id for a, _ in in_window])
+    for allocation, offer in in_window:
         resource_name, org_name = resources.get(offer.id, ("", ""))
         key = key_of(offer, resource_name, org_name, allocation.tier.value)
-        allocated[(key, offer.capacity_unit.value)] += allocation.capacity_used * fraction
+        # The capacity booked on the window's days, as the allocation's per-day slots have it.
+        allocated[(key, offer.capacity_unit.value)] += sum(s.use for s in slots.get(allocation.id, []) if first_day <= s.day < end_day)
 
     rows = []
     for key, unit in sorted(set(published) | set(allocated)):

@@ -231,6 +231,8 @@ class AllocationTrack:
     factory_name: str
     operations: list[OperationProgress]
     reports: list[ProgressReport]
+    days: list[tuple[date, int]] = field(default_factory=list)
+    """The planned production: (day, pieces) per booked day."""
 
 
 @dataclass
@@ -249,6 +251,7 @@ async def track(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Tra
     allocations = await repository.visible_allocations_of_order(session, actor, order.id)
     reports = await repository.progress_of_allocations(session, [a.id for a in allocations])
     names = await repository.organisation_names(session, {a.factory_org_id for a in allocations})
+    slots = await repository.allocation_days(session, [a.id for a in allocations])
     tracks: list[AllocationTrack] = []
     required_total = confirmed_total = 0
     for allocation in allocations:
@@ -260,8 +263,10 @@ async def track(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> Tra
             if allocation.status in ACTIVE_ALLOCATION:
                 required_total += allocation.quantity
                 confirmed_total += min(confirmed, allocation.quantity)
-        tracks.append(AllocationTrack(allocation, names.get(allocation.factory_org_id, ""), operations, own))
+        tracks.append(AllocationTrack(allocation, names.get(allocation.factory_org_id, ""), operations, own,
+                                      [(slot.day, slot.quantity) for slot in slots.get(allocation.id, [])]))
     active = [a for a in allocations if a.status in ACTIVE_ALLOCATION]
+    # An allocation's slot ends on its last booked day: the ETA is the last of them.
     eta = max((a.slot_end for a in active), default=None)
     return Tracking(
         order=order,

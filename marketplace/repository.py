@@ -195,6 +195,23 @@ async def booked_by_offer_day(session: AsyncSession, offer_ids: Iterable[uuid.UU
     return {(offer_id, day): int(total) for offer_id, day, total in await session.execute(statement)}
 
 
+async def factory_booked_days(session: AsyncSession, actor: Actor, offer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[AllocationDay]]:
+    """The per-day slots of the active allocations on these offers of the actor's factory."""
+    ids = sorted(set(offer_ids))
+    out: dict[uuid.UUID, list[AllocationDay]] = {}
+    if not ids:
+        return out
+    statement = (
+        scoped(select(AllocationDay), actor, AllocationDay)
+        .join(Allocation, Allocation.id == AllocationDay.allocation_id)
+        .where(AllocationDay.offer_id.in_(ids), AllocationDay.factory_org_id == actor.organisation_id, Allocation.status.in_(ACTIVE_ALLOCATION))
+        .order_by(AllocationDay.allocation_id, AllocationDay.day)
+    )
+    for row in (await session.execute(statement)).scalars():
+        out.setdefault(row.allocation_id, []).append(row)
+    return out
+
+
 @dataclass(frozen=True)
 class OverbookedDay:
     """A resource-day that breaks the capacity invariant: booked past its capacity, or a

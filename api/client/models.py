@@ -40,6 +40,7 @@ class ResourceIn(TypedDict):
     certifications: NotRequired[list[str]]
     skills: NotRequired[dict[str, int]]
     carbon_g_per_unit: NotRequired[int]
+    working_weekdays: NotRequired[list[int]]
 
 
 class Resource(TypedDict):
@@ -53,6 +54,7 @@ class Resource(TypedDict):
     certifications: list[str]
     skills: dict[str, Any]
     carbon_g_per_unit: int
+    working_weekdays: list[int]
     created_at: str
 
 

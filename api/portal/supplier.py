@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from litestar import Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +18,9 @@ from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Permission
 from marketplace import allocations as allocation_service
 from marketplace import capacity
+from marketplace import days as capacity_days
 from marketplace import orders as order_service
-from marketplace.models import Allocation, AllocationStatus, CapacityOffer, CapacityUnit, ProgressStep, ResourceKind, Visibility
-from marketplace.repository import ACTIVE_ALLOCATION
+from marketplace.models import Allocation, AllocationDay, AllocationStatus, CapacityOffer, CapacityUnit, ProgressStep, Resource, ResourceKind, Visibility
 from marketplace.schemas import OfferIn, ProgressIn, ResourceIn, SiteIn
 
 PAGE = 200  # one screen; the services cap pages anyway
@@ -100,32 +100,26 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def calendar(offers: list[CapacityOffer], allocations: list[Allocation], today: date, weeks: int = 8) -> tuple[list[date], dict[uuid.UUID, list[WeekCell | None]]]:
-    """Per offer and week: the capacity the offer publishes in that week and how much of it
-    active allocations reserve (each allocation spread evenly over its slot)."""
+def calendar(offers: list[CapacityOffer], resources: dict[uuid.UUID, Resource], slots: dict[uuid.UUID, list[AllocationDay]], today: date,
+             weeks: int = 8) -> tuple[list[date], dict[uuid.UUID, list[WeekCell | None]]]:
+    """Per offer and week: the capacity the offer sells in that week (its daily rate on the
+    days of the week its resource works) and what the active allocations book on those days
+    (their per-day slots)."""
     first = _monday(today)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
-    by_offer: dict[uuid.UUID, list[Allocation]] = {}
-    for allocation in allocations:
-        if allocation.status in ACTIVE_ALLOCATION:
-            by_offer.setdefault(allocation.offer_id, []).append(allocation)
+    booked: dict[tuple[uuid.UUID, date], int] = {}
+    for days in slots.values():
+        for slot in days:
+            week = _monday(slot.day)
+            booked[(slot.offer_id, week)] = booked.get((slot.offer_id, week), 0) + slot.use
     grid: dict[uuid.UUID, list[WeekCell | None]] = {}
     for offer in offers:
+        resource = resources.get(offer.resource_id)
         row: list[WeekCell | None] = []
         for week in starts:
-            week_end = week + timedelta(days=7)
-            days = max(0, (min(offer.window_end + timedelta(days=1), week_end) - max(offer.window_start, week)).days)
-            if days == 0:
-                row.append(None)
-                continue
-            lo = datetime.combine(week, time.min, UTC)
-            hi = datetime.combine(week_end, time.min, UTC)
-            reserved = 0.0
-            for allocation in by_offer.get(offer.id, []):
-                overlap = (min(allocation.slot_end, hi) - max(allocation.slot_start, lo)).total_seconds()
-                if overlap > 0:
-                    reserved += allocation.capacity_used * overlap / (allocation.slot_end - allocation.slot_start).total_seconds()
-            row.append(WeekCell(days * offer.capacity_per_day, round(reserved)))
+            lo, hi = max(offer.window_start, week), min(offer.window_end, week + timedelta(days=6))
+            days = (len(capacity_days.calendar_days(lo, hi, resource)) if resource else (hi - lo).days + 1) if hi >= lo else 0
+            row.append(WeekCell(days * offer.capacity_per_day, booked.get((offer.id, week), 0)) if days else None)
         grid[offer.id] = row
     return starts, grid
 
@@ -135,8 +129,8 @@ async def _offers_page(ctx: PageContext, db_session: AsyncSession, status_code: 
     assert actor is not None
     offers = (await capacity.list_offers(db_session, actor, organisation_id=actor.organisation_id, limit=PAGE)).items
     resources = [r for r in (await capacity.list_resources(db_session, actor, limit=PAGE)).items if r.active]
-    allocations = (await allocation_service.list_allocations(db_session, actor, limit=PAGE)).items if actor.can(Permission.ORDERS_READ) else []
-    weeks, grid = calendar(offers, [a for a in allocations if a.factory_org_id == actor.organisation_id], date.today())
+    weeks, grid = calendar(offers, {r.id: r for r in resources}, await allocation_service.booked_days_of_offers(db_session, actor, [o.id for o in offers]),
+                           date.today())
     names = {r.id: r.name for r in resources}
     today = date.today()
     defaults = {"window_start": today.isoformat(), "window_end": (today + timedelta(days=13)).isoformat(), "currency": "CNY", "min_batch": "1", "lead_time_days": "0"}

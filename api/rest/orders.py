@@ -18,6 +18,7 @@ from api.rest.schemas import (
     OperationOut,
     OrderOut,
     PageOut,
+    PlannedDayOut,
     ProgressOut,
     StatusChangeOut,
     TrackingOut,
@@ -72,6 +73,7 @@ class OrderController(Controller):
                     factory_name=t.factory_name,
                     operations=[OperationOut(o.operation, o.confirmed, o.required) for o in t.operations],
                     reports=[out(ProgressOut, r) for r in t.reports],
+                    days=[PlannedDayOut(d, q) for d, q in t.days],
                 )
                 for t in tracked.allocations
             ],

@@ -153,11 +153,18 @@ class OperationOut(Struct):
     required: int
 
 
+class PlannedDayOut(Struct):
+    day: date
+    quantity: int
+
+
 class AllocationTrackOut(Struct):
     allocation: AllocationOut
     factory_name: str
     operations: list[OperationOut]
     reports: list[ProgressOut]
+    # The planned production, per booked day (pieces).
+    days: list[PlannedDayOut] = []
 
 
 class TrackingOut(Struct):

@@ -264,6 +264,7 @@ async def test_a_run_plans_days_and_applying_books_exactly_them(client, db, worl
     assert await _slots(db, allocation["id"]) == [(_day(0), 100, 100), (_day(1), 100, 100), (_day(2), 50, 50)]
     tracked = (await client.get(f"/v1/orders/{order['id']}/tracking", headers=world.brand.headers)).json()
     assert tracked["eta"].startswith(_day(2).isoformat())
+    assert tracked["allocations"][0]["days"] == [{"day": _day(n).isoformat(), "quantity": q} for n, q in ((0, 100), (1, 100), (2, 50))]
 
 
 async def test_two_thousand_on_a_thousand_piece_machine_is_refused(client, db, world: World) -> None:
