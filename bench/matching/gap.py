@@ -1,7 +1,7 @@
 """GAP instances (OR-Library format) with known optima: gap to the optimum and time of the
 matching engine next to the regret greedy, in one run.
 
-    .venv/bin/python -m bench.matching.gap [--time-limit S] [--workers N] [--family chu1997 ...] [--max-n N]
+    .venv/bin/python -m bench.matching.gap [--time-limit S] [--workers N] [--family chu1997 ...] [--max-n N] [--baseline]
 
 Instance data is read from /work/shared/bench/matching at run time (never copied here).
 """
@@ -44,10 +44,13 @@ def main() -> None:
     parser.add_argument("--family", nargs="*", default=None, help="e.g. chu1997/a cattrysse1994 yagiura2004/e")
     parser.add_argument("--max-n", type=int, default=200)
     parser.add_argument("--sense", choices=["min", "max", "both"], default="min")
+    parser.add_argument("--baseline", action="store_true", help="also plain CP-SAT (one model, no hint, no LP) with the same time limit")
     args = parser.parse_args()
     rows = list(csv.DictReader((DATA / "known_values.csv").open()))
-    print(f"{'instance':28} {'sense':5} {'m':>3} {'n':>5} {'known':>7} {'greedy':>7} {'g.gap%':>7} {'engine':>7} {'gap%':>6} {'bound':>7} {'time_s':>6} status")
+    print(f"{'instance':28} {'sense':5} {'m':>3} {'n':>5} {'known':>7} {'greedy':>7} {'g.gap%':>7} {'engine':>7} {'gap%':>6} {'bound':>7} {'time_s':>6} status"
+          + ("    plain CP-SAT: value gap% time_s" if args.baseline else ""))
     summary: dict[str, list[float]] = {}
+    baseline: dict[str, list[float]] = {}
     for row in rows:
         name, sense = row["instance"], row["sense"]
         if args.sense != "both" and sense != args.sense:
@@ -71,11 +74,24 @@ def main() -> None:
         g_gap = abs(g_obj - known) / known * 100 if g_obj is not None else float("nan")
         family = name.split("/")[0] + "/" + (name.split("/")[1].rstrip("0123456789-") or "gap")
         summary.setdefault(f"{family} {sense}", []).append(gap)
-        print(f"{name:28} {sense:5} {row['m']:>3} {row['n']:>5} {known:>7} {g_obj if g_obj is not None else '-':>7} {g_gap:7.2f} {obj:>7} {gap:6.2f} {sign * result.bound:>7} {elapsed:6.1f} {result.status}", flush=True)
+        line = f"{name:28} {sense:5} {row['m']:>3} {row['n']:>5} {known:>7} {g_obj if g_obj is not None else '-':>7} {g_gap:7.2f} {obj:>7} {gap:6.2f} {sign * result.bound:>7} {elapsed:6.1f} {result.status}"
+        if args.baseline:
+            t0 = time.perf_counter()
+            plain = solve_model(model, time_limit=args.time_limit, workers=args.workers, use_lp=False, decompose=False, use_heuristic=False, started=t0)
+            p_elapsed = time.perf_counter() - t0
+            p_obj = sign * plain.objective if not plain.unassigned else None
+            p_gap = abs(p_obj - known) / known * 100 if p_obj is not None else float("nan")
+            baseline.setdefault(f"{family} {sense}", []).append(p_gap)
+            line += f"    {p_obj if p_obj is not None else '-':>7} {p_gap:6.2f} {p_elapsed:6.1f}"
+        print(line, flush=True)
     print()
-    print(f"{'family':24} {'count':>5} {'mean gap%':>9} {'max gap%':>9}")
+    print(f"{'family':24} {'count':>5} {'mean gap%':>9} {'max gap%':>9}" + ("  plain CP-SAT mean / max gap%" if args.baseline else ""))
     for family, gaps in summary.items():
-        print(f"{family:24} {len(gaps):>5} {sum(gaps) / len(gaps):9.3f} {max(gaps):9.3f}")
+        extra = ""
+        if family in baseline:
+            b = baseline[family]
+            extra = f"  {sum(b) / len(b):9.3f} {max(b):9.3f}"
+        print(f"{family:24} {len(gaps):>5} {sum(gaps) / len(gaps):9.3f} {max(gaps):9.3f}" + extra)
 
 
 if __name__ == "__main__":

@@ -87,9 +87,11 @@ class Model:
     def whole_penalty(self, i: int) -> int:
         return self.unit_penalty[i] * self.qty[i]
 
-    def components(self) -> list[tuple[list[int], list[int]]]:
-        """Independent sub-problems: connected orders and offers (through eligible pairs
-        and shared resources). Orders with no pair form no component."""
+    def components(self, join_buyers: bool = True) -> list[tuple[list[int], list[int]]]:
+        """Independent sub-problems: connected orders and offers (through eligible pairs,
+        shared resources and, with `join_buyers`, a buyer's share band). Orders with no pair
+        form no component. Without `join_buyers` the parts are not independent when the
+        band couples them (a warm start only)."""
         parent = list(range(len(self.order_ids) + len(self.offer_ids)))
         base = len(self.order_ids)
 
@@ -109,7 +111,7 @@ class Model:
         for offers, _ in self.limits:
             for j in offers[1:]:
                 union(base + offers[0], base + j)
-        if self.shares_couple():
+        if join_buyers and self.shares_couple():
             # The share band is one constraint over all of a buyer's orders: they are one
             # component, else each part would be solved against its own band (not exact).
             first: dict[str | None, int] = {}

@@ -58,12 +58,40 @@ def solve_model(
     sizes = [len(c[0]) * max(1, len(c[1])) for c in components]
     left = sum(sizes)
     index = {(p.order, p.offer): k for k, p in enumerate(model.pairs)}
+    warm: Solution = {}
+    if decompose and use_heuristic and model.shares_couple() and not model.policy.hard_shares:
+        # The share band joins a buyer's otherwise independent parts into one component.
+        # Solving the parts apart (each against the band on its own) is not exact, but it is
+        # fast and its answer is feasible for the joint model (the band's rows are
+        # homogeneous, so parts inside the band sum to a whole inside it): the joint solve
+        # starts from it and alone decides the status and the bound. (Under a hard band a
+        # part without core capacity could place nothing: no warm start there.)
+        loose = model.components(join_buyers=False)
+        if len(loose) > len(components):
+            warm_deadline = started + 0.45 * time_limit
+            warm_sizes = [len(c[0]) * max(1, len(c[1])) for c in loose]
+            warm_left = sum(warm_sizes)
+            for (orders, offers), size in zip(loose, warm_sizes, strict=True):
+                now = time.perf_counter()
+                share = max(0.05, (warm_deadline - now) * size / max(warm_left, 1))
+                warm_left -= size
+                sub, omap, fmap = model.restrict(orders, offers)
+                sol, _, _, _ = _solve_component(sub, now + share, workers, use_lp, use_heuristic)
+                for k, q in sol.items():
+                    p = sub.pairs[k]
+                    warm[index[(omap[p.order], fmap[p.offer])]] = q
+            if check(model, warm):
+                warm = {}
     for (orders, offers), size in zip(components, sizes, strict=True):
         now = time.perf_counter()
         share = max(0.05, (deadline - now) * size / max(left, 1))
         left -= size
         sub, omap, fmap = model.restrict(orders, offers)
-        sol, sub_bound, status, method = _solve_component(sub, now + share, workers, use_lp, use_heuristic)
+        initial = None
+        if warm:
+            back = {(omap[p.order], fmap[p.offer]): n for n, p in enumerate(sub.pairs)}
+            initial = {back[(model.pairs[k].order, model.pairs[k].offer)]: q for k, q in warm.items() if (model.pairs[k].order, model.pairs[k].offer) in back}
+        sol, sub_bound, status, method = _solve_component(sub, now + share, workers, use_lp, use_heuristic, initial)
         statuses.append(status)
         methods.add(method)
         bound += sub_bound
@@ -93,7 +121,9 @@ def solve_model(
     return result
 
 
-def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, use_heuristic: bool) -> tuple[Solution, int, str, str]:
+def _solve_component(
+    model: Model, deadline: float, workers: int, use_lp: bool, use_heuristic: bool, initial: Solution | None = None,
+) -> tuple[Solution, int, str, str]:
     # One whole order with no policy coupling: the cheapest feasible pair is optimal.
     if len(model.order_ids) == 1 and not model.split[0] and not model.share_buyers and not model.reserved:
         best = min(
@@ -106,7 +136,10 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
         return sol, obj, "OPTIMAL", "direct"
     start = time.perf_counter()
     # The greedy gets a share of the time of its own (its later variants stop at it).
-    greedy: Solution = best_greedy(model, start + 0.3 * (deadline - start)) if use_heuristic else {}
+    if initial and not check(model, initial):
+        greedy: Solution = dict(initial)
+    else:
+        greedy = best_greedy(model, start + 0.3 * (deadline - start)) if use_heuristic else {}
     if check(model, greedy):
         greedy = {}
     upper = objective(model, greedy)
@@ -143,10 +176,20 @@ def _solve_component(model: Model, deadline: float, workers: int, use_lp: bool, 
                 method += "+placement"
         remaining = deadline - time.perf_counter()
     if use_heuristic and complete and _lns_applies(model) and remaining > 1.0:
-        # Large-neighbourhood search for most of the time (small exact sub-problems improve
-        # the incumbent far faster than one big search on few cores); CP-SAT then starts
-        # from (and prunes with) that incumbent for the bound and the last improvements.
-        greedy = _lns(model, greedy, time.perf_counter() + 0.7 * remaining, workers, bound)
+        # First a short CP-SAT run from the incumbent: small instances are proven optimal
+        # there. Otherwise large-neighbourhood search for most of the rest (small exact
+        # sub-problems improve the incumbent far faster than one big search on few cores);
+        # CP-SAT then starts from (and prunes with) that incumbent for the bound and the
+        # last improvements.
+        first = solve_cpsat(model, 0.2 * remaining, workers=workers, hint=greedy, lp=lp, upper=upper if lp else None, forbid_unplaced=model.lexicographic)
+        if first.bound is not None:
+            bound = max(bound, first.bound)
+        if first.solution is not None and not check(model, first.solution) and objective(model, first.solution) <= upper:
+            greedy, upper = first.solution, objective(model, first.solution)
+        if first.status == "OPTIMAL" or upper <= bound:
+            return greedy, upper, "OPTIMAL", method
+        remaining = deadline - time.perf_counter()
+        greedy = _lns(model, greedy, time.perf_counter() + 0.65 * remaining, workers, bound)
         upper = objective(model, greedy)
         method += "+lns"
         remaining = deadline - time.perf_counter()
