@@ -382,3 +382,41 @@ def _eject_for(model, state, sol, at, on_offer, key, i, k, move) -> bool:  # noq
                 move(o, alt, other)
                 break
     return False
+
+
+def top_up(model: Model, sol: Solution) -> Solution:
+    """Place what is left of partly placed splittable orders on their pairs with room
+    (adding to a part already there, or a new part of at least the minimum batch),
+    cheapest first, whenever that lowers the objective."""
+    state = State(model)
+    placed = [0] * len(model.order_ids)
+    for k, q in sol.items():
+        state.add(k, q)
+        placed[model.pairs[k].order] += q
+    by_order = model.pairs_by_order()
+    best = objective(model, sol)
+    for i, ks in enumerate(by_order):
+        if not model.split[i] or placed[i] >= model.qty[i] or placed[i] == 0:
+            continue
+        for k in sorted(ks, key=lambda k: (model.pairs[k].unit_cost, k)):
+            missing = model.qty[i] - placed[i]
+            if missing <= 0:
+                break
+            p = model.pairs[k]
+            cur = sol.get(k, 0)
+            room = state.room(k)
+            if room <= 0:
+                continue
+            most = (p.use(cur) + room) * p.use_den // p.use_num
+            extra = min(missing, most - cur)
+            if extra <= 0 or cur + extra < p.min_qty:
+                continue
+            trial = dict(sol)
+            trial[k] = cur + extra
+            value = objective(model, trial)
+            if value < best and not check(model, trial):
+                state.add(k, cur, -1)
+                state.add(k, cur + extra)
+                sol, best = trial, value
+                placed[i] += extra
+    return sol

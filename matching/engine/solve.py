@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from matching.engine import calendar
 from matching.engine.explain import fill
-from matching.engine.heuristic import Solution, best_greedy, check, lp_rounding, objective
+from matching.engine.heuristic import Solution, best_greedy, check, lp_rounding, objective, top_up
 from matching.engine.model import Model, build_model
 from matching.engine.solvers import solve_cpsat, solve_lp
 from matching.engine.types import Allocation, Mode, Problem, Result
@@ -142,6 +142,8 @@ def _solve_component(
         greedy = best_greedy(model, start + 0.3 * (deadline - start)) if use_heuristic else {}
     if check(model, greedy):
         greedy = {}
+    if use_heuristic and any(model.split):
+        greedy = top_up(model, greedy)
     upper = objective(model, greedy)
     # Building the LP and CP-SAT models costs time in proportion to the pairs (seconds for
     # 100,000 pairs on a loaded machine): skip a stage that cannot pay off before the deadline.
@@ -161,6 +163,7 @@ def _solve_component(
     if use_heuristic and greedy and remaining < build:
         # No time left to build CP-SAT's model: the incumbent is the answer.
         bound = lp.bound if lp is not None else 0
+        greedy = top_up(model, greedy)
         obj = objective(model, greedy)
         return greedy, min(bound, obj), "OPTIMAL" if obj <= bound else "FEASIBLE", method.replace("+cpsat", "")
     if use_heuristic and not complete and remaining > 2.0 + 2 * build:
@@ -203,6 +206,8 @@ def _solve_component(
         sol = cp.solution
     else:
         sol = greedy
+    if use_heuristic and cp.status != "OPTIMAL":
+        sol = top_up(model, sol)
     obj = objective(model, sol)
     status = "OPTIMAL" if cp.status == "OPTIMAL" or obj <= bound else "FEASIBLE"
     return sol, obj if status == "OPTIMAL" else min(bound, obj), status, method

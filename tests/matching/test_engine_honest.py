@@ -184,3 +184,19 @@ def test_capacity_held_for_buyers_outside_the_problem_is_left_free():
     p = offer("p", 100, 100, org="P", held_for_others=60)
     assert run([order("b1", 50)], [p]).allocations == []
     assert placed(run([order("b1", 40)], [p])) == {"b1": [("p", 40)]}
+
+
+def test_top_up_places_the_rest_of_a_partly_placed_order():
+    from matching.engine.heuristic import check, objective, top_up
+    from matching.engine.model import build_model
+
+    # o1 (split, 100) has 60 on 'a' and 40 unplaced; 'a' has room for 30 more, then 'b' (min
+    # batch 5) takes the last 10 as a new part.
+    model = build_model(Problem(orders=[order("o1", 100, split_allowed=True)], offers=[offer("a", 90, 100), offer("b", 500, 120, min_batch=5)],
+                                policy=Policy(tier_cost=FLAT), today=TODAY))
+    k_a = next(k for k, p in enumerate(model.pairs) if model.offer_ids[p.offer] == "a")
+    k_b = next(k for k, p in enumerate(model.pairs) if model.offer_ids[p.offer] == "b")
+    start = {k_a: 60}
+    done = top_up(model, start)
+    assert done == {k_a: 90, k_b: 10}
+    assert check(model, done) == [] and objective(model, done) < objective(model, start)
