@@ -1,7 +1,7 @@
 """nonconforming units per defect class on lots; delivery attempts on inspection images
 
 Revision ID: 0045
-Revises: 0020, 0035
+Revises: 0020
 Create Date: 2026-12-02 14:00:00.000000
 
 Percent-nonconforming AQLs (up to 10) are judged on nonconforming units, each unit counted
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0045"
-down_revision = ("0020", "0035")  # also merges the two heads main had (both followed 0050)
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
