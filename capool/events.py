@@ -47,7 +47,8 @@ class OutboxEvent(IdMixin, Base):
 
 class OutboxConsumption(Base):
     """One consumer's bookkeeping for one event: done once it succeeded (a retried event only
-    re-runs the consumers not done), otherwise how often it failed and with what."""
+    re-runs the consumers not done), otherwise how often it failed and with what. Written for
+    events that took more than one pass; an event processed at its first pass has none."""
 
     __tablename__ = "outbox_consumptions"
 

@@ -141,6 +141,8 @@ def _error_text(exc: BaseException) -> str:
 
 async def _done_consumers(session: AsyncSession, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     done: dict[uuid.UUID, set[str]] = {event_id: set() for event_id in event_ids}
+    if not event_ids:
+        return done
     rows = await session.execute(
         select(events.OutboxConsumption.event_id, events.OutboxConsumption.consumer)
         .where(events.OutboxConsumption.event_id.in_(event_ids), events.OutboxConsumption.done_at.is_not(None))
@@ -151,10 +153,9 @@ async def _done_consumers(session: AsyncSession, event_ids: list[uuid.UUID]) -> 
 
 
 async def _run_consumer(session: AsyncSession, row: events.OutboxEvent, name: str, handler: events.Consumer) -> str | None:
-    """Run one consumer in its own savepoint and record the attempt outside it: a failure rolls
-    back only this consumer's work (and what it registered to send after the commit), never the
-    other consumers' work nor the record of the failure. Returns the error, if any."""
-    error: str | None = None
+    """Run one consumer in its own savepoint: a failure rolls back only this consumer's work
+    (and what it registered to send after the commit), never the other consumers' work nor
+    the record of the failure, which is written outside the savepoint. Returns the error."""
     try:
         async with session.begin_nested():
             await handler(session, row)
@@ -163,18 +164,23 @@ async def _run_consumer(session: AsyncSession, row: events.OutboxEvent, name: st
         log.warning("outbox consumer %s failed on event %s (%s): %s", name, row.id, row.type, error)
         if sa_inspect(row).expired_attributes:  # the rolled-back savepoint expired what it touched
             await session.refresh(row)
-    now = utcnow()
-    consumption = await session.get(events.OutboxConsumption, (row.id, name))
+        return error
+    return None
+
+
+def _note_attempt(
+    session: AsyncSession, consumptions: dict[str, events.OutboxConsumption], row: events.OutboxEvent, name: str, error: str | None
+) -> None:
+    consumption = consumptions.get(name)
     if consumption is None:
-        consumption = events.OutboxConsumption(event_id=row.id, consumer=name, attempts=0)
+        consumption = consumptions[name] = events.OutboxConsumption(event_id=row.id, consumer=name, attempts=0)
         session.add(consumption)
+    now = utcnow()
     consumption.attempts += 1
     consumption.last_attempt_at = now
     consumption.last_error = error
     if error is None:
         consumption.done_at = now
-    await session.flush()
-    return error
 
 
 def _consumes(name: str, event_type: str) -> bool:
@@ -212,11 +218,17 @@ async def process_event(session: AsyncSession, row: events.OutboxEvent) -> Event
         if cause.processed_at is None and cause.dead_at is None:
             await process_event(session, cause)
     waiting = [cause for cause in causes if cause.processed_at is None]
-    done = await _done_consumers(session, [row.id, *(cause.id for cause in waiting)])
+    done = await _done_consumers(session, [cause.id for cause in waiting])
+    # An event that never had a pass has no bookkeeping yet (a retried dead letter keeps its last error).
+    first_pass = row.attempts == 0 and row.last_error is None
+    consumptions: dict[str, events.OutboxConsumption] = {} if first_pass else {
+        c.consumer: c for c in (await session.execute(select(events.OutboxConsumption).where(events.OutboxConsumption.event_id == row.id))).scalars()
+    }
     result = EventPass()
     ran = False
+    succeeded: list[str] = []
     for name, handler in events.named_consumers_for(row.type):
-        if name in done[row.id]:
+        if name in consumptions and consumptions[name].done_at is not None:
             continue
         blocker = next((cause for cause in waiting if name not in done[cause.id] and _consumes(name, cause.type)), None)
         if blocker is not None:
@@ -224,8 +236,16 @@ async def process_event(session: AsyncSession, row: events.OutboxEvent) -> Event
             continue
         ran = True
         error = await _run_consumer(session, row, name, handler)
-        if error is not None:
+        if error is None:
+            succeeded.append(name)
+        else:
             result.failed[name] = error
+            _note_attempt(session, consumptions, row, name, error)
+    # An event processed in one pass needs no per-consumer rows (`processed_at` says all are
+    # done); otherwise the consumers that succeeded are marked done, so a retry skips them.
+    for name in succeeded:
+        if result.failed or result.held or name in consumptions:
+            _note_attempt(session, consumptions, row, name, None)
     now = utcnow()
     if result.failed:
         row.attempts += 1

@@ -5,6 +5,7 @@ only after the real commit, and never when its savepoint rolled back."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from capool import jobs
 from capool.config import get_settings
 from capool.db import create_session_factory
 from capool.events import OutboxConsumption, OutboxEvent
-from tests.conftest import World
+from tests.conftest import World, redis_url_or_skip, running_outbox_worker
 from tests.outbox.conftest import FAN_OUT, LEDGER, TYPE, Flaky, new_event
 
 
@@ -123,3 +124,47 @@ async def test_the_in_process_pass_records_a_failure_and_goes_on(db, world: Worl
         assert row.processed_at is None and row.attempts == 1
         assert consumptions[FAN_OUT].last_error == "RuntimeError: receiver down" and consumptions[LEDGER].done_at is not None
     assert await _types(db) == ["test.bookkeeping.ledgered", "test.bookkeeping.ledgered"]
+    # Events processed at their first pass need no per-consumer rows.
+    async with create_session_factory(db)() as session:
+        followups = list((await session.execute(select(OutboxEvent.id).where(OutboxEvent.type == "test.bookkeeping.ledgered"))).scalars())
+        assert len(followups) == 2
+        assert (await session.execute(select(OutboxConsumption).where(OutboxConsumption.event_id.in_(followups)))).first() is None
+
+
+@pytest.fixture(params=["stub", "redis"])
+async def any_worker(request, db, database_url):  # type: ignore[no-untyped-def]
+    redis_url = redis_url_or_skip() if request.param == "redis" else None
+    async with running_outbox_worker(database_url, redis_url, db) as outbox:
+        yield outbox
+
+
+async def test_a_real_worker_retries_only_the_failing_consumer_until_the_event_is_a_dead_letter(
+    db, world: World, flaky: Flaky, any_worker, monkeypatch
+) -> None:
+    monkeypatch.setattr(get_settings().outbox, "max_attempts", 2)
+    event_id = await new_event(db, world)  # sent to the worker after this commit
+    deadline = asyncio.get_running_loop().time() + 60
+    while (row := (await _state(db, event_id))[0]).dead_at is None:
+        assert asyncio.get_running_loop().time() < deadline, f"not a dead letter after 60 s: {row.attempts} attempts, {row.last_error}"
+        await asyncio.sleep(0.1)
+    row, consumptions = await _state(db, event_id)
+    assert row.attempts == 2 and row.processed_at is None and row.last_error == f"{FAN_OUT}: RuntimeError: receiver down"
+    assert (consumptions[LEDGER].attempts, consumptions[FAN_OUT].attempts) == (1, 2)
+    assert flaky.calls == [("ledger", event_id), ("fan_out", event_id), ("fan_out", event_id)]
+    assert await _types(db) == ["test.bookkeeping.ledgered"]
+
+
+async def test_a_pass_that_fails_as_a_whole_is_still_counted(db, world: World, flaky: Flaky, monkeypatch) -> None:
+    """When the pass's own transaction cannot commit (here: the pass itself raises, as a lost
+    connection would), the attempt and the error are recorded in a transaction of their own."""
+    event_id = await new_event(db, world)
+
+    async def broken_pass(session, row):  # type: ignore[no-untyped-def]
+        row.attempts += 100  # rolled back with the pass
+        raise ConnectionResetError("connection lost")
+
+    monkeypatch.setattr(jobs, "process_event", broken_pass)
+    with pytest.raises(ConnectionResetError):
+        await jobs.handle_outbox_event(event_id)
+    row, consumptions = await _state(db, event_id)
+    assert (row.attempts, row.last_error, row.processed_at, consumptions) == (1, "ConnectionResetError: connection lost", None, {})
