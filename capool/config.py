@@ -57,10 +57,13 @@ class AnchorSettings(BaseModel):
 
 
 class MatchingSettings(BaseModel):
-    # A plan worth at least this much (minor units), or one that moves at least this share
-    # of any order away from its current factory, waits for two approvals.
+    # A plan worth at least this much (minor units) waits for two approvals. So does a repair
+    # (after a factory withdrew capacity) that moves both at least `approval_moved_units`
+    # units and at least `approval_moved_share_pct`% of the units of the orders it touches
+    # (units moved / units of those orders): smaller repairs apply by themselves.
     approval_value_minor: int = 2_000_000
     approval_moved_share_pct: int = 50
+    approval_moved_units: int = 500
     default_time_limit_s: float = 10.0
     workers: int = 2
 

@@ -29,6 +29,8 @@ class AlertKind(enum.StrEnum):
     FORECAST_WARNING = "forecast_warning"
     EQUIPMENT = "equipment"
     TRAFFIC_LIGHT = "traffic_light"
+    # Accepted work (possibly in production) sits on a capacity offer its factory withdrew.
+    WITHDRAWN_WORK = "withdrawn_work"
 
 
 class ForecastRun(IdMixin, Base):
@@ -92,7 +94,8 @@ class HealthAlert(IdMixin, Base):
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind, "alert_kind"))
-    # The process (forecast warnings), resource id (equipment) or "scope:key" (red lights).
+    # The process (forecast warnings), resource id (equipment), "scope:key" (red lights) or
+    # the withdrawn offer's id (withdrawn work; the alert belongs to the buyer).
     subject: Mapped[str] = mapped_column(String(200))
     resource_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("resources.id"), index=True)
     message: Mapped[str] = mapped_column(String(1000))

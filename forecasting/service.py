@@ -315,6 +315,27 @@ async def record_red_lights(session: AsyncSession, actor: Actor) -> list[HealthA
     return raised
 
 
+async def raise_withdrawn_work_alert(session: AsyncSession, actor: Actor, offer_id: uuid.UUID, message: str, details: dict[str, object]) -> HealthAlert:
+    """The buyer's alert that accepted work of its own sits on a withdrawn offer (raised by the
+    matching repair; the buyer and the alliance admins' dashboard read it). One open alert
+    per buyer and offer; it is resolved when a repair of that work is applied."""
+    existing = await repository.open_alert(session, actor.organisation_id, AlertKind.WITHDRAWN_WORK, str(offer_id))
+    if existing is not None:
+        existing.message, existing.details = message[:1000], details
+        return existing
+    alert = HealthAlert(organisation_id=actor.organisation_id, kind=AlertKind.WITHDRAWN_WORK, subject=str(offer_id), message=message[:1000], details=details)
+    session.add(alert)
+    await session.flush()
+    events.emit(session, actor, "withdrawal.alert", "health_alert", alert.id, details)
+    return alert
+
+
+async def resolve_withdrawn_work_alert(session: AsyncSession, organisation_id: uuid.UUID, offer_id: uuid.UUID) -> None:
+    alert = await repository.open_alert(session, organisation_id, AlertKind.WITHDRAWN_WORK, str(offer_id))
+    if alert is not None:
+        alert.resolved_at = utcnow()
+
+
 # ----------------------------------------------------------------- equipment health
 @dataclass
 class TelemetryResult:

@@ -40,6 +40,7 @@ from marketplace.orders import change_status, release_allocations
 from marketplace.schemas import PlanItem, ProgressIn
 
 PLANNABLE = (OrderStatus.SUBMITTED, OrderStatus.MATCHING)
+REPAIRABLE = (*PLANNABLE, OrderStatus.ALLOCATED, OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION)
 
 
 def _window_slot(offer: CapacityOffer, now: datetime) -> tuple[datetime, datetime]:
@@ -159,8 +160,10 @@ def _check_days(errors: list[FieldError], prefix: str, item: PlanItem, offer: Ca
         errors.append(FieldError(f"{prefix}/days", f"the days use {use} {offer.capacity_unit.value}(s); {item.quantity} pieces need {offer.capacity_for(item.quantity)}"))
 
 
-async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], now: datetime) -> tuple[list[Planned], PricedPlan]:
-    """Every check of a plan, with its orders and offers locked, priced at the current terms."""
+async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem], now: datetime, *, repair: bool = False) -> tuple[list[Planned], PricedPlan]:
+    """Every check of a plan, with its orders and offers locked, priced at the current terms.
+    A repair (`repair`) may also top up allocated, confirmed and in-production orders whose
+    work it moved off a withdrawn offer, and split them (the withdrawal split them)."""
     actor.require(Permission.ALLOCATIONS_WRITE)
     errors: list[FieldError] = []
     orders: dict[uuid.UUID, Order] = {}
@@ -180,13 +183,13 @@ async def _check_plan(session: AsyncSession, actor: Actor, items: list[PlanItem]
     for order_id, order_items in per_order.items():
         order = orders[order_id]
         first = order_items[0][0]
-        if order.status not in PLANNABLE:
+        if order.status not in (REPAIRABLE if repair else PLANNABLE):
             raise Conflict(f"order {order.reference} is {order.status.value}; only submitted or matching orders can be allocated", "illegal_transition")
         existing = await repository.order_allocations(session, order.id, active_only=True)
         covered = sum(a.quantity for a in existing) + sum(item.quantity for _, item in order_items)
         if covered != order.quantity:
             errors.append(FieldError(f"/items/{first}/quantity", f"order {order.reference} needs {order.quantity - sum(a.quantity for a in existing)} more units; the plan gives {covered - sum(a.quantity for a in existing)}"))
-        if not order.split_allowed and len(existing) + len(order_items) > 1:
+        if not order.split_allowed and not repair and len(existing) + len(order_items) > 1:
             errors.append(FieldError(f"/items/{first}/order_id", f"order {order.reference} may not be split across offers"))
         for index, item in order_items:
             offer = offers[item.offer_id]
@@ -229,7 +232,8 @@ async def price_plan(session: AsyncSession, actor: Actor, items: list[PlanItem],
 
 
 async def apply_plan(
-    session: AsyncSession, actor: Actor, items: list[PlanItem], *, bound_to: str | None = None, approved: bool = False, now: datetime | None = None
+    session: AsyncSession, actor: Actor, items: list[PlanItem], *, bound_to: str | None = None, approved: bool = False, now: datetime | None = None,
+    repair: bool = False,
 ) -> list[Allocation]:
     """Apply a whole allocation plan or nothing: every check runs first, capacity is then
     reserved offer by offer with a conditional update, and any failure raises, which rolls
@@ -238,9 +242,10 @@ async def apply_plan(
     `bound_to` is the digest of the plan as computed or approved: when the current prices or
     offer terms give another digest, PlanStale carries the fresh preview. A plan worth the
     approval threshold or more is applied only with `approved` (the matching service sets it
-    after two approvals of exactly this digest); every caller goes through this check."""
+    after two approvals of exactly this digest); every caller goes through this check.
+    `repair`: the matching service's repair of work on a withdrawn offer (see _check_plan)."""
     now = now or utcnow()
-    planned, priced = await _check_plan(session, actor, items, now)
+    planned, priced = await _check_plan(session, actor, items, now, repair=repair)
     if bound_to is not None and bound_to != priced.digest:
         raise PlanStale(bound_to, priced)
     if priced.needs_approval and not approved:
@@ -296,7 +301,9 @@ async def apply_plan(
     for allocation in created:
         events.emit(session, actor, "allocation.proposed", "allocation", allocation.id, _allocation_payload(allocation), occurred_at=now)
     for order in orders.values():
-        await change_status(session, actor, order, OrderStatus.ALLOCATED, at=now)
+        # An in-production order stays in production; the new factory's work joins it.
+        if order.status not in (OrderStatus.ALLOCATED, OrderStatus.IN_PRODUCTION):
+            await change_status(session, actor, order, OrderStatus.ALLOCATED, at=now)
     await session.flush()
     return created
 

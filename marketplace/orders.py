@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +15,13 @@ from capool.errors import Conflict, InvalidInput, PermissionDenied
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
+from marketplace import days as capacity_days
 from marketplace import repository
 from marketplace.models import (
     ACTIVE_ALLOCATION,
     Allocation,
     AllocationStatus,
+    CapacityOffer,
     Order,
     OrderStatus,
     OrderStatusChange,
@@ -34,7 +36,9 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.MATCHING: frozenset({S.ALLOCATED, S.SUBMITTED, S.CANCELLED}),
     # Back to submitted when a factory declines and the order needs matching again.
     S.ALLOCATED: frozenset({S.CONFIRMED, S.SUBMITTED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.IN_PRODUCTION, S.CANCELLED, S.DISPUTED}),
+    # Back to allocated when a repair moves confirmed work off a withdrawn offer: the new
+    # factory has yet to accept.
+    S.CONFIRMED: frozenset({S.IN_PRODUCTION, S.ALLOCATED, S.CANCELLED, S.DISPUTED}),
     S.IN_PRODUCTION: frozenset({S.INSPECTED, S.DISPUTED}),
     S.INSPECTED: frozenset({S.DELIVERED, S.DISPUTED}),
     S.DELIVERED: frozenset({S.SETTLED, S.DISPUTED}),
@@ -173,6 +177,42 @@ async def release_allocations(session: AsyncSession, allocations: list[Allocatio
     # The same order as booking (by resource, then day): no deadlock with a concurrent plan.
     for (resource_id, day), use in sorted(freed.items()):
         await repository.release_resource_day(session, resource_id, day, use)
+
+
+async def reduce_allocation(session: AsyncSession, allocation: Allocation, quantity: int) -> None:
+    """Keep only `quantity` units of an active allocation (what its factory has produced, when a
+    repair moves the rest off a withdrawn offer) and release the capacity of the others; with
+    nothing left, the allocation is cancelled."""
+    if quantity <= 0:
+        await release_allocations(session, [allocation], AllocationStatus.CANCELLED)
+        return
+    if allocation.lot_quantity > quantity:
+        raise Conflict(f"allocation {allocation.id} has {allocation.lot_quantity} units in inspection lots; it cannot keep only {quantity}", "lots_exceed_quantity")
+    offer = await session.get(CapacityOffer, allocation.offer_id)
+    assert offer is not None
+    kept = offer.capacity_for(quantity)
+    await repository.release_capacity(session, allocation.offer_id, allocation.capacity_used - kept)
+    allocation.quantity, allocation.capacity_used = quantity, kept
+    # What is produced was made on the first days: keep those, free the later ones.
+    slots = (await repository.allocation_days(session, [allocation.id]))[allocation.id]
+    left, keep = kept, []
+    for slot in slots:
+        keep.append((slot, min(slot.use, left)))
+        left -= keep[-1][1]
+    kept_days = [(slot.day, use) for slot, use in keep if use > 0]
+    pieces = {day: made for day, _, made in capacity_days.split_pieces(offer, quantity, kept_days)}
+    freed: list[tuple[uuid.UUID, date, int]] = []
+    for slot, use in keep:
+        if use < slot.use:
+            freed.append((slot.resource_id, slot.day, slot.use - use))
+        if use == 0:
+            await session.delete(slot)
+        else:
+            slot.use, slot.quantity = use, pieces[slot.day]
+    for resource_id, day, use in sorted(freed):
+        await repository.release_resource_day(session, resource_id, day, use)
+    if kept_days:
+        allocation.slot_end = datetime.combine(kept_days[-1][0], time.max, UTC)
 
 
 async def transition(session: AsyncSession, actor: Actor, order_id: uuid.UUID, to: str, reason: str | None = None) -> Order:

@@ -27,5 +27,7 @@ async def enqueue_requested_run(session: AsyncSession, event: OutboxEvent) -> No
 
 @consumer("capacity.withdrawn")
 async def repair_after_withdrawal(session: AsyncSession, event: OutboxEvent) -> None:
+    # Short writes only (release, queue the repair runs, alert); the matching job solves them
+    # outside any transaction, as it does every queued run.
     payload = event.payload
-    await service.repair_withdrawn(session, uuid.UUID(payload["offer_id"]), [uuid.UUID(a) for a in payload.get("affected_allocations", [])])
+    await service.queue_repairs(session, uuid.UUID(payload["offer_id"]), [uuid.UUID(a) for a in payload.get("affected_allocations", [])])

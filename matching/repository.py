@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool.tenancy.actor import Actor
 from capool.tenancy.models import Alliance, Organisation, Role, User
 from capool.tenancy.policy import scoped
-from marketplace.models import Allocation, AllocationStatus, CapacityOffer, OfferStatus, Order, OrderStatus, Partnership, Resource
+from marketplace.models import Allocation, AllocationStatus, CapacityOffer, OfferStatus, Order, OrderStatus, Partnership, ProgressReport, ProgressStep, Resource
 from matching.models import MatchApproval, MatchRun
 
 ACTIVE = (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)
@@ -110,11 +110,27 @@ def runs_query(actor: Actor) -> Any:
     return scoped(select(MatchRun), actor, MatchRun)
 
 
-async def allocations_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Allocation]:
-    """System read for the repair consumer, which acts for each affected buyer in turn."""
+async def allocations_by_id(session: AsyncSession, ids: Sequence[uuid.UUID], *, lock: bool = True) -> list[Allocation]:
+    """System read for repairs, which act for each affected buyer in turn (locked for a write;
+    a repair's solve reads without locks)."""
     if not ids:
         return []
-    return list((await session.execute(select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id).with_for_update())).scalars())
+    statement = select(Allocation).where(Allocation.id.in_(ids)).order_by(Allocation.id)
+    return list((await session.execute(statement.with_for_update() if lock else statement)).scalars())
+
+
+async def produced_quantities(session: AsyncSession, allocations: Sequence[Allocation], operations: dict[uuid.UUID, Sequence[str]]) -> dict[uuid.UUID, int]:
+    """Units of each allocation that are produced: confirmed (the last step of the shop-floor
+    scan -> done -> confirm) in every operation of its order (`operations`: order id -> them)."""
+    if not allocations:
+        return {}
+    statement = (
+        select(ProgressReport.allocation_id, ProgressReport.operation, func.sum(ProgressReport.quantity))
+        .where(ProgressReport.allocation_id.in_([a.id for a in allocations]), ProgressReport.step == ProgressStep.CONFIRM)
+        .group_by(ProgressReport.allocation_id, ProgressReport.operation)
+    )
+    confirmed = {(row[0], row[1]): int(row[2]) for row in (await session.execute(statement)).all()}
+    return {a.id: min((min(confirmed.get((a.id, op), 0), a.quantity) for op in operations[a.order_id]), default=0) for a in allocations}
 
 
 async def acting_user(session: AsyncSession, organisation_id: uuid.UUID, user_id: uuid.UUID | None = None) -> tuple[User, Organisation, Alliance] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -23,10 +23,11 @@ from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy.models import Role
 from capool.tenancy.policy import get_visible, get_writable
+from forecasting import service as health_service
 from marketplace import allocations as marketplace_allocations
 from marketplace import days as capacity_days
 from marketplace.models import Allocation, AllocationStatus, CapacityOffer, CapacityUnit, OrderStatus
-from marketplace.orders import change_status, release_allocations
+from marketplace.orders import change_status, reduce_allocation, release_allocations
 from marketplace.schemas import PlanDay, PlanItem
 from matching import engine, repository
 from matching.engine.generic import result_json
@@ -47,10 +48,12 @@ def matching_settings() -> MatchingSettings:
 class Loaded:
     problem: engine.Problem
     currency_of_offer: dict[str, str]
-    moved: dict[str, int]
-    """order id -> quantity moved away from existing allocations (repair)."""
     terms: dict[str, tuple[int, str]]
     """offer id -> (unit price for this buyer, offer digest) as loaded: the plan is bound to them."""
+    moved: dict[str, int] = field(default_factory=dict)
+    """Repair: order id -> units taken off the withdrawn offer (released, or not yet produced)."""
+    affected: dict[str, int] = field(default_factory=dict)
+    """Repair: order id -> the order's whole quantity; the moved share is sum(moved) / sum(affected)."""
 
 
 def _check_mode(data: MatchIn) -> None:
@@ -79,24 +82,28 @@ async def load_problem(
     policy: engine.Policy,
     mode: engine.Mode = engine.Mode.BATCH,
     exclude_offers: tuple[uuid.UUID, ...] = (),
-    moved: dict[str, int] | None = None,
+    place: dict[uuid.UUID, int] | None = None,
 ) -> Loaded:
-    """The engine's input for the caller's orders: only what the tenancy policy lets it see."""
+    """The engine's input for the caller's orders: only what the tenancy policy lets it see.
+    `place` (a repair) names exactly the units to place per order, whatever the order's state."""
     today = utcnow().date()
-    if order_ids is not None:
-        found = await repository.own_orders_by_id(session, actor, order_ids)
-        for n, oid in enumerate(order_ids):
-            if oid not in found:
-                raise NotFound("order", oid)
-            if found[oid].status not in PLANNABLE:
-                raise InvalidInput.at(f"/order_ids/{n}", f"order {found[oid].reference} is {found[oid].status.value}; only submitted or matching orders are matched")
-    orders = await repository.open_orders(session, actor, PLANNABLE, order_ids)
-    covered = await repository.covered_quantities(session, [o.id for o in orders])
+    wanted: list[tuple[Any, int]] = []
+    if place is not None:
+        found = await repository.own_orders_by_id(session, actor, list(place))
+        wanted = [(found[oid], units) for oid, units in sorted(place.items()) if oid in found and units > 0]
+    else:
+        if order_ids is not None:
+            found = await repository.own_orders_by_id(session, actor, order_ids)
+            for n, oid in enumerate(order_ids):
+                if oid not in found:
+                    raise NotFound("order", oid)
+                if found[oid].status not in PLANNABLE:
+                    raise InvalidInput.at(f"/order_ids/{n}", f"order {found[oid].reference} is {found[oid].status.value}; only submitted or matching orders are matched")
+        orders = await repository.open_orders(session, actor, PLANNABLE, order_ids)
+        covered = await repository.covered_quantities(session, [o.id for o in orders])
+        wanted = [(o, o.quantity - covered.get(o.id, 0)) for o in orders if o.quantity > covered.get(o.id, 0) and (o.split_allowed or not covered.get(o.id))]
     engine_orders = []
-    for o in orders:
-        left = o.quantity - covered.get(o.id, 0)
-        if left <= 0 or (covered.get(o.id) and not o.split_allowed):
-            continue
+    for o, left in wanted:
         engine_orders.append(engine.Order(
             id=str(o.id), quantity=left, process=o.process, material=o.material, certifications=tuple(o.certifications),
             buyer=str(o.buyer_org_id), due=o.due_at.date(), split_allowed=o.split_allowed, min_quality_score=o.min_quality_score,
@@ -148,7 +155,6 @@ async def load_problem(
         problem=engine.Problem(orders=engine_orders, offers=offers, partnerships=partnerships, resource_limits=_resource_limits(by_resource, free, today),
                                policy=policy, today=today, mode=mode),
         currency_of_offer={str(o.id): o.currency for o, _ in rows},
-        moved=moved or {},
         terms=terms,
     )
 
@@ -188,9 +194,11 @@ def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
                             "slot": [a.slot_start.isoformat() if a.slot_start else None, a.slot_end.isoformat() if a.slot_end else None]},
         })
         value += a.quantity * unit_price
-    qty = {o.id: o.quantity for o in loaded.problem.orders}
-    moved_pct = max((100 * m // max(qty.get(o, m), 1) for o, m in loaded.moved.items()), default=0)
-    needs = value >= settings.approval_value_minor or (moved_pct > 0 and moved_pct >= settings.approval_moved_share_pct)
+    moved_units = sum(loaded.moved.values())
+    moved_pct = 100 * moved_units // max(sum(loaded.affected.values()), 1)
+    needs = value >= settings.approval_value_minor or (
+        moved_units > 0 and moved_units >= settings.approval_moved_units and moved_pct >= settings.approval_moved_share_pct
+    )
     return {"result": out, "plan": plan, "plan_digest": marketplace_allocations.plan_digest(plan), "value_minor": value, "moved_share_pct": moved_pct,
             "needs_approval": needs}
 
@@ -347,7 +355,12 @@ async def apply(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> Match
         signed = {a.user_id for a in await _valid_approvals(session, actor, run)}
         if len(signed) < REQUIRED_APPROVALS:
             raise Conflict(f"run {run.id} changes {run.value_minor} minor units / moves {run.moved_share_pct}% of an order and needs two approvals of its plan; it has {len(signed)}", "approval_required")
-    created = await marketplace_allocations.apply_plan(session, actor, _plan_items(run), bound_to=run.plan_digest, approved=run.needs_approval)
+    repair = run.mode == RunMode.REPAIR
+    if repair:
+        await _release_unproduced(session, actor, run)
+    created = await marketplace_allocations.apply_plan(session, actor, _plan_items(run), bound_to=run.plan_digest, approved=run.needs_approval, repair=repair)
+    if repair and run.request.get("accepted_work"):
+        await health_service.resolve_withdrawn_work_alert(session, run.organisation_id, uuid.UUID(run.request["failed_offer_id"]))
     run.status = RunStatus.APPLIED
     run.applied_plan_id = created[0].plan_id
     run.applied_at = utcnow()
@@ -384,7 +397,9 @@ async def actor_for(session: AsyncSession, organisation_id: uuid.UUID, user_id: 
 
 
 async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None:
-    """Body of the background job: idempotent (only a queued run is solved)."""
+    """Body of the matching job: read the run's input, leave the transaction, solve, then store
+    the outcome in a short write (a small repair is applied in it too). Idempotent: only a
+    queued run is solved."""
     run = await session.get(MatchRun, run_id)
     if run is None or run.status != RunStatus.QUEUED:
         return run
@@ -393,15 +408,18 @@ async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun |
         run.status, run.error = RunStatus.FAILED, "the requesting user is no longer active"
         return run
     req = run.request
-    # Runs queued before a policy field was removed (utilisation_band) still load.
-    policy_fields = {k: (tuple(tuple(x) for x in v) if k == "tier_cost" else tuple(v) if isinstance(v, list) else v)
-                     for k, v in req.get("policy", {}).items() if k in engine.Policy.__dataclass_fields__}
-    order_ids = [uuid.UUID(o) for o in req["order_ids"]] if req.get("order_ids") is not None else None
-    try:
-        loaded = await load_problem(session, actor, order_ids, engine.Policy(**policy_fields), engine.Mode(req.get("mode", "batch")))
-    except (NotFound, InvalidInput) as exc:
-        run.status, run.error = RunStatus.FAILED, exc.detail[:2000]
-        return run
+    if run.mode == RunMode.REPAIR:
+        loaded = await _load_repair(session, actor, run)
+    else:
+        # Runs queued before a policy field was removed (utilisation_band) still load.
+        policy_fields = {k: (tuple(tuple(x) for x in v) if k == "tier_cost" else tuple(v) if isinstance(v, list) else v)
+                         for k, v in req.get("policy", {}).items() if k in engine.Policy.__dataclass_fields__}
+        order_ids = [uuid.UUID(o) for o in req["order_ids"]] if req.get("order_ids") is not None else None
+        try:
+            loaded = await load_problem(session, actor, order_ids, engine.Policy(**policy_fields), engine.Mode(req.get("mode", "batch")))
+        except (NotFound, InvalidInput) as exc:
+            run.status, run.error = RunStatus.FAILED, exc.detail[:2000]
+            return run
     await end_read_transaction(session)
     result = await _solve(loaded, float(req.get("time_limit_s", matching_settings().default_time_limit_s)))
     # Another worker may have solved the run meanwhile (a redelivered message): store once.
@@ -410,42 +428,152 @@ async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun |
         return run
     _store(run, loaded, result)
     events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
+    if run.mode == RunMode.REPAIR and not req.get("accepted_work") and run.status == RunStatus.PROPOSED and run.plan:
+        await _apply_by_itself(session, actor, run)
     return run
 
 
-async def repair_withdrawn(session: AsyncSession, offer_id: uuid.UUID, allocation_ids: list[uuid.UUID]) -> list[MatchRun]:
-    """A factory withdrew an offer: release its unconfirmed (proposed) allocations, re-match
-    those orders without the offer for each buyer, and apply the new plan at once when it is
-    small enough, else leave it awaiting two approvals."""
-    runs = []
-    affected = [a for a in await repository.allocations_by_id(session, allocation_ids) if a.status == AllocationStatus.PROPOSED and a.offer_id == offer_id]
-    by_buyer: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for a in affected:
+async def _apply_by_itself(session: AsyncSession, actor: Actor, run: MatchRun) -> None:
+    """Apply a repair below the approval thresholds. When the capacity it found has gone in the
+    meantime (or its terms changed), the run stays proposed with the reason, for the buyer."""
+    try:
+        async with session.begin_nested():
+            await apply(session, actor, run.id)
+    except (Conflict, InvalidInput) as exc:
+        await session.refresh(run)
+        run.error = f"not applied by itself: {exc.detail}"[:2000]
+
+
+# Orders whose work a repair may move: not yet produced, delivered or ended.
+REPAIRABLE = marketplace_allocations.REPAIRABLE
+
+
+async def queue_repairs(session: AsyncSession, offer_id: uuid.UUID, allocation_ids: list[uuid.UUID]) -> list[MatchRun]:
+    """A factory withdrew an offer (the `capacity.withdrawn` consumer): short writes only, the
+    solve runs in the matching job. Per buyer with work on the offer:
+
+    - its unconfirmed (proposed) allocations are released, their orders go back to matching,
+      and a queued repair run re-places those units without the offer; it applies by itself
+      when below the approval thresholds;
+    - its accepted work (possibly in production) is not dropped silently: an alert goes to
+      the buyer (and the alliance admins' dashboard), and a second queued repair run
+      proposes capacity for the units not yet produced. The buyer applies it (with two
+      approvals above the thresholds); until then the factory keeps the work.
+    """
+    allocations = [a for a in await repository.allocations_by_id(session, allocation_ids) if a.offer_id == offer_id and a.status in repository.ACTIVE]
+    by_buyer: dict[uuid.UUID, list[Allocation]] = defaultdict(list)
+    for a in allocations:
         by_buyer[a.buyer_org_id].append(a)
-    for buyer_id, allocations in sorted(by_buyer.items()):
+    runs: list[tuple[Actor, MatchRun]] = []
+    for buyer_id, mine in sorted(by_buyer.items()):
         actor = await actor_for(session, buyer_id)
         if actor is None:
             continue
-        moved: dict[str, int] = defaultdict(int)
-        orders = await repository.own_orders_by_id(session, actor, list({a.order_id for a in allocations}))
-        await release_allocations(session, allocations, AllocationStatus.CANCELLED)
-        for a in allocations:
-            moved[str(a.order_id)] += a.quantity
-        for order in orders.values():
-            if order.status == OrderStatus.ALLOCATED:
-                await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"capacity offer {offer_id} withdrawn: re-matching")
-        await session.flush()
-        order_ids = sorted(orders)
-        loaded = await load_problem(session, actor, order_ids, engine.Policy(), engine.Mode.REPAIR, exclude_offers=(offer_id,), moved=dict(moved))
-        run = MatchRun(organisation_id=buyer_id, requested_by=actor.user_id, mode=RunMode.REPAIR, status=RunStatus.QUEUED, trigger="capacity.withdrawn",
-                       request={"order_ids": [str(o) for o in order_ids], "failed_offer_id": str(offer_id), "mode": "repair"},
-                       plan=[], value_minor=0, moved_share_pct=0, needs_approval=False)
-        session.add(run)
-        await session.flush()
-        _store(run, loaded, await _solve(loaded, matching_settings().default_time_limit_s))
-        events.emit(session, actor, "matching.run.completed", "match_run", run.id, _run_payload(run))
-        if run.status == RunStatus.PROPOSED and run.plan:
-            await apply(session, actor, run.id)
-        runs.append(run)
-    return runs
+        proposed = [a for a in mine if a.status == AllocationStatus.PROPOSED]
+        if proposed:
+            orders = await repository.own_orders_by_id(session, actor, sorted({a.order_id for a in proposed}))
+            await release_allocations(session, proposed, AllocationStatus.CANCELLED)
+            for order in orders.values():
+                if order.status == OrderStatus.ALLOCATED:
+                    await change_status(session, actor, order, OrderStatus.SUBMITTED, reason=f"capacity offer {offer_id} withdrawn: re-matching")
+            released: dict[str, int] = defaultdict(int)
+            for a in proposed:
+                released[str(a.order_id)] += a.quantity
+            runs.append((actor, _repair_run(session, actor, offer_id, proposed, released=dict(released), accepted_work=False)))
+        accepted = [a for a in mine if a.status == AllocationStatus.ACCEPTED]
+        if accepted:
+            run = _repair_run(session, actor, offer_id, accepted, released={}, accepted_work=True)
+            await session.flush()
+            await _alert_accepted_work(session, actor, offer_id, accepted, run)
+            runs.append((actor, run))
+    await session.flush()
+    for actor, run in runs:
+        events.emit(session, actor, "matching.run.requested", "match_run", run.id, {"run_id": str(run.id), "trigger": run.trigger})
+    return [run for _, run in runs]
 
+
+def _repair_run(session: AsyncSession, actor: Actor, offer_id: uuid.UUID, allocations: list[Allocation], *, released: dict[str, int], accepted_work: bool) -> MatchRun:
+    run = MatchRun(
+        organisation_id=actor.organisation_id, requested_by=actor.user_id, mode=RunMode.REPAIR, status=RunStatus.QUEUED, trigger="capacity.withdrawn",
+        request={"mode": "repair", "failed_offer_id": str(offer_id), "order_ids": sorted({str(a.order_id) for a in allocations}),
+                 "allocation_ids": [str(a.id) for a in allocations], "released": released, "accepted_work": accepted_work,
+                 "time_limit_s": matching_settings().default_time_limit_s},
+        plan=[], value_minor=0, moved_share_pct=0, needs_approval=False,
+    )
+    session.add(run)
+    return run
+
+
+async def _alert_accepted_work(session: AsyncSession, actor: Actor, offer_id: uuid.UUID, accepted: list[Allocation], run: MatchRun) -> None:
+    orders = await repository.own_orders_by_id(session, actor, sorted({a.order_id for a in accepted}))
+    produced = await repository.produced_quantities(session, accepted, {o.id: o.operations for o in orders.values()})
+    work = [{"allocation_id": str(a.id), "order_id": str(a.order_id), "reference": orders[a.order_id].reference if a.order_id in orders else None,
+             "factory_org_id": str(a.factory_org_id), "quantity": a.quantity, "produced": produced.get(a.id, 0)} for a in accepted]
+    left = sum(w["quantity"] - w["produced"] for w in work)
+    await health_service.raise_withdrawn_work_alert(
+        session, actor, offer_id,
+        f"capacity offer {offer_id} was withdrawn with accepted work on it: {left} unit(s) of "
+        f"{', '.join(sorted({str(w['reference']) for w in work}))} not yet produced; repair run {run.id} proposes new capacity",
+        {"offer_id": str(offer_id), "run_id": str(run.id), "buyer_org_id": str(actor.organisation_id), "work": work, "units_not_produced": left},
+    )
+
+
+async def _kept_allocations(session: AsyncSession, run: MatchRun, *, lock: bool) -> list[Allocation]:
+    """The accepted allocations a repair of accepted work replaces, still on the withdrawn offer."""
+    failed = uuid.UUID(run.request["failed_offer_id"])
+    ids = [uuid.UUID(a) for a in run.request.get("allocation_ids", [])] if run.request.get("accepted_work") else []
+    return [a for a in await repository.allocations_by_id(session, ids, lock=lock) if a.offer_id == failed and a.status == AllocationStatus.ACCEPTED]
+
+
+async def _repair_needs(session: AsyncSession, actor: Actor, run: MatchRun, kept: list[Allocation]) -> tuple[dict[uuid.UUID, Any], dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """As things stand now: the run's orders still open to a repair, the units to place per
+    order (what no active allocation covers, plus what the kept allocations have not yet
+    produced) and the units produced per kept allocation."""
+    orders = await repository.own_orders_by_id(session, actor, [uuid.UUID(o) for o in run.request["order_ids"]])
+    live = {oid: o for oid, o in orders.items() if o.status in REPAIRABLE}
+    covered = await repository.covered_quantities(session, list(live))
+    produced = await repository.produced_quantities(session, kept, {o.id: o.operations for o in orders.values()})
+    place = {oid: o.quantity - covered.get(oid, 0) for oid, o in live.items()}
+    for a in kept:
+        if a.order_id in place:
+            place[a.order_id] += a.quantity - produced[a.id]
+    return live, place, produced
+
+
+async def _load_repair(session: AsyncSession, actor: Actor, run: MatchRun) -> Loaded:
+    """A repair's engine input, read when it is solved (not when it was queued): the units to
+    place without the withdrawn offer, and the moved share, in units: units taken off the
+    offer / units of the orders they belong to (40 of a 200-unit order is 20%)."""
+    kept = await _kept_allocations(session, run, lock=False)
+    live, place, produced = await _repair_needs(session, actor, run, kept)
+    loaded = await load_problem(session, actor, None, engine.Policy(), engine.Mode.REPAIR,
+                                exclude_offers=(uuid.UUID(run.request["failed_offer_id"]),), place=place)
+    moved = {oid: units for oid, units in run.request.get("released", {}).items() if uuid.UUID(oid) in live}
+    for a in kept:
+        if a.order_id in live:
+            moved[str(a.order_id)] = moved.get(str(a.order_id), 0) + a.quantity - produced[a.id]
+    loaded.moved = moved
+    loaded.affected = {str(oid): o.quantity for oid, o in live.items() if str(oid) in moved}
+    return loaded
+
+
+async def _release_unproduced(session: AsyncSession, actor: Actor, run: MatchRun) -> None:
+    """Before a repair of accepted work is applied: each kept allocation of a planned order
+    keeps only what its factory has produced (and is cancelled when that is nothing). Refused
+    when production moved on since the repair was computed: its plan no longer fits."""
+    planned: dict[uuid.UUID, int] = defaultdict(int)
+    for item in run.plan:
+        planned[uuid.UUID(item["order_id"])] += item["quantity"]
+    kept = [a for a in await _kept_allocations(session, run, lock=True) if a.order_id in planned]
+    _, place, produced = await _repair_needs(session, actor, run, kept)
+    for order_id, units in sorted(planned.items()):
+        if place.get(order_id) != units:
+            raise Conflict(f"repair run {run.id} places {units} unit(s) of order {order_id}, which now needs {place.get(order_id, 0)}: "
+                           "production or allocations changed since it was computed; make a new run", "repair_stale")
+    for a in kept:
+        before = a.quantity
+        await reduce_allocation(session, a, produced[a.id])
+        events.emit(session, actor, "allocation.reduced", "allocation", a.id,
+                    {"allocation_id": str(a.id), "order_id": str(a.order_id), "buyer_org_id": str(a.buyer_org_id), "factory_org_id": str(a.factory_org_id),
+                     "quantity_before": before, "quantity": a.quantity if a.status == AllocationStatus.ACCEPTED else 0, "status": a.status.value,
+                     "reason": f"capacity offer {a.offer_id} withdrawn; repair run {run.id}"})

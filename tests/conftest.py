@@ -241,19 +241,30 @@ class OutboxWorker:
         self.engine = engine
 
     async def drain(self, timeout_s: float = 30.0) -> None:
-        """Wait until every sent message has been processed (StubBroker) or the outbox is empty (Redis)."""
+        """Wait until every sent message has been processed (StubBroker), or (Redis) until the
+        outbox is empty and no matching run is queued (a queued run's job emits more events)."""
+        from matching.consumers import run_matching
+        from matching.models import MatchRun, RunStatus
+
         if isinstance(self.broker, StubBroker):
-            await asyncio.to_thread(self.broker.join, jobs.process_outbox_event.queue_name, timeout=int(timeout_s * 1000), fail_fast=True)
-            await asyncio.to_thread(self.worker.join)
-            return
+            # Outbox consumers send matching jobs, and matching jobs emit outbox events.
+            broker = self.broker
+            while True:
+                for queue in (jobs.process_outbox_event.queue_name, run_matching.queue_name):
+                    await asyncio.to_thread(broker.join, queue, timeout=int(timeout_s * 1000), fail_fast=True)
+                await asyncio.to_thread(self.worker.join)
+                if not any(broker.queues[q].unfinished_tasks for q in broker.queues):
+                    return
+
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:
             async with create_session_factory(self.engine)() as session:
                 pending = await session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None)))
+                pending += await session.scalar(select(func.count()).select_from(MatchRun).where(MatchRun.status == RunStatus.QUEUED))
             if not pending:
                 return
             if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"{pending} outbox events still unprocessed")
+                raise TimeoutError(f"{pending} outbox events or queued matching runs still unprocessed")
             await asyncio.sleep(0.05)
 
 

@@ -49,6 +49,7 @@ EVENT_PERMISSIONS: dict[str, str] = {
     "allocation.proposed": Permission.ORDERS_READ,  # an order was allocated to a factory
     "allocation.accepted": Permission.ORDERS_READ,
     "allocation.declined": Permission.ORDERS_READ,
+    "allocation.reduced": Permission.ORDERS_READ,  # a repair moved its unproduced units off a withdrawn offer
     "progress.reported": Permission.ORDERS_READ,
     "order.produced": Permission.ORDERS_READ,
     **{f"order.{status.value}": Permission.ORDERS_READ for status in OrderStatus},  # status changes
@@ -58,6 +59,7 @@ EVENT_PERMISSIONS: dict[str, str] = {
     "health.alert": Permission.FORECAST_READ,
     "forecast.warning": Permission.FORECAST_READ,
     "equipment.alert": Permission.FORECAST_READ,
+    "withdrawal.alert": Permission.ORDERS_READ,  # the buyer's accepted work sits on a withdrawn offer
 }
 
 # Tunables (module-level so an operator or a test can shorten them).
