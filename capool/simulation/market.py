@@ -55,7 +55,8 @@ from capool.db import create_engine, create_session_factory
 from capool.events import OutboxEvent
 from capool.simulation.invariants import CHECKS, CheckContext, Violation, run_checks
 from capool.tenancy import service as members
-from capool.tenancy.models import OrgKind, Role
+from capool.tenancy.models import Organisation, OrgKind, Role
+from matching.models import MatchRun, RunStatus
 
 PROCESSES = ["screen_printing", "embroidery", "cut_and_sew"]
 MATERIALS = ["cotton", "polyester"]
@@ -600,6 +601,10 @@ async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIter
             async with sessions() as session:
                 pending = await session.scalar(select(func.count()).select_from(OutboxEvent).where(
                     OutboxEvent.alliance_id == alliance_id, OutboxEvent.processed_at.is_(None)))
+                # A queued run (a repair after a withdrawal) is being solved by a matching job,
+                # which then writes more events.
+                pending += await session.scalar(select(func.count()).select_from(MatchRun).join(Organisation, Organisation.id == MatchRun.organisation_id)
+                                                .where(Organisation.alliance_id == alliance_id, MatchRun.status == RunStatus.QUEUED))
             if not pending or time.monotonic() > deadline:
                 return
             for process, log in zip(processes, logs, strict=True):
