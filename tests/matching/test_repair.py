@@ -9,14 +9,14 @@ import asyncio
 import uuid
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from capool import jobs
 from capool.db import create_session_factory
 from capool.events import OutboxEvent
 from capool.tenancy.models import OrgKind, Role
 from forecasting.models import AlertKind, HealthAlert
-from marketplace.models import Allocation, CapacityOffer, Order
+from marketplace.models import Allocation, AllocationDay, CapacityOffer, Order, ResourceDay
 from matching import engine, service
 from matching.models import MatchApproval, MatchRun, RunMode, RunStatus
 from tests.conftest import _member, place, publish
@@ -72,6 +72,16 @@ async def _allocations(db, order_id) -> list[tuple[str, str, int]]:
 async def _reserved(db, offer_id) -> int:
     async with create_session_factory(db)() as session:
         return (await session.get(CapacityOffer, uuid.UUID(offer_id))).reserved
+
+
+async def _booked_days(db, offer_id) -> tuple[int, int]:
+    """What the offer's resource has booked over its days, and what its allocations' per-day slots use."""
+    async with create_session_factory(db)() as session:
+        offer = await session.get(CapacityOffer, uuid.UUID(offer_id))
+        booked = await session.scalar(select(func.coalesce(func.sum(ResourceDay.booked), 0)).where(ResourceDay.resource_id == offer.resource_id))
+        slots = await session.scalar(select(func.coalesce(func.sum(AllocationDay.use), 0)).join(Allocation, Allocation.id == AllocationDay.allocation_id)
+                                     .where(AllocationDay.offer_id == offer.id, Allocation.status.in_(("proposed", "accepted"))))
+        return int(booked), int(slots)
 
 
 @pytest.fixture
@@ -208,7 +218,7 @@ async def _order_status(db, order_id) -> str:
 
 async def test_in_production_work_raises_an_alert_and_a_proposal_for_the_units_not_yet_produced(client, world, db, monkeypatch, solves):
     thresholds(monkeypatch, share_pct=50, units=500)
-    first = await publish(client, world.floating, price=300)
+    first = await publish(client, world.floating, price=300, per_day=20)  # 100 units over 5 days
     backup = await publish(client, world.partner, price=600)
     order = await place(client, world.brand, quantity=100)
     await _apply_run(client, world.brand)
@@ -237,12 +247,19 @@ async def test_in_production_work_raises_an_alert_and_a_proposal_for_the_units_n
     assert [(p["offer_id"], p["quantity"]) for p in solved.plan] == [(backup["id"], 70)]
     assert (solved.status, solved.moved_share_pct, solved.needs_approval) == (RunStatus.PROPOSED, 70, False)
     assert await _allocations(db, order["id"]) == [(first["id"], "accepted", 100)]
+    assert await _booked_days(db, first["id"]) == (100, 100)
 
     applied = await client.post(f"/v1/matching/runs/{run.id}/apply", headers=world.brand.headers)
     assert applied.status_code == 200, applied.text
     # The withdrawn offer keeps only the 30 produced; the new factory is proposed the other 70.
     assert await _allocations(db, order["id"]) == [(first["id"], "accepted", 30), (backup["id"], "proposed", 70)]
     assert await _reserved(db, first["id"]) == 30 and await _reserved(db, backup["id"]) == 70
+    # The resource-days follow: the withdrawn line keeps 30 units booked, the new one 70.
+    assert await _booked_days(db, first["id"]) == (30, 30) and await _booked_days(db, backup["id"]) == (70, 70)
+    async with create_session_factory(db)() as session:
+        days = (await session.execute(select(AllocationDay.use, AllocationDay.quantity).where(AllocationDay.allocation_id == uuid.UUID(allocation_id))
+                                      .order_by(AllocationDay.day))).all()
+    assert [tuple(d) for d in days] == [(20, 20), (10, 10)]  # the first days made the 30; the later three are free again
     assert await _order_status(db, order["id"]) == "in_production"
     async with create_session_factory(db)() as session:
         assert (await session.get(HealthAlert, alert.id)).resolved_at is not None
@@ -273,7 +290,7 @@ async def test_confirmed_work_not_started_moves_whole_and_the_order_waits_for_th
     assert [(p["offer_id"], p["quantity"]) for p in solved.plan] == [(backup["id"], 100)] and solved.status == RunStatus.PROPOSED
     assert (await client.post(f"/v1/matching/runs/{run.id}/apply", headers=world.brand.headers)).status_code == 200
     assert await _allocations(db, order["id"]) == [(first["id"], "cancelled", 100), (backup["id"], "proposed", 100)]
-    assert await _reserved(db, first["id"]) == 0
+    assert await _reserved(db, first["id"]) == 0 and await _booked_days(db, first["id"]) == (0, 0)
     assert await _order_status(db, order["id"]) == "allocated"
     async with create_session_factory(db)() as session:
         new_id = (await session.execute(select(Allocation.id).where(Allocation.offer_id == uuid.UUID(backup["id"])))).scalar_one()
