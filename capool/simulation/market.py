@@ -388,7 +388,9 @@ class Market:
             await self.settle_run(buyer, response.json())
 
     async def repairs(self, buyer: Buyer) -> None:
-        """Approve and apply the repair runs the worker left awaiting approval."""
+        """Approve and apply the repair runs the worker left awaiting approval. A proposal for
+        accepted work on a withdrawn offer is left to the buyer's judgement (the factory keeps
+        the work meanwhile): the simulated shop floor goes on producing it."""
         for run in await self.api.all_pages("/v1/matching/runs", buyer.party):
             if run["id"] in buyer.known_runs:
                 continue
@@ -396,7 +398,9 @@ class Market:
             if run["mode"] == "repair":
                 self.stats.counts["repair_runs"] += 1
                 self.stats.counts["repair_runs_applied_by_worker"] += run["status"] == "applied"
-                if run["status"] == "awaiting_approval":
+                if (run.get("request") or {}).get("accepted_work"):
+                    self.stats.counts["repair_proposals_for_accepted_work"] += 1
+                elif run["status"] == "awaiting_approval":
                     await self.settle_run(buyer, run)
 
     async def cancel_stale(self, index: int, buyer: Buyer, day: int) -> None:
