@@ -13,6 +13,7 @@ from sqlalchemy import select
 from capool.db import create_session_factory
 from marketplace import repository
 from marketplace.models import AllocationDay, ResourceDay
+from matching import service as matching_service
 from tests.conftest import Member, World, place, today_plus
 
 
@@ -276,3 +277,27 @@ async def test_two_thousand_on_a_thousand_piece_machine_is_refused(client, db, w
     refused = await _plan(client, world.brand, [(order["id"], offer["id"], 2000)])
     assert refused.status_code == 409 and refused.json()["code"] == "capacity_exhausted", refused.text
     assert all(booked == 0 for _, booked in (await _days(db, resource)).values())
+
+
+async def test_repair_after_withdrawal_frees_the_old_days_and_books_new_ones(client, db, world: World) -> None:
+    """300 proposed on a withdrawn press move to the other factory's press: the old days are
+    free again, the new allocation books days 0-2 there (100 a day)."""
+    old = await _resource(client, world.floating)
+    withdrawn = await _offer(client, world.floating, old, per_day=100, days=10)
+    new = await _resource(client, world.partner)
+    await _offer(client, world.partner, new, per_day=100, days=10, price=900)
+    order = await place(client, world.brand, quantity=300)
+    assert (await _plan(client, world.brand, [(order["id"], withdrawn["id"], 300)])).status_code == 201
+    response = await client.post(f"/v1/offers/{withdrawn['id']}/withdraw", json={"reason": "press broken"}, headers=world.floating.headers)
+    assert response.status_code == 200, response.text
+    async with create_session_factory(db)() as session:
+        (run,) = await matching_service.repair_withdrawn(session, uuid.UUID(withdrawn["id"]), [uuid.UUID(a) for a in response.json()["affected_allocations"]])
+        await session.commit()
+    assert all(booked == 0 for _, booked in (await _days(db, old)).values())
+    expected = {_day(0): 100, _day(1): 100, _day(2): 100}
+    (item,) = run.plan
+    assert {date.fromisoformat(d): u for d, u in item["days"]} == expected
+    # Applied at once, or (above the repair thresholds) awaiting approval with nothing booked yet.
+    booked_new = {d: b for d, (_, b) in (await _days(db, new)).items() if b}
+    assert booked_new == (expected if run.status.value == "applied" else {})
+    assert await _violations(db) == []
