@@ -23,7 +23,8 @@ threshold get two approvals of exactly their plan before they are applied; somet
 factory changes a price between run and apply and the apply must answer 409 plan_stale;
 factories accept or decline, operators report scan / done / confirm per operation, lots are
 opened, inspected with defects and decided (a rejected lot is reworked and presented
-again), the factory records the QC pass and the buyer the delivery. Clients retry POSTs
+again; a factory whose inspection is discontinued after
+lots rejected in a row resumes once the alliance admin confirms its corrective action), the factory records the QC pass and the buyer the delivery. Clients retry POSTs
 with the same Idempotency-Key and expect the stored answer. Every answer is checked
 against what the API promises; an unexpected one is a violation like a broken invariant.
 """
@@ -119,6 +120,7 @@ class Work:
     order_id: str
     quantity: int
     operations: list[str]
+    product: str
     ops_done: int = 0
     accepted: int = 0
     lots: int = 0
@@ -217,12 +219,14 @@ def _code(response: httpx.Response) -> str | None:
 
 
 class Market:
-    def __init__(self, config: SimulationConfig, api: Api, alliance_id: uuid.UUID, buyers: list[Buyer], factories: list[Factory], rng: random.Random) -> None:
+    def __init__(self, config: SimulationConfig, api: Api, alliance_id: uuid.UUID, buyers: list[Buyer], factories: list[Factory], admin: Party,
+                 rng: random.Random) -> None:
         self.config = config
         self.api = api
         self.alliance_id = alliance_id
         self.buyers = buyers
         self.factories = factories
+        self.admin = admin
         self.rng = rng
         self.today = datetime.now(UTC).date()
         self.stats = api.stats
@@ -432,8 +436,8 @@ class Market:
             self.stats.counts["allocations_accepted" if accept else "allocations_declined"] += 1
             if accept:
                 order = await self.api.call("GET", f"/v1/orders/{allocation['order_id']}", factory.party)
-                operations = order.json()["operations"] if order.status_code == 200 else []
-                self.work[str(factory.party.org_id)][allocation["id"]] = Work(allocation["id"], allocation["order_id"], allocation["quantity"], operations)
+                operations, product = (order.json()["operations"], order.json()["product"]) if order.status_code == 200 else ([], "")
+                self.work[str(factory.party.org_id)][allocation["id"]] = Work(allocation["id"], allocation["order_id"], allocation["quantity"], operations, product)
 
     async def produce(self, factory: Factory, work: Work) -> None:
         order = await self.api.call("GET", f"/v1/orders/{work.order_id}", factory.party)
@@ -459,7 +463,15 @@ class Market:
             self.stats.counts["overfull_lots_refused"] += 1
         chunks = [remaining // 2, remaining - remaining // 2] if remaining >= 400 and work.lots == 0 else [remaining]
         for quantity in chunks:
-            lot = await self.api.call("POST", "/v1/quality/lots", factory.party, expect=(201,), json={"allocation_id": work.allocation_id, "quantity": quantity})
+            lot = await self.api.call("POST", "/v1/quality/lots", factory.party, expect=(201, 409), codes=("inspection_discontinued",),
+                                      json={"allocation_id": work.allocation_id, "quantity": quantity})
+            if lot.status_code == 409:
+                # Too many lots rejected in a row (ISO 2859-1 9.4): the alliance's quality office
+                # confirms the factory's corrective action; the lot is presented again tomorrow.
+                resumed = await self.api.call("POST", "/v1/quality/switching/resume", self.admin, expect=(200, 409), codes=("not_discontinued",), json={
+                    "factory_org_id": str(factory.party.org_id), "product": work.product, "note": "operators retrained, screens replaced"})
+                self.stats.counts["inspections_resumed"] += resumed.status_code == 200
+                return
             if lot.status_code != 201:
                 return
             work.lots += 1
@@ -542,10 +554,11 @@ async def _party(session: Any, alliance_id: uuid.UUID, org_id: uuid.UUID, label:
     return Party(label, org_id, user.id, issued.token)
 
 
-async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[uuid.UUID, list[Buyer], list[Factory]]:
+async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[uuid.UUID, list[Buyer], list[Factory], Party]:
     """The members, through the tenancy service (as `capool admin` does): an alliance, two
-    buyers (one with its own workshop), each with a buyer and two approving org admins, and
-    the factories; partnerships of the first buyer with two factories."""
+    buyers (one with its own workshop), each with a buyer and two approving org admins, the
+    factories, and an alliance admin (the quality office); partnerships of the first buyer
+    with two factories."""
     from capool.tenancy.models import Alliance
     from marketplace import capacity
     from marketplace.schemas import PartnershipIn
@@ -565,6 +578,8 @@ async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[u
         for n in range(config.factories):
             org = await members.create_organisation(session, alliance.id, f"Sim Factory {n + 1:02d} {tag}", OrgKind.FACTORY, "dongguan")
             factories.append(Factory(await _party(session, alliance.id, org.id, f"factory {n + 1}", Role.SUPPLIER_OPERATOR, f"ops{n + 1}-{tag}@sim.example")))
+        office = await members.create_organisation(session, alliance.id, f"Sim Alliance Office {tag}", OrgKind.BUYER, "guangzhou")
+        admin = await _party(session, alliance.id, office.id, "alliance admin", Role.ALLIANCE_ADMIN, f"admin-{tag}@sim.example")
         await session.flush()
         brand = await actor_for(session, buyers[0].party.org_id, buyers[0].party.user_id)
         assert brand is not None
@@ -572,7 +587,7 @@ async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[u
             await capacity.create_partnership(session, brand, PartnershipIn(factory_org_id=factory.party.org_id, agreed_unit_price_minor=550, currency=CURRENCY,
                                                                             reserved_share_pct=20))
         await session.commit()
-    return alliance.id, buyers, factories
+    return alliance.id, buyers, factories, admin
 
 
 @contextlib.asynccontextmanager
@@ -685,9 +700,9 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
         async with job_system(config, engine) as drain, httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://capool.simulation", timeout=httpx.Timeout(300.0)
         ) as http:
-            alliance_id, buyers, factories = await create_world(engine, config)
+            alliance_id, buyers, factories, admin = await create_world(engine, config)
             api = Api(http, rng, config.retry_share, stats, violations)
-            market = Market(config, api, alliance_id, buyers, factories, rng)
+            market = Market(config, api, alliance_id, buyers, factories, admin, rng)
             for index, factory in enumerate(factories):
                 await market.setup_factory(factory, index)
             ctx = CheckContext(alliance_id)
