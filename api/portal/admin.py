@@ -74,7 +74,7 @@ async def dashboard(request: Request, db_session: AsyncSession) -> Response:
     lights = await health_service.traffic_lights(db_session, actor)
     # The open alerts the forecasting service raised (read with the same alliance-wide scope
     # traffic_lights uses); the lights are built from them.
-    alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT)]
+    alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT, AlertKind.WITHDRAWN_WORK)]
     bottlenecks = bottleneck_processes(lights, by_process)
     # Catena-X DCM: this week and the weeks after it, the heat map's future columns.
     dcm = await dcm_service.compare(db_session, actor, now.date(), WEEKS_AFTER)

@@ -248,6 +248,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alert.forecast_warning": ("warning line", "警戒线"),
     "alert.equipment": ("equipment", "设备"),
     "alert.traffic_light": ("red light", "红灯"),
+    "alert.withdrawn_work": ("work on withdrawn capacity", "已撤回产能上的在制任务"),
     "kpi.utilisation": ("Capacity utilisation", "产能利用率"),
     "kpi.fulfilment_rate": ("Order fulfilment rate", "订单履约率"),
     "kpi.switching_cost_share": ("Switching cost share", "切换成本占比"),

@@ -20,6 +20,7 @@ from marketplace.models import Allocation, AllocationDay, CapacityOffer, Order, 
 from matching import engine, service
 from matching.models import MatchApproval, MatchRun, RunMode, RunStatus
 from tests.conftest import _member, place, publish
+from tests.portal.conftest import sign_in
 
 
 def thresholds(monkeypatch, *, share_pct: int, units: int, value: int = 2_000_000) -> None:
@@ -240,6 +241,12 @@ async def test_in_production_work_raises_an_alert_and_a_proposal_for_the_units_n
     [run] = await _repair_runs(db)
     assert run.status == RunStatus.QUEUED and run.request["accepted_work"] is True and solves == []
     assert alert.details["run_id"] == str(run.id)
+    # The alliance admin's dashboard lists it with the other open alerts.
+    await sign_in(client, db, world.admin)
+    dashboard = (await client.get("/portal/admin")).text
+    alerts = dashboard[dashboard.index('id="alerts"'): dashboard.index("</table>", dashboard.index('id="alerts"'))]
+    assert 'data-kind="withdrawn_work"' in alerts and "70 unit(s)" in alerts
+    client.cookies.clear()
 
     solved = await _solve_queued(db, run.id)
     # A proposal for the 70 units not produced, elsewhere; 70 of 100 units is 70% moved. It is
