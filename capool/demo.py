@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import jobs
 from capool.clock import utcnow
+from capool.errors import Conflict
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
@@ -226,10 +227,22 @@ async def _history(session: AsyncSession, buyer: Actor, order: Any, offers: list
                        or (o.visibility == Visibility.PARTNERS and (buyer.organisation_id, o.organisation_id) in partners))]
     if not candidates:
         return order.status.value
-    offer, supplier = rng.choice(candidates)
     allocated = created + timedelta(hours=rng.uniform(1, 6))
-    # Seeded history: these plans count as approved when they were made (no approval rows are seeded).
-    await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)], approved=True, now=allocated)
+    first = rng.choice(candidates)
+    for candidate in [first, *(c for c in candidates if c is not first)]:
+        offer, supplier = candidate
+        # An offer's own total may still have room while its resource's days, shared with the
+        # resource's other offers, do not: the marketplace refuses (409) and the next one is tried.
+        try:
+            async with session.begin_nested():
+                # Seeded history: these plans count as approved when they were made (no approval rows are seeded).
+                await allocations.apply_plan(session, buyer, [PlanItem(order_id=order.id, offer_id=offer.id, quantity=order.quantity)],
+                                             approved=True, now=allocated)
+            break
+        except Conflict:
+            continue
+    else:
+        return order.status.value
     await session.refresh(offer)
     allocation = (await allocations.list_allocations(session, buyer, order_id=order.id)).items[0]
     if age < timedelta(days=2):

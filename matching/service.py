@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -173,9 +173,29 @@ def _resource_limits(by_resource: dict[tuple[uuid.UUID, str], list[CapacityOffer
 
 
 async def _solve(loaded: Loaded, time_limit: float) -> engine.Result:
+    """The engine's answer, with every order in it placed whole: a plan allocates an order
+    whole (the marketplace refuses less), so a split order the capacity could take only in
+    part is held back with its reason, stays open for the next run, and the others are
+    solved again without it (its capacity goes to orders that fit)."""
     settings = matching_settings()
-    # The solver holds the GIL only in Python parts; run it off the event loop.
-    return await asyncio.to_thread(engine.solve, loaded.problem, time_limit, settings.workers)
+    problem = loaded.problem
+    held: dict[str, str] = {}
+    for _ in range(3):
+        # The solver holds the GIL only in Python parts; run it off the event loop.
+        result = await asyncio.to_thread(engine.solve, problem, time_limit, settings.workers)
+        placed: dict[str, int] = defaultdict(int)
+        for a in result.allocations:
+            placed[a.order] += a.quantity
+        partial = {o.id: f"only {placed[o.id]} of {o.quantity} units found capacity; a plan allocates an order whole, so it stays open for the next run"
+                   for o in problem.orders if 0 < placed.get(o.id, 0) < o.quantity}
+        if not partial:
+            break
+        held |= partial
+        problem = replace(problem, orders=[o for o in problem.orders if o.id not in held])
+    for order, reason in held.items():
+        result.unassigned[order] = reason
+    result.held_back = held
+    return result
 
 
 def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
@@ -183,6 +203,8 @@ def _summary(loaded: Loaded, result: engine.Result) -> dict[str, Any]:
     out = result_json(result)
     plan = []
     value = 0
+    if result.held_back:
+        out["held_back"] = result.held_back
     for a in result.allocations:
         key = f"{a.order}|{a.offer}"
         # Valued at what the marketplace will charge, the terms the plan is bound to.

@@ -216,6 +216,8 @@ class Result:
     """Some order cannot be (wholly) placed in any solution: no eligible offer, or a proven
     optimum under lexicographic penalties leaves work out."""
     order_status: dict[str, dict[str, object]] = field(default_factory=dict)
+    held_back: dict[str, str] = field(default_factory=dict)
+    """order id -> why the service left it out: a split order the capacity could take only in part."""
     """order id -> {"status": placed | partial | unplaced, "quantity", "placed", "reason"}."""
     gap_semantics: bool = False
     """The generic GAP form: a result that provably cannot place every job is INFEASIBLE
