@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import actor_of
@@ -10,9 +11,10 @@ from api.middleware import SESSION_KEY
 from capool.tenancy.actor import Actor
 
 
-async def provide_session(request: Request) -> AsyncSession:
-    return request.scope["state"][SESSION_KEY]
+# `scope`, not `request`: GraphQL's websocket route resolves these too.
+async def provide_session(scope: Scope) -> AsyncSession:
+    return scope["state"][SESSION_KEY]
 
 
-async def provide_actor(request: Request) -> Actor:
-    return await actor_of(request)
+async def provide_actor(scope: Scope) -> Actor:
+    return await actor_of(ASGIConnection(scope))

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
@@ -312,7 +313,7 @@ def _loaders(gate: SessionGate, actor: Actor) -> dict[str, DataLoader[Any, Any]]
     return {"offer": DataLoader(by_id(CapacityOffer)), "order": DataLoader(by_id(Order)), "allocations_by_order": DataLoader(load_allocations)}
 
 
-async def graphql_context(db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+async def graphql_context(db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
     # Resolvers get the gate, never the session itself: see SessionGate.
     gate = SessionGate(db_session)
     return {"gate": gate, "actor": actor, "loaders": _loaders(gate, actor)}
@@ -327,12 +328,13 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", (MarketplaceQuery, *(q for area in AREAS for q in area.QUERIES))),
         mutation=merge_types("Mutation", (MarketplaceMutation, *(m for area in AREAS for m in area.MUTATIONS))),
+        # Factories, so that every request gets fresh extension instances.
         extensions=[
-            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
             RollbackOnErrors,
-            AddValidationRules([NoNulInGraphQLStrings]),
+            lambda: AddValidationRules([NoNulInGraphQLStrings]),
             CloseSessionGate,
         ],
     )
