@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,7 +65,7 @@ def _loopback(request: Request[Any, Any, Any]) -> bool:
 
 @get("/metrics", **requires(PUBLIC), tags=["health"], summary="Prometheus metrics of this process", media_type="text/plain; version=0.0.4",
      include_in_schema=True)
-async def metrics(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
+async def metrics(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[bytes]:
     """With CAPOOL_METRICS_TOKEN set, a scraper sends it as `Authorization: Bearer ...`;
     without it only loopback clients (a sidecar, the host's Prometheus) are answered."""
     settings = request.app.state.settings

@@ -11,6 +11,8 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
@@ -57,7 +59,7 @@ async def week_grid(db_session: AsyncSession, actor, weeks: list[datetime], grou
 
 
 @get("/admin", name="portal:admin-dashboard", **requires(Permission.ANALYTICS_ALLIANCE))
-async def dashboard(request: Request, db_session: AsyncSession) -> Response:
+async def dashboard(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await signed_in(request, db_session)
     actor = ctx.actor
     assert actor is not None
@@ -128,12 +130,12 @@ async def _dead_letters_page(request: Request, db_session: AsyncSession, status_
 
 
 @get("/admin/dead-letters", name="portal:admin-dead-letters", **requires(Permission.ALLIANCE_ADMIN))
-async def dead_letters_page(request: Request, db_session: AsyncSession) -> Response:
+async def dead_letters_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     return await _dead_letters_page(request, db_session)
 
 
 @post("/admin/dead-letters/{event_id:uuid}/retry", name="portal:admin-dead-letter-retry", **requires(Permission.ALLIANCE_ADMIN))
-async def retry_dead_letter(request: Request, db_session: AsyncSession, event_id: uuid.UUID) -> Response:
+async def retry_dead_letter(request: Request, db_session: NamedDependency[AsyncSession], event_id: FromPath[uuid.UUID]) -> Response:
     ctx = await signed_in(request, db_session)
     await form_of(ctx)
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,13 +36,13 @@ from capool.tenancy.passwords import verify_password_async
 
 
 @get("/", name="portal:home", **requires(AUTHENTICATED))
-async def home(request: Request, db_session: AsyncSession) -> Response:
+async def home(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await signed_in(request, db_session)
     return render(ctx, "home.html")
 
 
 @get("/login", name="portal:login", **requires(PUBLIC))
-async def login_page(request: Request, db_session: AsyncSession, next: str | None = None) -> Response:  # noqa: A002
+async def login_page(request: Request, db_session: NamedDependency[AsyncSession], next: FromQuery[str | None] = None) -> Response:  # noqa: A002
     ctx = await page_context(request, db_session)
     if ctx.actor is not None:
         return redirect(ctx, safe_next(next))
@@ -48,7 +50,7 @@ async def login_page(request: Request, db_session: AsyncSession, next: str | Non
 
 
 @post("/login", name="portal:login-submit", **requires(PUBLIC))
-async def login_submit(request: Request, db_session: AsyncSession) -> Response:
+async def login_submit(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await page_context(request, db_session)
     form = await form_of(ctx)
     email = form.get("email", "").strip()
@@ -73,7 +75,7 @@ async def login_submit(request: Request, db_session: AsyncSession) -> Response:
 
 
 @post("/logout", name="portal:logout", **requires(PUBLIC))
-async def logout(request: Request, db_session: AsyncSession) -> Response:
+async def logout(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await page_context(request, db_session)
     await form_of(ctx)
     if ctx.session_id is not None:
@@ -85,7 +87,7 @@ async def logout(request: Request, db_session: AsyncSession) -> Response:
 
 
 @get("/lang/{code:str}", name="portal:language", **requires(PUBLIC))
-async def switch_language(request: Request, code: str, next: str | None = None) -> Response:  # noqa: A002
+async def switch_language(request: Request, code: FromPath[str], next: FromQuery[str | None] = None) -> Response:  # noqa: A002
     response: Response = Redirect(path=safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, max_age=LANG_MAX_AGE, path=PREFIX, httponly=True, samesite="lax", secure=secure_cookies(request))

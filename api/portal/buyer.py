@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
@@ -45,7 +47,7 @@ async def _buyer(request: Request, db_session: AsyncSession) -> PageContext:
 
 
 @get("/buyer/orders", name="portal:buyer-orders", **requires(Permission.ORDERS_READ))
-async def orders_page(request: Request, db_session: AsyncSession) -> Response:
+async def orders_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
     assert actor is not None
@@ -60,7 +62,7 @@ def _order_form_page(ctx: PageContext, status_code: int = 200, errors: dict[str,
 
 
 @get("/buyer/orders/new", name="portal:buyer-order-form", **requires(Permission.ORDERS_WRITE))
-async def order_form(request: Request, db_session: AsyncSession) -> Response:
+async def order_form(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _buyer(request, db_session)
     return _order_form_page(ctx)
 
@@ -74,7 +76,7 @@ def _due_at(text: str) -> datetime | str:
 
 
 @post("/buyer/orders", name="portal:buyer-order-place", **requires(Permission.ORDERS_WRITE))
-async def place_order(request: Request, db_session: AsyncSession) -> Response:
+async def place_order(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _buyer(request, db_session)
     form = await form_of(ctx)
     try:
@@ -182,13 +184,13 @@ async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid
 
 
 @get("/buyer/orders/{order_id:uuid}", name="portal:buyer-order", **requires(Permission.ORDERS_READ))
-async def track_page(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+async def track_page(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID]) -> Response:
     ctx = await _buyer(request, db_session)
     return await _track_page(ctx, db_session, order_id)
 
 
 @post("/buyer/orders/{order_id:uuid}/transition", name="portal:buyer-order-transition", **requires(Permission.ORDERS_WRITE))
-async def transition(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+async def transition(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID]) -> Response:
     """Cancel, mark delivered, dispute: the moves a buyer asks for directly."""
     ctx = await _buyer(request, db_session)
     form = await form_of(ctx)
@@ -200,7 +202,7 @@ async def transition(request: Request, db_session: AsyncSession, order_id: uuid.
 
 
 @get("/buyer/allocations", name="portal:buyer-allocations", **requires(Permission.ORDERS_READ))
-async def allocations_page(request: Request, db_session: AsyncSession) -> Response:
+async def allocations_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
     assert actor is not None
@@ -215,7 +217,7 @@ async def allocations_page(request: Request, db_session: AsyncSession) -> Respon
 
 
 @post("/buyer/orders/{order_id:uuid}/preview", name="portal:buyer-order-preview", **requires(Permission.MATCHING_RUN))
-async def preview_match(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+async def preview_match(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID]) -> Response:
     """What-if: the matching engine's plan for this order; nothing is stored."""
     ctx = await _buyer(request, db_session)
     await form_of(ctx)
@@ -228,7 +230,7 @@ async def preview_match(request: Request, db_session: AsyncSession, order_id: uu
 
 
 @post("/buyer/orders/{order_id:uuid}/match", name="portal:buyer-order-match", **requires(Permission.MATCHING_RUN))
-async def match_now(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+async def match_now(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID]) -> Response:
     """Run matching for this order and store the run; a small run is applied at once, a large
     one waits for two approvals (the matching service decides which)."""
     ctx = await _buyer(request, db_session)
@@ -264,17 +266,17 @@ async def _on_run(request: Request, db_session: AsyncSession, order_id: uuid.UUI
 
 
 @post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/approve", name="portal:buyer-run-approve", **requires(Permission.MATCHING_APPROVE))
-async def approve_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+async def approve_run(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID], run_id: FromPath[uuid.UUID]) -> Response:
     return await _on_run(request, db_session, order_id, run_id, matching_service.approve)
 
 
 @post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply", **requires(Permission.MATCHING_RUN))
-async def apply_run(request: Request, db_session: AsyncSession, order_id: uuid.UUID, run_id: uuid.UUID) -> Response:
+async def apply_run(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID], run_id: FromPath[uuid.UUID]) -> Response:
     return await _on_run(request, db_session, order_id, run_id, matching_service.apply)
 
 
 @get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof", **requires(Permission.LEDGER_READ))
-async def ledger_proof(request: Request, db_session: AsyncSession, order_id: uuid.UUID, seq: int) -> Response:
+async def ledger_proof(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID], seq: FromPath[int]) -> Response:
     """An entry's inclusion proof with its checkpoint, verified on the server; the page's
     verify button checks it again in the browser (SHA-256 via crypto.subtle)."""
     ctx = await _buyer(request, db_session)

@@ -9,6 +9,8 @@ import uuid
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,13 +61,13 @@ async def _allocation_page(ctx: PageContext, db_session: AsyncSession, allocatio
 
 
 @get("/supplier/allocations/{allocation_id:uuid}/inspection", name="portal:supplier-allocation-inspection", **requires(Permission.QUALITY_READ))
-async def allocation_inspection(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
+async def allocation_inspection(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID]) -> Response:
     ctx = await _quality(request, db_session)
     return await _allocation_page(ctx, db_session, allocation_id)
 
 
 @post("/supplier/allocations/{allocation_id:uuid}/lots", name="portal:supplier-lot-open", **requires(Permission.QUALITY_WRITE))
-async def open_lot(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
+async def open_lot(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID]) -> Response:
     ctx = await _quality(request, db_session)
     form = await form_of(ctx)
     try:
@@ -102,13 +104,13 @@ async def _lot_page(ctx: PageContext, db_session: AsyncSession, lot_id: uuid.UUI
 
 
 @get("/supplier/lots/{lot_id:uuid}", name="portal:supplier-lot", **requires(Permission.QUALITY_READ))
-async def lot_page(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
+async def lot_page(request: Request, db_session: NamedDependency[AsyncSession], lot_id: FromPath[uuid.UUID]) -> Response:
     ctx = await _quality(request, db_session)
     return await _lot_page(ctx, db_session, lot_id)
 
 
 @post("/supplier/lots/{lot_id:uuid}/results", name="portal:supplier-lot-results", **requires(Permission.QUALITY_WRITE))
-async def lot_results(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
+async def lot_results(request: Request, db_session: NamedDependency[AsyncSession], lot_id: FromPath[uuid.UUID]) -> Response:
     """Counts by defect class (a class name, its severity, a count per row); a final report decides the lot."""
     ctx = await _quality(request, db_session)
     form = await form_of(ctx)
@@ -128,7 +130,7 @@ async def lot_results(request: Request, db_session: AsyncSession, lot_id: uuid.U
 
 
 @post("/supplier/lots/{lot_id:uuid}/images", name="portal:supplier-lot-images", **requires(Permission.QUALITY_WRITE), request_max_body_size=64 * 1024 * 1024)
-async def lot_images(request: Request, db_session: AsyncSession, lot_id: uuid.UUID) -> Response:
+async def lot_images(request: Request, db_session: NamedDependency[AsyncSession], lot_id: FromPath[uuid.UUID]) -> Response:
     """Inspection images (multipart); the detection job adds what it finds to the lot."""
     ctx = await _quality(request, db_session)
     await inspection_service.writable_lot(db_session, ctx.actor, lot_id)  # type: ignore[arg-type]  # 404 / 403 before reading files
@@ -145,7 +147,7 @@ async def lot_images(request: Request, db_session: AsyncSession, lot_id: uuid.UU
 
 
 @get("/supplier/statements", name="portal:supplier-statement", **requires(Permission.LEDGER_READ))
-async def statement_page(request: Request, db_session: AsyncSession, month: str | None = None) -> Response:
+async def statement_page(request: Request, db_session: NamedDependency[AsyncSession], month: FromQuery[str | None] = None) -> Response:
     """The organisation's monthly statement: earned, paid, refunded, penalties, in escrow."""
     ctx = await signed_in(request, db_session)
     month = month or utcnow().strftime("%Y-%m")

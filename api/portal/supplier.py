@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
@@ -42,13 +44,13 @@ async def _sites_page(ctx: PageContext, db_session: AsyncSession, status_code: i
 
 
 @get("/supplier/sites", name="portal:supplier-sites", **requires(Permission.CAPACITY_READ))
-async def sites_page(request: Request, db_session: AsyncSession) -> Response:
+async def sites_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     return await _sites_page(ctx, db_session)
 
 
 @post("/supplier/sites", name="portal:supplier-site-create", **requires(Permission.CAPACITY_WRITE))
-async def create_site(request: Request, db_session: AsyncSession) -> Response:
+async def create_site(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
     try:
@@ -68,7 +70,7 @@ def _skills(text: str | None) -> dict[str, int | str]:
 
 
 @post("/supplier/resources", name="portal:supplier-resource-create", **requires(Permission.CAPACITY_WRITE))
-async def create_resource(request: Request, db_session: AsyncSession) -> Response:
+async def create_resource(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
     try:
@@ -141,13 +143,13 @@ async def _offers_page(ctx: PageContext, db_session: AsyncSession, status_code: 
 
 
 @get("/supplier/offers", name="portal:supplier-offers", **requires(Permission.CAPACITY_READ))
-async def offers_page(request: Request, db_session: AsyncSession) -> Response:
+async def offers_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     return await _offers_page(ctx, db_session)
 
 
 @post("/supplier/offers", name="portal:supplier-offer-publish", **requires(Permission.CAPACITY_WRITE))
-async def publish_offer(request: Request, db_session: AsyncSession) -> Response:
+async def publish_offer(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
     try:
@@ -169,7 +171,7 @@ async def publish_offer(request: Request, db_session: AsyncSession) -> Response:
 
 
 @post("/supplier/offers/{offer_id:uuid}/withdraw", name="portal:supplier-offer-withdraw", **requires(Permission.CAPACITY_WRITE))
-async def withdraw_offer(request: Request, db_session: AsyncSession, offer_id: uuid.UUID) -> Response:
+async def withdraw_offer(request: Request, db_session: NamedDependency[AsyncSession], offer_id: FromPath[uuid.UUID]) -> Response:
     """Stop new reservations; allocations already on the offer stay (the service lists them
     in its event for re-matching)."""
     ctx = await _supplier(request, db_session)
@@ -182,7 +184,7 @@ async def withdraw_offer(request: Request, db_session: AsyncSession, offer_id: u
 
 
 @post("/supplier/orders/{order_id:uuid}/inspected", name="portal:supplier-order-inspected", **requires(Permission.PROGRESS_WRITE))
-async def record_inspected(request: Request, db_session: AsyncSession, order_id: uuid.UUID) -> Response:
+async def record_inspected(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID]) -> Response:
     """The producing factory records its QC pass by hand until automated inspection lands."""
     ctx = await _supplier(request, db_session)
     await form_of(ctx)
@@ -203,13 +205,13 @@ async def _incoming_page(ctx: PageContext, db_session: AsyncSession, status_code
 
 
 @get("/supplier/allocations", name="portal:supplier-incoming", **requires(Permission.CAPACITY_READ))
-async def incoming_page(request: Request, db_session: AsyncSession) -> Response:
+async def incoming_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _supplier(request, db_session)
     return await _incoming_page(ctx, db_session)
 
 
 @post("/supplier/allocations/{allocation_id:uuid}/respond", name="portal:supplier-respond", **requires(Permission.ALLOCATIONS_RESPOND))
-async def respond(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID) -> Response:
+async def respond(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID]) -> Response:
     ctx = await _supplier(request, db_session)
     form = await form_of(ctx)
     accept = form.get("accept") == "1"
@@ -238,7 +240,7 @@ def floor_url(request: Request, allocation_id: uuid.UUID, operation: str) -> str
 
 
 @get("/supplier/allocations/{allocation_id:uuid}/qr/{operation:str}", name="portal:supplier-qr", **requires(Permission.CAPACITY_READ))
-async def qr_page(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str) -> Response:
+async def qr_page(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID], operation: FromPath[str]) -> Response:
     ctx = await _supplier(request, db_session)
     allocation, order = await _own_allocation(ctx, db_session, allocation_id, operation)
     url = floor_url(request, allocation_id, operation)
@@ -266,13 +268,13 @@ async def _floor_page(ctx: PageContext, db_session: AsyncSession, allocation_id:
 
 
 @get("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor", **requires(Permission.ORDERS_READ))
-async def floor_page(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str, recorded: str | None = None) -> Response:
+async def floor_page(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID], operation: FromPath[str], recorded: FromQuery[str | None] = None) -> Response:
     ctx = await signed_in(request, db_session)
     return await _floor_page(ctx, db_session, allocation_id, operation, recorded=recorded)
 
 
 @post("/floor/{allocation_id:uuid}/{operation:str}", name="portal:floor-report", **requires(Permission.PROGRESS_WRITE))
-async def floor_report(request: Request, db_session: AsyncSession, allocation_id: uuid.UUID, operation: str) -> Response:
+async def floor_report(request: Request, db_session: NamedDependency[AsyncSession], allocation_id: FromPath[uuid.UUID], operation: FromPath[str]) -> Response:
     ctx = await signed_in(request, db_session)
     form = await form_of(ctx)
     try:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,7 +40,7 @@ class AnalyticsController(Controller):
 
     @get("/utilisation", **requires(Permission.ANALYTICS_READ), summary="Allocated / published capacity by factory, resource, process or tier")
     async def utilisation(
-        self, db_session: AsyncSession, actor: Actor, group_by: str = "factory", start: datetime | None = None, end: datetime | None = None
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], group_by: FromQuery[str] = "factory", start: FromQuery[datetime | None] = None, end: FromQuery[datetime | None] = None
     ) -> UtilisationOut:
         default_start, default_end = analytics.default_window(utcnow())
         start, end = start or default_start, end or default_end
@@ -45,7 +48,7 @@ class AnalyticsController(Controller):
         return UtilisationOut(start=start, end=end, group_by=group_by, rows=[out(UtilisationRowOut, r) for r in rows])
 
     @get("/on-time", **requires(Permission.ANALYTICS_READ), summary="Share of orders delivered by their due date")
-    async def on_time(self, db_session: AsyncSession, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> OnTimeOut:
+    async def on_time(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], start: FromQuery[datetime | None] = None, end: FromQuery[datetime | None] = None) -> OnTimeOut:
         default_start, default_end = analytics.default_window(utcnow())
         start, end = start or default_start, end or default_end
         result = await analytics.on_time_rate(db_session, actor, start, end)
@@ -57,19 +60,19 @@ class MemberController(Controller):
     tags = ["members"]
 
     @get("/me", **requires(AUTHENTICATED), summary="Who the API key acts as")
-    async def me(self, actor: Actor) -> MeOut:
+    async def me(self, actor: NamedDependency[Actor]) -> MeOut:
         return MeOut(actor.user_id, actor.organisation_id, actor.alliance_id, actor.role.value, sorted(actor.permissions))
 
     @get("/members", **requires(AUTHENTICATED), summary="The alliance's member organisations")
-    async def list_members(self, db_session: AsyncSession, actor: Actor) -> list[OrganisationOut]:
+    async def list_members(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[OrganisationOut]:
         return [out(OrganisationOut, o) for o in await members.list_alliance_members(db_session, actor)]
 
     @get("/api-keys", **requires(Permission.MEMBERS_ADMIN), summary="The organisation's API keys (never their secrets)")
-    async def list_keys(self, db_session: AsyncSession, actor: Actor) -> list[ApiKeyOut]:
+    async def list_keys(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[ApiKeyOut]:
         return [out(ApiKeyOut, k) for k in await members.list_api_keys(db_session, actor)]
 
     @post("/api-keys/{key_id:uuid}/revoke", **requires(Permission.MEMBERS_ADMIN), status_code=200, summary="Revoke an API key")
-    async def revoke(self, key_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ApiKeyOut:
+    async def revoke(self, key_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ApiKeyOut:
         return out(ApiKeyOut, await members.revoke_api_key(db_session, actor, key_id))
 
 
@@ -78,13 +81,13 @@ class DeadLetterController(Controller):
     tags = ["admin"]
 
     @get("/", **requires(Permission.ALLIANCE_ADMIN), summary="The alliance's outbox events whose consumer kept failing, oldest first")
-    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[DeadLetterOut]:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], cursor: Annotated[str | None, Cursor] = None, limit: Annotated[int, Limit] = 50) -> PageOut[DeadLetterOut]:
         page = await dead_letters.list_dead_letters(db_session, actor, cursor=cursor, limit=limit)
         return PageOut(items=[dead_letter_out(letter) for letter in page.items], next_cursor=page.next_cursor)
 
     @post("/{event_id:uuid}/retry", **requires(Permission.ALLIANCE_ADMIN), status_code=202,
           summary="Retry a dead letter: a fresh budget of attempts, only its consumers not done yet run")
-    async def retry(self, event_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeadLetterOut:
+    async def retry(self, event_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> DeadLetterOut:
         return dead_letter_out(await dead_letters.retry_dead_letter(db_session, actor, event_id))
 
 
@@ -94,7 +97,7 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", **requires(PUBLIC), tags=["health"], summary="Readiness: database and broker reachable")
-async def ready(request: Request, db_session: AsyncSession) -> Response[dict[str, str]]:
+async def ready(request: Request, db_session: NamedDependency[AsyncSession]) -> Response[dict[str, str]]:
     checks: dict[str, str] = {}
     try:
         await db_session.execute(text("SELECT 1"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import requires
@@ -32,8 +34,8 @@ from marketplace.schemas import (
     WithdrawIn,
 )
 
-Cursor = Parameter(query="cursor", required=False, description="next_cursor of the previous page")
-Limit = Parameter(query="limit", ge=1, le=200, default=50)
+Cursor = QueryParameter(name="cursor", required=False, description="next_cursor of the previous page")
+Limit = QueryParameter(name="limit", ge=1, le=200)
 
 
 class SiteController(Controller):
@@ -41,11 +43,11 @@ class SiteController(Controller):
     tags = ["capacity"]
 
     @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Register a site")
-    async def create(self, data: SiteIn, db_session: AsyncSession, actor: Actor) -> SiteOut:
+    async def create(self, data: JSONBody[SiteIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> SiteOut:
         return out(SiteOut, await capacity.create_site(db_session, actor, data))
 
     @get("/", **requires(Permission.CAPACITY_READ), summary="List own sites")
-    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[SiteOut]:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], cursor: Annotated[str | None, Cursor] = None, limit: Annotated[int, Limit] = 50) -> PageOut[SiteOut]:
         return page_out(SiteOut, await capacity.list_sites(db_session, actor, cursor, limit))
 
 
@@ -54,12 +56,12 @@ class ResourceController(Controller):
     tags = ["capacity"]
 
     @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Register a machine, work centre or crew")
-    async def create(self, data: ResourceIn, db_session: AsyncSession, actor: Actor) -> ResourceOut:
+    async def create(self, data: JSONBody[ResourceIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ResourceOut:
         return out(ResourceOut, await capacity.create_resource(db_session, actor, data))
 
     @get("/", **requires(Permission.CAPACITY_READ), summary="List own resources")
     async def list(
-        self, db_session: AsyncSession, actor: Actor, site_id: uuid.UUID | None = None, cursor: str | None = Cursor, limit: int = Limit
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], site_id: FromQuery[uuid.UUID | None] = None, cursor: Annotated[str | None, Cursor] = None, limit: Annotated[int, Limit] = 50
     ) -> PageOut[ResourceOut]:
         return page_out(ResourceOut, await capacity.list_resources(db_session, actor, site_id, cursor, limit))
 
@@ -69,21 +71,21 @@ class OfferController(Controller):
     tags = ["capacity"]
 
     @post("/", **requires(Permission.CAPACITY_WRITE), status_code=201, summary="Publish a capacity offer")
-    async def publish(self, data: OfferIn, db_session: AsyncSession, actor: Actor) -> OfferOut:
+    async def publish(self, data: JSONBody[OfferIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> OfferOut:
         return out(OfferOut, await capacity.publish_offer(db_session, actor, data))
 
     @get("/", **requires(Permission.CAPACITY_READ), summary="Search capacity offers visible to the caller")
     async def list(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        process: str | None = None,
-        organisation_id: uuid.UUID | None = None,
-        status: OfferStatus | None = None,
-        available_on: date | None = None,
-        min_remaining: int | None = Parameter(query="min_remaining", ge=0, required=False),
-        cursor: str | None = Cursor,
-        limit: int = Limit,
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        process: FromQuery[str | None] = None,
+        organisation_id: FromQuery[uuid.UUID | None] = None,
+        status: FromQuery[OfferStatus | None] = None,
+        available_on: FromQuery[date | None] = None,
+        min_remaining: Annotated[int | None, QueryParameter(name="min_remaining", ge=0, required=False)] = None,
+        cursor: Annotated[str | None, Cursor] = None,
+        limit: Annotated[int, Limit] = 50,
     ) -> PageOut[OfferOut]:
         page = await capacity.list_offers(
             db_session, actor, process=process, organisation_id=organisation_id, status=status,
@@ -92,15 +94,15 @@ class OfferController(Controller):
         return page_out(OfferOut, page)
 
     @get("/{offer_id:uuid}", **requires(Permission.CAPACITY_READ), summary="Read one offer")
-    async def read(self, offer_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> OfferOut:
+    async def read(self, offer_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> OfferOut:
         return out(OfferOut, await capacity.get_offer(db_session, actor, offer_id))
 
     @patch("/{offer_id:uuid}", **requires(Permission.CAPACITY_WRITE), summary="Change an offer (never below what is reserved)")
-    async def change(self, offer_id: uuid.UUID, data: OfferChange, db_session: AsyncSession, actor: Actor) -> OfferOut:
+    async def change(self, offer_id: FromPath[uuid.UUID], data: JSONBody[OfferChange], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> OfferOut:
         return out(OfferOut, await capacity.change_offer(db_session, actor, offer_id, data))
 
     @post("/{offer_id:uuid}/withdraw", **requires(Permission.CAPACITY_WRITE), status_code=200, summary="Withdraw an offer; its allocations are listed for repair")
-    async def withdraw(self, offer_id: uuid.UUID, data: WithdrawIn, db_session: AsyncSession, actor: Actor) -> WithdrawOut:
+    async def withdraw(self, offer_id: FromPath[uuid.UUID], data: JSONBody[WithdrawIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> WithdrawOut:
         offer, affected = await capacity.withdraw_offer(db_session, actor, offer_id, data.reason)
         return WithdrawOut(offer=out(OfferOut, offer), affected_allocations=affected)
 
@@ -110,13 +112,13 @@ class PartnershipController(Controller):
     tags = ["partnerships"]
 
     @post("/", **requires(Permission.PARTNERSHIPS_WRITE), status_code=201, summary="Contract a partner factory")
-    async def create(self, data: PartnershipIn, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
+    async def create(self, data: JSONBody[PartnershipIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> PartnershipOut:
         return out(PartnershipOut, await capacity.create_partnership(db_session, actor, data))
 
     @get("/", **requires(Permission.CAPACITY_READ), summary="Partnerships the caller is party to")
-    async def list(self, db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[PartnershipOut]:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], cursor: Annotated[str | None, Cursor] = None, limit: Annotated[int, Limit] = 50) -> PageOut[PartnershipOut]:
         return page_out(PartnershipOut, await capacity.list_partnerships(db_session, actor, cursor, limit))
 
     @post("/{partnership_id:uuid}/end", **requires(Permission.PARTNERSHIPS_WRITE), status_code=200, summary="End a partnership")
-    async def end(self, partnership_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> PartnershipOut:
+    async def end(self, partnership_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> PartnershipOut:
         return out(PartnershipOut, await capacity.end_partnership(db_session, actor, partnership_id))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,8 +82,8 @@ class ComparisonOut(Struct):
     not_compared: int
 
 
-StartParam = Parameter(query="start", required=False, description="a day of the first ISO week (default: this week)")
-WeeksParam = Parameter(query="weeks", ge=1, le=service.MAX_WEEKS, default=service.DEFAULT_WEEKS, description="ISO weeks, 1-104")
+StartParam = QueryParameter(name="start", required=False, description="a day of the first ISO week (default: this week)")
+WeeksParam = QueryParameter(name="weeks", ge=1, le=service.MAX_WEEKS, description="ISO weeks, 1-104")
 
 
 class CatenaXController(Controller):
@@ -91,33 +92,33 @@ class CatenaXController(Controller):
 
     @post("/material-demands", **requires(Permission.DEMAND_WRITE), status_code=201,
           summary="Import a WeekBasedMaterialDemand 3.0 document as the caller's demand (201 new, 200 replaced)")
-    async def import_demand(self, data: dict[str, Any], db_session: AsyncSession, actor: Actor) -> Response[ImportedOut]:
+    async def import_demand(self, data: JSONBody[dict[str, Any]], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> Response[ImportedOut]:
         result = await service.import_material_demand(db_session, actor, data)
         body = ImportedOut(out(MaterialDemandOut, result.demand), result.created, result.weeks)
         return Response(body, status_code=201 if result.created else 200)
 
     @get("/material-demands", **requires(Permission.FORECAST_READ), summary="The caller's material demands and those naming it as supplier")
-    async def list_demands(self, db_session: AsyncSession, actor: Actor) -> DemandListOut:
+    async def list_demands(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> DemandListOut:
         return DemandListOut([out(MaterialDemandOut, row) for row in await service.list_demands(db_session, actor)])
 
     @get("/material-demands/{demand_id:uuid}", **requires(Permission.FORECAST_READ), summary="One material demand as the WeekBasedMaterialDemand document stored")
-    async def read_demand(self, demand_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def read_demand(self, demand_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         return (await service.get_demand(db_session, actor, demand_id)).document
 
     @get("/capacity-groups", **requires(Permission.CAPACITY_READ),
          summary="The caller's factory capacity as WeekBasedCapacityGroup 3.0 documents per customer, process and ISO week")
     async def capacity_groups(
-        self, db_session: AsyncSession, actor: Actor,
-        customer: uuid.UUID | None = Parameter(query="customer", required=False, description="one customer organisation (default: all)"),
-        start: date | None = StartParam,
-        weeks: int = WeeksParam,
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+        customer: Annotated[uuid.UUID | None, QueryParameter(name="customer", required=False, description="one customer organisation (default: all)")] = None,
+        start: Annotated[date | None, StartParam] = None,
+        weeks: Annotated[int, WeeksParam] = service.DEFAULT_WEEKS,
     ) -> CapacityExportOut:
         export = await service.export_capacity_groups(db_session, actor, customer, start, weeks)
         return CapacityExportOut(export.groups, [out(SkippedOut, s) for s in export.skipped])
 
     @get("/comparison", **requires(Permission.ANALYTICS_READ),
          summary="Demand against actual and maximum capacity per buyer, process and ISO week, with the DCM matching status and volatility alerts")
-    async def comparison(self, db_session: AsyncSession, actor: Actor, start: date | None = StartParam, weeks: int = WeeksParam) -> ComparisonOut:
+    async def comparison(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], start: Annotated[date | None, StartParam] = None, weeks: Annotated[int, WeeksParam] = service.DEFAULT_WEEKS) -> ComparisonOut:
         return out(ComparisonOut, await service.compare(db_session, actor, start, weeks))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,11 +90,11 @@ class TelemetryOut(Struct):
     offers_withdrawn: list[uuid.UUID]
 
 
-Horizon = Parameter(query="horizon", ge=7, le=28, default=28, description="days ahead, 7-28")
-ProcessParam = Parameter(query="process", required=False, pattern=r"^[a-z0-9_\-]+$", min_length=1, max_length=100)
-GranularityParam = Parameter(query="granularity", default=Granularity.DAILY)
-StartParam = Parameter(query="start", required=False, description="window start (default: today - 30 days)")
-EndParam = Parameter(query="end", required=False, description="window end (default: today + 30 days)")
+Horizon = QueryParameter(name="horizon", ge=7, le=28, description="days ahead, 7-28")
+ProcessParam = QueryParameter(name="process", required=False, pattern=r"^[a-z0-9_\-]+$", min_length=1, max_length=100)
+GranularityParam = QueryParameter(name="granularity")
+StartParam = QueryParameter(name="start", required=False, description="window start (default: today - 30 days)")
+EndParam = QueryParameter(name="end", required=False, description="window end (default: today + 30 days)")
 
 
 class ForecastController(Controller):
@@ -102,15 +103,15 @@ class ForecastController(Controller):
 
     @get("/demand", **requires(Permission.FORECAST_READ), summary="The caller's latest demand forecast per process, with 80% / 95% intervals")
     async def demand(
-        self, db_session: AsyncSession, actor: Actor,
-        process: str | None = ProcessParam,
-        horizon: int = Horizon,
-        granularity: Granularity = GranularityParam,
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+        process: Annotated[str | None, ProcessParam] = None,
+        horizon: Annotated[int, Horizon] = 28,
+        granularity: Annotated[Granularity, GranularityParam] = Granularity.DAILY,
     ) -> DemandForecastOut:
         return out(DemandForecastOut, await service.demand_forecast(db_session, actor, process, horizon, granularity))
 
     @get("/partner", **requires(Permission.FORECAST_READ), summary="Partner factories: read-only 15-day demand forecast for what they supply")
-    async def partner(self, db_session: AsyncSession, actor: Actor) -> list[PartnerForecastOut]:
+    async def partner(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[PartnerForecastOut]:
         return [out(PartnerForecastOut, line) for line in await service.partner_forecast(db_session, actor)]
 
 
@@ -119,14 +120,14 @@ class HealthController(Controller):
     tags = ["forecasting"]
 
     @get("/lights", **requires(Permission.FORECAST_READ), summary="Traffic lights per alliance, factory and process, with reasons")
-    async def lights(self, db_session: AsyncSession, actor: Actor) -> list[LightOut]:
+    async def lights(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[LightOut]:
         return [out(LightOut, light) for light in await service.traffic_lights(db_session, actor)]
 
     @get("/kpis", **requires(Permission.FORECAST_READ), summary="KPIs with their targets and the 4-point self-check")
     async def kpis(
-        self, db_session: AsyncSession, actor: Actor,
-        start: datetime | None = StartParam,
-        end: datetime | None = EndParam,
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+        start: Annotated[datetime | None, StartParam] = None,
+        end: Annotated[datetime | None, EndParam] = None,
     ) -> KpiReportOut:
         return out(KpiReportOut, await service.kpis(db_session, actor, start, end))
 
@@ -136,7 +137,7 @@ class TelemetryController(Controller):
     tags = ["forecasting"]
 
     @post("/", **requires(Permission.TELEMETRY_WRITE), status_code=201, summary="Machine current samples per cycle for one of the caller's resources")
-    async def ingest(self, data: TelemetryIn, db_session: AsyncSession, actor: Actor) -> TelemetryOut:
+    async def ingest(self, data: JSONBody[TelemetryIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> TelemetryOut:
         return out(TelemetryOut, await service.ingest_telemetry(db_session, actor, data))
 
 

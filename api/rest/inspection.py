@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +27,8 @@ from capool.tenancy.actor import Actor, Permission
 from inspection import service
 from inspection.config import get_inspection_settings
 
-Cursor = Parameter(query="cursor", required=False, description="next_cursor of the previous page")
-Limit = Parameter(query="limit", ge=1, le=200, default=50)
+Cursor = QueryParameter(name="cursor", required=False, description="next_cursor of the previous page")
+Limit = QueryParameter(name="limit", ge=1, le=200)
 _settings = get_inspection_settings()
 # Bodies above these sizes are refused (413) before they are read into memory.
 IMAGES_BODY_LIMIT = min(_settings.max_images_per_upload * _settings.max_image_bytes, 256 * 1024 * 1024)
@@ -130,7 +131,7 @@ class ModelJsonIn(Struct, forbid_unknown_fields=True):
 
 @post("/v1/inspection/models", **requires(Permission.MODELS_ADMIN), status_code=201, tags=["inspection"], request_max_body_size=MODEL_BODY_LIMIT,
       summary="Register a model version: multipart (name, version, card as JSON text, file) or JSON (name, version, card, file_base64)")
-async def register_model(request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
+async def register_model(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ModelVersionOut:
     if request.content_type[0] == "application/json":
         try:
             body = msgspec.json.decode(await request.body())
@@ -156,24 +157,24 @@ async def register_model(request: Request[Any, Any, Any], db_session: AsyncSessi
 
 
 @get("/v1/inspection/models", **requires(Permission.QUALITY_READ), summary="Model versions registered by the caller's organisation", tags=["inspection"])
-async def list_models(db_session: AsyncSession, actor: Actor, cursor: str | None = Cursor, limit: int = Limit) -> PageOut[ModelVersionOut]:
+async def list_models(db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], cursor: Annotated[str | None, Cursor] = None, limit: Annotated[int, Limit] = 50) -> PageOut[ModelVersionOut]:
     return page_out(ModelVersionOut, await service.list_models(db_session, actor, cursor, limit))
 
 
 @get("/v1/inspection/models/{model_id:uuid}", **requires(Permission.QUALITY_READ), summary="One model version with its card", tags=["inspection"])
-async def read_model(model_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ModelVersionOut:
+async def read_model(model_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ModelVersionOut:
     return out(ModelVersionOut, await service.get_model(db_session, actor, model_id))
 
 
 @post("/v1/inspection/models/{model_id:uuid}/activations", **requires(Permission.MODELS_ADMIN), status_code=201, tags=["inspection"],
       summary="Make this version inspect a factory's images of a product ('*': any product)")
-async def activate_model(model_id: uuid.UUID, data: ActivationIn, db_session: AsyncSession, actor: Actor) -> ActivationOut:
+async def activate_model(model_id: FromPath[uuid.UUID], data: JSONBody[ActivationIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ActivationOut:
     return out(ActivationOut, await service.activate_model(db_session, actor, model_id, data.product, data.factory_org_id))
 
 
 @post("/v1/inspection/lots/{lot_id:uuid}/images", **requires(Permission.QUALITY_WRITE), status_code=202, tags=["inspection"], request_max_body_size=IMAGES_BODY_LIMIT,
       summary="Upload line-camera images of a sampled lot (multipart field 'files'); detection runs as a job")
-async def upload_images(lot_id: uuid.UUID, request: Request[Any, Any, Any], db_session: AsyncSession, actor: Actor) -> list[ImageOut]:
+async def upload_images(lot_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[ImageOut]:
     await service.writable_lot(db_session, actor, lot_id)  # 404 / 403 before the body is parsed
     form = await request.form()
     rows = await service.upload_images(db_session, actor, lot_id, await _files(form, "files"))
@@ -181,14 +182,14 @@ async def upload_images(lot_id: uuid.UUID, request: Request[Any, Any, Any], db_s
 
 
 @get("/v1/inspection/lots/{lot_id:uuid}/images", **requires(Permission.QUALITY_READ), summary="The caller's images of a lot, with their detections and totals", tags=["inspection"])
-async def lot_images(lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotInspectionOut:
+async def lot_images(lot_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> LotInspectionOut:
     lot = await service.lot_inspection(db_session, actor, lot_id)
     return LotInspectionOut(lot.lot_id, lot.inspected, lot.pending, lot.failed, lot.defective, lot.defect_counts,
                             [out(ImageOut, row) for row in lot.images])
 
 
 @get("/v1/inspection/images/{image_id:uuid}", **requires(Permission.QUALITY_READ), summary="One image's detection result", tags=["inspection"])
-async def read_image(image_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> ImageOut:
+async def read_image(image_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ImageOut:
     return out(ImageOut, await service.get_image(db_session, actor, image_id))
 
 

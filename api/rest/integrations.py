@@ -9,10 +9,11 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from msgspec import Struct
@@ -131,42 +132,42 @@ class WebhookController(Controller):
     tags = ["webhooks"]
 
     @get("/webhook-event-types", **requires(Permission.WEBHOOKS_READ), summary="Event types a partner may subscribe to")
-    async def event_types(self, actor: Actor) -> list[EventTypeOut]:
+    async def event_types(self, actor: NamedDependency[Actor]) -> list[EventTypeOut]:
         return [EventTypeOut(t, p) for t, p in sorted(webhooks.EVENT_PERMISSIONS.items())]
 
     @post("/webhooks", **requires(Permission.WEBHOOKS_WRITE), status_code=201, summary="Subscribe an HTTPS endpoint to event types (answers the signing secret once)")
-    async def create(self, data: EndpointIn, db_session: AsyncSession, actor: Actor) -> EndpointCreatedOut:
+    async def create(self, data: JSONBody[EndpointIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> EndpointCreatedOut:
         row = await webhooks.create_endpoint(db_session, actor, data)
         return EndpointCreatedOut(_endpoint(row), row.secret)
 
     @get("/webhooks", **requires(Permission.WEBHOOKS_READ), summary="This organisation's webhook endpoints")
-    async def list(self, db_session: AsyncSession, actor: Actor) -> ListOut:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ListOut:
         return ListOut([_endpoint(r) for r in await webhooks.list_endpoints(db_session, actor)])
 
     @get("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_READ), summary="One webhook endpoint")
-    async def read(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> EndpointOut:
+    async def read(self, endpoint_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> EndpointOut:
         return _endpoint(await webhooks.get_endpoint(db_session, actor, endpoint_id))
 
     @patch("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_WRITE), summary="Change URL, event types or enable / disable")
-    async def change(self, endpoint_id: uuid.UUID, data: EndpointChange, db_session: AsyncSession, actor: Actor) -> EndpointOut:
+    async def change(self, endpoint_id: FromPath[uuid.UUID], data: JSONBody[EndpointChange], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> EndpointOut:
         return _endpoint(await webhooks.update_endpoint(db_session, actor, endpoint_id, data))
 
     @delete("/webhooks/{endpoint_id:uuid}", **requires(Permission.WEBHOOKS_WRITE), summary="Remove an endpoint and its delivery log")
-    async def remove(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> None:
+    async def remove(self, endpoint_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> None:
         await webhooks.delete_endpoint(db_session, actor, endpoint_id)
 
     @get("/webhooks/{endpoint_id:uuid}/deliveries", **requires(Permission.DELIVERIES_READ), summary="The endpoint's deliveries, newest first")
-    async def deliveries(self, endpoint_id: uuid.UUID, db_session: AsyncSession, actor: Actor, status: str | None = None,
-                         limit: int = Parameter(default=100, ge=1, le=500)) -> ListOut:
+    async def deliveries(self, endpoint_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], status: FromQuery[str | None] = None,
+                         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100) -> ListOut:
         return ListOut([_delivery(d) for d in await webhooks.list_deliveries(db_session, actor, endpoint_id, status, limit)])
 
     @get("/webhook-deliveries/{delivery_id:uuid}", **requires(Permission.DELIVERIES_READ), summary="A delivery, its body and every attempt (the delivery log)")
-    async def delivery(self, delivery_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeliveryLogOut:
+    async def delivery(self, delivery_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> DeliveryLogOut:
         row, attempts = await webhooks.delivery_log(db_session, actor, delivery_id)
         return DeliveryLogOut(_delivery(row), row.body, [AttemptOut(a.attempted_at, a.status_code, a.error, a.duration_ms) for a in attempts])
 
     @post("/webhook-deliveries/{delivery_id:uuid}/replay", **requires(Permission.DELIVERIES_REPLAY), status_code=202, summary="Send a delivery again (same delivery id)")
-    async def replay(self, delivery_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> DeliveryOut:
+    async def replay(self, delivery_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> DeliveryOut:
         return _delivery(await webhooks.replay_delivery(db_session, actor, delivery_id))
 
 
@@ -192,8 +193,8 @@ class ExchangeController(Controller):
           description="Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type, "
                       "or application/json {\"rows\": [{column: value}]}. "
                       "`system` names the external system whose codes (resource_code, product_code, customer_code) the file uses.")
-    async def import_file(self, kind: str, request: Request, db_session: AsyncSession, actor: Actor, system: str | None = None,
-                          format: str | None = None) -> ImportOut:  # noqa: A002
+    async def import_file(self, kind: FromPath[str], request: Request, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], system: FromQuery[str | None] = None,
+                          format: FromQuery[str | None] = None) -> ImportOut:  # noqa: A002
         exchange.kind_of(kind)
         filename = None
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -211,7 +212,7 @@ class ExchangeController(Controller):
         return ImportOut(kind, len(ids), ids)
 
     @get("/{kind:str}/export", **requires(Permission.CAPACITY_READ, Permission.ORDERS_READ), summary="Export offers / orders / progress as CSV or Excel")
-    async def export(self, kind: str, db_session: AsyncSession, actor: Actor, format: str = "csv") -> Response[bytes]:  # noqa: A002
+    async def export(self, kind: FromPath[str], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], format: FromQuery[str] = "csv") -> Response[bytes]:  # noqa: A002
         if format not in ("csv", "xlsx"):
             raise InvalidInput.at("/format", "format must be csv or xlsx")
         columns, rows = await exchange.export_rows(db_session, actor, kind)
@@ -227,17 +228,17 @@ class MappingController(Controller):
     tags = ["file exchange"]
 
     @post("/", **requires(Permission.MAPPINGS_WRITE), status_code=201, summary="Map an external system's code to a master id")
-    async def create(self, data: MappingIn, db_session: AsyncSession, actor: Actor) -> MappingOut:
+    async def create(self, data: JSONBody[MappingIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> MappingOut:
         row = await mapping.create_mapping(db_session, actor, data)
         return MappingOut(row.id, row.system, row.kind, row.external_code, row.master_ref, row.created_at)
 
     @get("/", **requires(Permission.MAPPINGS_READ), summary="This organisation's code mappings")
-    async def list(self, db_session: AsyncSession, actor: Actor, system: str | None = None, kind: str | None = None) -> ListOut:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], system: FromQuery[str | None] = None, kind: FromQuery[str | None] = None) -> ListOut:
         rows = await mapping.list_mappings(db_session, actor, system, kind)
         return ListOut([MappingOut(r.id, r.system, r.kind, r.external_code, r.master_ref, r.created_at) for r in rows])
 
     @delete("/{mapping_id:uuid}", **requires(Permission.MAPPINGS_WRITE), summary="Remove a code mapping")
-    async def remove(self, mapping_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> None:
+    async def remove(self, mapping_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> None:
         await mapping.delete_mapping(db_session, actor, mapping_id)
 
 
@@ -246,23 +247,23 @@ class ConnectorController(Controller):
     tags = ["connectors"]
 
     @post("/", **requires(Permission.CONNECTORS_WRITE), status_code=201, summary="Register a capacity_pull or mes_push connector")
-    async def create(self, data: ConnectorIn, db_session: AsyncSession, actor: Actor) -> ConnectorOut:
+    async def create(self, data: JSONBody[ConnectorIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ConnectorOut:
         return _connector(await connectors.create_connector(db_session, actor, data))
 
     @get("/", **requires(Permission.CONNECTORS_READ), summary="This organisation's connectors")
-    async def list(self, db_session: AsyncSession, actor: Actor) -> ListOut:
+    async def list(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ListOut:
         return ListOut([_connector(r) for r in await connectors.list_connectors(db_session, actor)])
 
     @post("/{connector_id:uuid}/run", **requires(Permission.CONNECTORS_WRITE), status_code=200, summary="Pull capacity now (all slots or none)")
-    async def run(self, connector_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def run(self, connector_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         return await connectors.pull_capacity(db_session, actor, connector_id)
 
 
 @get("/v1/orders/{order_id:uuid}/events", **requires(Permission.ORDERS_READ), tags=["orders"], summary="Order status changes as server-sent events",
      description="Sends the order's status history, then each new change (event `status`, id = change id). Reconnect with "
                  "Last-Event-ID to resume. `follow=false` ends after the history; the stream ends after `max_wait` seconds.")
-async def order_events(order_id: uuid.UUID, request: Request, db_session: AsyncSession, actor: Actor, follow: bool = True,
-                       max_wait: int = Parameter(default=300, ge=1, le=3600)) -> ServerSentEvent:
+async def order_events(order_id: FromPath[uuid.UUID], request: Request, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], follow: FromQuery[bool] = True,
+                       max_wait: Annotated[int, QueryParameter(ge=1, le=3600)] = 300) -> ServerSentEvent:
     order_id = (await get_visible(db_session, actor, Order, order_id)).id
     last_seen = request.headers.get("last-event-id")
     sessions = request.app.state.session_factory

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,14 +19,14 @@ from quality import service, spc
 from quality.models import InspectionLot
 from quality.schemas import LotIn, ResultsIn
 
-LotSizeParam = Parameter(query="lot_size")
-AqlParam = Parameter(query="aql")
-LevelParam = Parameter(query="level", default="II")
-SeverityParam = Parameter(query="severity", default="normal")
-ProcessFilter = Parameter(query="process", required=False)
-ProcessParam = Parameter(query="process", min_length=1, max_length=100)
-FactoryParam = Parameter(query="factory", required=False)
-ProductParam = Parameter(query="product", min_length=1, max_length=200)
+LotSizeParam = QueryParameter(name="lot_size")
+AqlParam = QueryParameter(name="aql")
+LevelParam = QueryParameter(name="level")
+SeverityParam = QueryParameter(name="severity")
+ProcessFilter = QueryParameter(name="process", required=False)
+ProcessParam = QueryParameter(name="process", min_length=1, max_length=100)
+FactoryParam = QueryParameter(name="factory", required=False)
+ProductParam = QueryParameter(name="product", min_length=1, max_length=200)
 
 
 class PlanOut(Struct):
@@ -159,41 +160,41 @@ class QualityController(Controller):
 
     @get("/plan", **requires(Permission.QUALITY_READ), summary="ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL")
     async def plan(
-        self, lot_size: int = LotSizeParam, aql: float = AqlParam, level: str = LevelParam, severity: str = SeverityParam
+        self, lot_size: Annotated[int, LotSizeParam], aql: Annotated[float, AqlParam], level: Annotated[str, LevelParam] = "II", severity: Annotated[str, SeverityParam] = "normal"
     ) -> PlanOut:
         return PlanOut(**service.compute_plan(lot_size, aql, level, severity).as_dict())  # type: ignore[arg-type]
 
     @post("/lots", **requires(Permission.QUALITY_WRITE), status_code=201, summary="Open an inspection lot for an allocation (the allocation's factory)")
-    async def create_lot(self, data: LotIn, db_session: AsyncSession, actor: Actor) -> LotOut:
+    async def create_lot(self, data: JSONBody[LotIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> LotOut:
         return lot_out(await service.create_lot(db_session, actor, data))
 
     @get("/lots/{lot_id:uuid}", **requires(Permission.QUALITY_READ), summary="Read one inspection lot")
-    async def read_lot(self, lot_id: uuid.UUID, db_session: AsyncSession, actor: Actor) -> LotOut:
+    async def read_lot(self, lot_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> LotOut:
         return lot_out(await service.get_lot(db_session, actor, lot_id))
 
     @post("/lots/{lot_id:uuid}/results", **requires(Permission.QUALITY_WRITE), status_code=200, summary="Report defect counts; a final report decides the lot")
-    async def results(self, lot_id: uuid.UUID, data: ResultsIn, db_session: AsyncSession, actor: Actor) -> LotOut:
+    async def results(self, lot_id: FromPath[uuid.UUID], data: JSONBody[ResultsIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> LotOut:
         return lot_out(await service.record_results(db_session, actor, lot_id, data))
 
     @get("/switching", **requires(Permission.QUALITY_READ), summary="Switching state (normal / tightened / reduced, discontinued) of a factory and product")
     async def switching(
-        self, db_session: AsyncSession, actor: Actor, product: str = ProductParam, factory: uuid.UUID | None = FactoryParam
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], product: Annotated[str, ProductParam], factory: Annotated[uuid.UUID | None, FactoryParam] = None
     ) -> SwitchingOut:
         return switching_out(await service.switching_view(db_session, actor, product, factory))
 
     @post("/switching/resume", **requires(Permission.ALLIANCE_ADMIN), status_code=200,
           summary="Resume a discontinued supplier and product on tightened inspection (the alliance's quality office)")
-    async def resume(self, data: ResumeIn, db_session: AsyncSession, actor: Actor) -> SwitchingOut:
+    async def resume(self, data: JSONBody[ResumeIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> SwitchingOut:
         return switching_out(await service.resume_inspection(db_session, actor, data.factory_org_id, data.product, data.note))
 
     @get("/scores", **requires(Permission.QUALITY_READ), summary="Supplier quality scores over the lots the caller may read")
-    async def scores(self, db_session: AsyncSession, actor: Actor, process: str | None = ProcessFilter) -> list[ScoreOut]:
+    async def scores(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], process: Annotated[str | None, ProcessFilter] = None) -> list[ScoreOut]:
         found = await service.visible_scores(db_session, actor, process)
         return [ScoreOut(s.org_id, s.process, s.lots, s.effective_units, s.rate_mean, s.rate_low, s.rate_high, s.score) for s in found]  # type: ignore[arg-type]
 
     @get("/spc", **requires(Permission.QUALITY_READ), summary="p-chart and c-chart with run rules for a process (optionally one factory)")
     async def spc(
-        self, db_session: AsyncSession, actor: Actor, process: str = ProcessParam, factory: uuid.UUID | None = FactoryParam
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], process: Annotated[str, ProcessParam], factory: Annotated[uuid.UUID | None, FactoryParam] = None
     ) -> SpcOut:
         view = await service.spc_view(db_session, actor, process, factory)
         return SpcOut(view.factory_org_id, view.process, view.lot_ids, chart_out(view.p_chart), chart_out(view.c_chart))

@@ -8,10 +8,11 @@ Proofs use the transparency-dev / Rekor field names (logIndex, treeSize, rootHas
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Struct
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,47 +35,47 @@ class LedgerController(Controller):
     tags = ["ledger"]
 
     @get("/checkpoint", **requires(Permission.LEDGER_READ), summary="The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger")
-    async def checkpoint(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def checkpoint(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         return await service.latest_checkpoint(db_session, actor)
 
     @get("/entries", **requires(Permission.LEDGER_READ), summary="Entries from <= seq < to that concern the caller (at most 1000)")
     async def entries(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        start: int = Parameter(query="from", ge=0, default=0),
-        end: int | None = Parameter(query="to", ge=0, required=False),
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        start: Annotated[int, QueryParameter(name="from", ge=0)] = 0,
+        end: Annotated[int | None, QueryParameter(name="to", ge=0, required=False)] = None,
     ) -> dict[str, Any]:
         return {"entries": await service.list_entries(db_session, actor, start, end)}
 
     @get("/entries/{seq:int}/proof", **requires(Permission.LEDGER_READ), summary="Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint")
     async def proof(
-        self, seq: int, db_session: AsyncSession, actor: Actor, tree_size: int | None = Parameter(query="tree_size", ge=1, required=False)
+        self, seq: FromPath[int], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], tree_size: Annotated[int | None, QueryParameter(name="tree_size", ge=1, required=False)] = None
     ) -> dict[str, Any]:
         return await service.inclusion_proof(db_session, actor, seq, tree_size)
 
     @get("/consistency", **requires(Permission.LEDGER_READ), summary="Consistency proof between two tree sizes (RFC 9162 2.1.4)")
     async def consistency(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        first: int = Parameter(query="first", ge=0),
-        second: int | None = Parameter(query="second", ge=0, required=False),
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        first: Annotated[int, QueryParameter(name="first", ge=0)],
+        second: Annotated[int | None, QueryParameter(name="second", ge=0, required=False)] = None,
     ) -> dict[str, Any]:
         return await service.consistency_proof(db_session, actor, first, second)
 
     @post("/keys", **requires(Permission.SETTLEMENT_WRITE), status_code=201, summary="Register the caller organisation's Ed25519 verifier key (signed-note vkey)")
-    async def register_key(self, data: OrgKeyIn, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def register_key(self, data: JSONBody[OrgKeyIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         row = await service.register_org_key(db_session, actor, data.vkey)
         return {"id": str(row.id), "vkey": row.vkey, "organisation_id": str(row.organisation_id)}
 
     @get("/keys", **requires(Permission.LEDGER_READ), summary="The caller organisation's registered verifier keys")
-    async def keys(self, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def keys(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         rows = await service.list_org_keys(db_session, actor)
         return {"keys": [{"id": str(row.id), "vkey": row.vkey} for row in rows]}
 
     @post("/entries/{seq:int}/cosignatures", **requires(Permission.SETTLEMENT_WRITE), status_code=201, summary="Counter-sign an entry that concerns the caller")
-    async def cosign(self, seq: int, data: CosignIn, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def cosign(self, seq: FromPath[int], data: JSONBody[CosignIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         row = await service.cosign(db_session, actor, seq, data.signed_at, data.signature)
         return {"seq": row.seq, "organisation_id": str(row.organisation_id), "signature": row.signature}
 
@@ -84,7 +85,7 @@ class StatementController(Controller):
     tags = ["settlement"]
 
     @get("/statements/{month:str}", **requires(Permission.LEDGER_READ), summary="Monthly statement of the caller's organisation (earned, paid, in escrow)")
-    async def statement(self, month: str, db_session: AsyncSession, actor: Actor) -> dict[str, Any]:
+    async def statement(self, month: FromPath[str], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
         return await invoice.monthly_statement(db_session, actor, month)
 
 
