@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -91,25 +92,10 @@ def solve_lp(model: Model, time_limit: float = 10.0) -> LPResult | None:
                 objective.SetCoefficient(v, p.whole_cost)
                 total.SetCoefficient(v, 1)
                 x[k], qty_of[k], use_of[k] = v, float(qty), float(p.whole_use)
-    by_offer: dict[int, list[int]] = defaultdict(list)
-    for k in x:
-        by_offer[model.pairs[k].offer].append(k)
-
-    def row(ks, cap) -> None:  # noqa: ANN001
+    for ks, cap in capacity_groups(model, x):
         c = solver.Constraint(-inf, cap)
         for k in ks:
             c.SetCoefficient(x[k], use_of[k])
-
-    for j, ks in by_offer.items():
-        row(ks, model.cap[j])
-    for offers, cap in model.limits:
-        ks = [k for j in offers for k in by_offer.get(j, ())]
-        if ks:
-            row(ks, cap)
-    for j, holders, units in model.reserved:
-        ks = [k for k in by_offer.get(j, ()) if model.buyer[model.pairs[k].order] not in holders]
-        if ks:
-            row(ks, model.cap[j] - units)
     pol = model.policy
     for terms in _core_expr_terms(model).values():
         # core_min t - 100 c, ext_min t - 100 e, 100 e - ext_max t (e = t - c), each <= v (soft) or <= 0 (hard).
@@ -139,24 +125,28 @@ def solve_lp(model: Model, time_limit: float = 10.0) -> LPResult | None:
     return LPResult(bound=bound, objective=value, reduced_costs=rcs, values=vals, optimal=True)
 
 
-def _capacity_rows(model: Model, m: cp_model.CpModel, use_expr: dict[int, tuple[cp_model.IntVar, int]]) -> None:
+def capacity_groups(model: Model, keys: Iterable[int]) -> Iterator[tuple[list[int], int]]:
+    """The capacity rows of a model over the pairs `keys`, as (pairs, capacity): each offer,
+    each shared resource limit, and each offer less what partners of other buyers reserve.
+    The LP relaxation and the CP-SAT model state the same rows."""
     by_offer: dict[int, list[int]] = defaultdict(list)
-    for k in use_expr:
+    for k in keys:
         by_offer[model.pairs[k].offer].append(k)
-
-    def row(ks: list[int], cap: int) -> None:
-        m.Add(cp_model.LinearExpr.WeightedSum([use_expr[k][0] for k in ks], [use_expr[k][1] for k in ks]) <= cap)
-
     for j, ks in by_offer.items():
-        row(ks, model.cap[j])
+        yield ks, model.cap[j]
     for offers, cap in model.limits:
         ks = [k for j in offers for k in by_offer.get(j, ())]
         if ks:
-            row(ks, cap)
+            yield ks, cap
     for j, holders, units in model.reserved:
         ks = [k for k in by_offer.get(j, ()) if model.buyer[model.pairs[k].order] not in holders]
         if ks:
-            row(ks, model.cap[j] - units)
+            yield ks, model.cap[j] - units
+
+
+def _capacity_rows(model: Model, m: cp_model.CpModel, use_expr: dict[int, tuple[cp_model.IntVar, int]]) -> None:
+    for ks, cap in capacity_groups(model, use_expr):
+        m.Add(cp_model.LinearExpr.WeightedSum([use_expr[k][0] for k in ks], [use_expr[k][1] for k in ks]) <= cap)
 
 
 def _share_rows(model: Model, m: cp_model.CpModel, qty_expr: dict[int, tuple[cp_model.IntVar, int]], hint: Solution | None = None) -> list[tuple[cp_model.IntVar, int]]:
