@@ -7,24 +7,14 @@ import copy
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from capool.cli import main
 from capool.clitools import in_transaction
-from capool.config import get_settings
 
 SCHEMAS = Path(__file__).parents[2] / "marketplace" / "integrations" / "catenax" / "schemas"
 DEMAND_EXAMPLE = SCHEMAS / "WeekBasedMaterialDemand-example.json"
 GROUP_EXAMPLE = SCHEMAS / "WeekBasedCapacityGroup-example.json"
-
-
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _run(*args: str) -> str:

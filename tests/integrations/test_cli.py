@@ -7,19 +7,9 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from click.testing import CliRunner
 
 from capool.cli import main
-from capool.config import get_settings
-
-
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _run(*args: str) -> str:
