@@ -60,3 +60,46 @@ def threshold_within_false_alarms(truth: np.ndarray, scores: np.ndarray, budget:
     allowed = int(np.floor(budget * len(free) + 1e-9))  # free images that may score >= threshold
     # Just above the (allowed + 1)-th highest score of a free image.
     return float(np.nextafter(free[allowed], np.inf)) if allowed < len(free) else 0.0
+
+
+def tile_of(entry: str) -> tuple[str, int, int]:
+    """(class, exposure, frame number) of a Magnetic-Tile entry ".../MT_<class>/Imgs/exp<e>_num_<n>.jpg"."""
+    name = entry.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    exposure, frame = name.split("_num_")
+    return entry.split("MT_", 1)[1].split("/", 1)[0], int(exposure.removeprefix("exp")), int(frame)
+
+
+def tile_groups(entries: list[str], max_gap: int = 200) -> list[list[str]]:
+    """Group the photographs of one physical tile: Magnetic-Tile shoots each tile under up to
+    seven exposures (exp0-exp6) with frame numbers close together. Within a class, frames
+    sorted by number start a new group when the gap to the previous frame exceeds `max_gap`
+    or when the exposure already occurs in the current group."""
+    by_class: dict[str, list[tuple[int, int, str]]] = {}
+    for entry in entries:
+        label, exposure, frame = tile_of(entry)
+        by_class.setdefault(label, []).append((frame, exposure, entry))
+    groups: list[list[str]] = []
+    for label in sorted(by_class):
+        current: list[str] = []
+        exposures: set[int] = set()
+        last = None
+        for frame, exposure, entry in sorted(by_class[label]):
+            if current and (frame - last > max_gap or exposure in exposures):  # type: ignore[operator]
+                groups.append(current)
+                current, exposures = [], set()
+            current.append(entry)
+            exposures.add(exposure)
+            last = frame
+        if current:
+            groups.append(current)
+    return groups
+
+
+def leaking_test_images(train: list[str], test: list[str], max_gap: int = 200) -> list[str]:
+    """Test images whose tile (group) has a photograph in the train list."""
+    train_set = set(train)
+    leaking = []
+    for group in tile_groups(train + test, max_gap):
+        if any(e in train_set for e in group):
+            leaking += [e for e in group if e not in train_set]
+    return leaking

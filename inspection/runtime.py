@@ -51,11 +51,48 @@ def decode_image(data: bytes, *, mode: Literal["L", "RGB"] = "RGB") -> np.ndarra
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     raise ImageError(f"image of {image.width}x{image.height} pixels exceeds {MAX_IMAGE_PIXELS} pixels")
                 image.load()
+                if image.mode in _WIDE_MODES:
+                    return _wide_to_uint8(image, mode)
                 return np.asarray(image.convert(mode))
     except UnidentifiedImageError as exc:
         raise ImageError(_UNIDENTIFIED) from exc
     except (OSError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ImageError(f"not a readable image: {exc}") from exc
+
+
+# Pillow modes wider than 8 bits per channel: 16-bit integer, 32-bit integer, 32-bit float.
+# Pillow's own convert("L") clips them at 255; they are rescaled here instead.
+_WIDE_MODES = frozenset({"I;16", "I;16L", "I;16B", "I;16N", "I", "F"})
+
+
+def rescale_to_uint8(pixels: np.ndarray, mode: str) -> np.ndarray:
+    """A single-channel image of more than 8 bits to uint8, by its value range, never clipped.
+
+    - 16-bit (`I;16*`): full scale, v * 255 / 65535 (a 16-bit copy v * 257 of an 8-bit image
+      gives back exactly v).
+    - 32-bit integer (`I`): as 16-bit when every value lies in [0, 65535] (Pillow reads some
+      16-bit files so), otherwise min-max over the image.
+    - float (`F`): values in [0, 1] are intensities (v * 255); any other range is min-max over
+      the image. NaN or infinite values are refused.
+    """
+    values = pixels.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise ImageError("the image holds NaN or infinite pixel values")
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if mode.startswith("I;16") or (mode == "I" and low >= 0 and high <= 65535):
+        scaled = values * (255.0 / 65535.0)
+    elif mode == "F" and low >= 0 and high <= 1:
+        scaled = values * 255.0
+    elif high > low:
+        scaled = (values - low) * (255.0 / (high - low))
+    else:  # one value all over a float / wide-range image: no contrast to keep
+        scaled = np.zeros_like(values)
+    return np.rint(scaled).clip(0, 255).astype(np.uint8)
+
+
+def _wide_to_uint8(image: Image.Image, mode: Literal["L", "RGB"]) -> np.ndarray:
+    gray = rescale_to_uint8(np.asarray(image), image.mode)
+    return gray if mode == "L" else np.repeat(gray[:, :, None], 3, axis=2)
 
 
 def image_format(data: bytes) -> str:

@@ -32,7 +32,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from inspection.evaluation import binary_metrics, threshold_within_false_alarms  # noqa: E402
+from inspection.evaluation import binary_metrics, threshold_within_false_alarms, tile_groups  # noqa: E402
 from inspection.runtime import decode_image, resize  # noqa: E402
 
 CLASSES = ["Free", "Blowhole", "Break", "Crack", "Fray", "Uneven"]
@@ -130,6 +130,28 @@ def stratified_holdout(labels: np.ndarray, fraction: float, seed: int) -> tuple[
     return np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
 
 
+def grouped_holdout(entries: list[str], labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """As stratified_holdout, but whole tiles (all exposures of one physical tile, see
+    inspection.evaluation.tile_groups) go to one side, so validation never sees a tile the
+    network was fitted on."""
+    rng = np.random.default_rng(seed)
+    index = {e: i for i, e in enumerate(entries)}
+    groups = tile_groups(entries)
+    held: list[int] = []
+    for c in np.unique(labels):
+        members = [g for g in groups if labels[index[g[0]]] == c]
+        wanted = max(1, round(sum(len(g) for g in members) * fraction))
+        taken = 0
+        for k in rng.permutation(len(members)):
+            if taken >= wanted:
+                break
+            held += [index[e] for e in members[k]]
+            taken += len(members[k])
+    held_mask = np.zeros(len(labels), dtype=bool)
+    held_mask[held] = True
+    return np.flatnonzero(~held_mask), np.flatnonzero(held_mask)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared/bench/inspection")
@@ -145,6 +167,8 @@ def main() -> None:
     parser.add_argument("--no-flips", action="store_true", help="export without flip test-time augmentation")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy 2-core machine)")
+    parser.add_argument("--split", default="mt_split.json", help="split file in --data (mt_split_grouped.json: whole tiles on one side)")
+    parser.add_argument("--grouped-validation", action="store_true", help="hold out whole tiles of the train list for validation")
     parser.add_argument("--checkpoint", type=Path, help="also save the torch state_dict here (not shipped)")
     args = parser.parse_args()
 
@@ -154,12 +178,15 @@ def main() -> None:
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
 
-    split_file = args.data / "mt_split.json"
+    split_file = args.data / args.split
     split_bytes = split_file.read_bytes()
     split = json.loads(split_bytes)
     assert split["classes"] == CLASSES, split["classes"]
     train_x, train_y = load(args.data, split["train"], args.size)
-    fit_idx, val_idx = stratified_holdout(train_y, args.val_fraction, args.seed)
+    if args.grouped_validation:
+        fit_idx, val_idx = grouped_holdout(split["train"], train_y, args.val_fraction, args.seed)
+    else:
+        fit_idx, val_idx = stratified_holdout(train_y, args.val_fraction, args.seed)
     print(f"loaded {len(train_y)} training images ({len(fit_idx)} fit / {len(val_idx)} validation) in {time.perf_counter() - started:.1f}s", flush=True)
 
     net = TileNet(len(CLASSES))
@@ -226,7 +253,8 @@ def main() -> None:
         "defect_severity": {"Blowhole": "major", "Break": "critical", "Crack": "critical", "Fray": "major", "Uneven": "minor"},
         "training_data": {
             "dataset": "Magnetic-Tile surface defect dataset (Huang et al., 'Saliency of magnetic tile surface defects')",
-            "split_file": "shared/bench/inspection/mt_split.json",
+            "split_file": f"shared/bench/inspection/{args.split}",
+            "validation": "whole tiles of the train list (grouped)" if args.grouped_validation else "stratified by class, per image",
             "split_sha256": hashlib.sha256(split_bytes).hexdigest(),
             "split_seed": split["seed"],
             "used": "train list only",
