@@ -33,12 +33,18 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raise InvalidInput.at("/cursor", "cursor is not one this API returned") from None
 
 
-async def paginate(session: AsyncSession, statement: Select[Any], id_column: Any, cursor: str | None, limit: int) -> Page[Any]:
+async def paginate(
+    session: AsyncSession, statement: Select[Any], id_column: Any, cursor: str | None, limit: int, *, newest_first: bool = False
+) -> Page[Any]:
+    """One page of `statement` by id (ids are time-ordered): oldest first, as the API lists,
+    or newest first, as a person reads their own list; the cursor continues in that direction."""
     max_size = get_settings().max_page_size
     if not 1 <= limit <= max_size:
         raise InvalidInput.at("/limit", f"limit must be between 1 and {max_size}")
     if cursor:
-        statement = statement.where(id_column > decode_cursor(cursor))
-    rows = list((await session.execute(statement.order_by(id_column).limit(limit + 1))).scalars())
+        after = decode_cursor(cursor)
+        statement = statement.where(id_column < after if newest_first else id_column > after)
+    ordering = id_column.desc() if newest_first else id_column
+    rows = list((await session.execute(statement.order_by(ordering).limit(limit + 1))).scalars())
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return Page(items=rows[:limit], next_cursor=next_cursor)

@@ -462,6 +462,28 @@ async def list_allocations(
     return await paginate(session, statement, Allocation.id, cursor, limit)
 
 
+async def incoming_allocations(
+    session: AsyncSession, actor: Actor, *, awaiting_answer: bool | None = None, cursor: str | None = None, limit: int = 50
+) -> Page[Allocation]:
+    """Allocations the actor's factory produces, newest first: only the proposed ones it must
+    answer (`awaiting_answer=True`), only the others (False), or all (None). The supplier's
+    "Incoming" shows the first kind above the second."""
+    actor.require(Permission.ORDERS_READ)
+    statement = repository.allocations_query(actor, factory_org_id=actor.organisation_id)
+    if awaiting_answer is not None:
+        proposed = Allocation.status == AllocationStatus.PROPOSED
+        statement = statement.where(proposed if awaiting_answer else ~proposed)
+    return await paginate(session, statement, Allocation.id, cursor, limit, newest_first=True)
+
+
+async def own_order_allocations(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 50) -> Page[Allocation]:
+    """Allocations of the orders the actor's organisation placed, newest first (a buyer's
+    "Allocations" page)."""
+    actor.require(Permission.ORDERS_READ)
+    statement = repository.allocations_query(actor, buyer_org_id=actor.organisation_id)
+    return await paginate(session, statement, Allocation.id, cursor, limit, newest_first=True)
+
+
 NEXT_STEP = {None: ProgressStep.SCAN, ProgressStep.SCAN: ProgressStep.DONE, ProgressStep.DONE: ProgressStep.CONFIRM, ProgressStep.CONFIRM: ProgressStep.SCAN}
 
 

@@ -163,6 +163,14 @@ async def list_orders(
     return await paginate(session, repository.orders_query(actor, status=status, process=process), Order.id, cursor, limit)
 
 
+async def own_orders(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 50) -> Page[Order]:
+    """The orders the actor's organisation placed, newest first (a buyer's "My orders"); an
+    alliance admin, who may read every order, sees only its own here too."""
+    actor.require(Permission.ORDERS_READ)
+    statement = repository.orders_query(actor, buyer_org_id=actor.organisation_id)
+    return await paginate(session, statement, Order.id, cursor, limit, newest_first=True)
+
+
 async def release_allocations(session: AsyncSession, allocations: list[Allocation], to: AllocationStatus) -> None:
     """End active allocations: their offers' capacity and their resource-days are free again."""
     released = [a for a in allocations if a.status in ACTIVE_ALLOCATION]

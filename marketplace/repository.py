@@ -323,8 +323,10 @@ async def find_partnership(session: AsyncSession, buyer_org_id: uuid.UUID, facto
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-def orders_query(actor: Actor, *, status: str | None = None, process: str | None = None) -> Select[Any]:
+def orders_query(actor: Actor, *, status: str | None = None, process: str | None = None, buyer_org_id: uuid.UUID | None = None) -> Select[Any]:
     statement = scoped(select(Order), actor, Order)
+    if buyer_org_id:
+        statement = statement.where(Order.buyer_org_id == buyer_org_id)
     if status:
         statement = statement.where(Order.status == status)
     if process:
@@ -338,9 +340,14 @@ async def order_by_reference(session: AsyncSession, buyer_org_id: uuid.UUID, ref
 
 
 def allocations_query(
-    actor: Actor, *, order_id: uuid.UUID | None = None, status: str | None = None, offer_id: uuid.UUID | None = None
+    actor: Actor, *, order_id: uuid.UUID | None = None, status: str | None = None, offer_id: uuid.UUID | None = None,
+    factory_org_id: uuid.UUID | None = None, buyer_org_id: uuid.UUID | None = None,
 ) -> Select[Any]:
     statement = scoped(select(Allocation), actor, Allocation)
+    if factory_org_id:
+        statement = statement.where(Allocation.factory_org_id == factory_org_id)
+    if buyer_org_id:
+        statement = statement.where(Allocation.buyer_org_id == buyer_org_id)
     if order_id:
         statement = statement.where(Allocation.order_id == order_id)
     if status:

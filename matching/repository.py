@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.tenancy.actor import Actor
@@ -108,6 +108,23 @@ async def admins_approve_runs(session: AsyncSession, alliance_id: uuid.UUID) -> 
 
 def runs_query(actor: Actor) -> Any:
     return scoped(select(MatchRun), actor, MatchRun)
+
+
+def run_touches_order(run: MatchRun, order_id: uuid.UUID) -> bool:
+    ids = (run.request or {}).get("order_ids") or []
+    return str(order_id) in ids or any(item.get("order_id") == str(order_id) for item in run.plan or [])
+
+
+async def latest_run_for_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> MatchRun | None:
+    """The newest run visible to the actor that asked for or planned this order. The JSON is
+    searched as text for the id (a UUID string matches nothing else), newest first, and the
+    hit is confirmed on the parsed request and plan."""
+    needle = str(order_id)
+    statement = runs_query(actor).where(or_(cast(MatchRun.request, Text).contains(needle), cast(MatchRun.plan, Text).contains(needle)))
+    for run in (await session.execute(statement.order_by(MatchRun.id.desc()).limit(20))).scalars():
+        if run_touches_order(run, order_id):
+            return run
+    return None
 
 
 async def allocations_by_id(session: AsyncSession, ids: Sequence[uuid.UUID], *, lock: bool = True) -> list[Allocation]:

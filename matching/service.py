@@ -304,6 +304,26 @@ async def list_runs(session: AsyncSession, actor: Actor, cursor: str | None = No
     return await paginate(session, repository.runs_query(actor), MatchRun.id, cursor, limit)
 
 
+async def run_and_apply(session: AsyncSession, actor: Actor, data: MatchIn) -> MatchRun:
+    """Run matching and apply the plan at once when it needs no approval ("Match now"); a run
+    that needs approvals stays awaiting them."""
+    run = await create_run(session, actor, data)
+    if run.status == RunStatus.PROPOSED and run.plan:
+        await apply(session, actor, run.id)
+    return run
+
+
+def run_touches_order(run: MatchRun, order_id: uuid.UUID) -> bool:
+    """Whether the run asked for or planned this order."""
+    return repository.run_touches_order(run, order_id)
+
+
+async def latest_run_for_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> MatchRun | None:
+    """The newest matching run of the actor's organisation that asked for or planned this order."""
+    actor.require(Permission.MATCHING_RUN)
+    return await repository.latest_run_for_order(session, actor, order_id)
+
+
 async def run_approvals(session: AsyncSession, actor: Actor, run: MatchRun) -> list[MatchApproval]:
     """The approvals of the run's current plan (the ones that count)."""
     return await _valid_approvals(session, actor, run)

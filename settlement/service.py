@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, union_all
+from sqlalchemy import insert, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -425,6 +426,29 @@ async def list_entries(session: AsyncSession, actor: Actor, start: int = 0, end:
     rows = (await session.execute(statement.order_by(LedgerEntryRow.seq).limit(MAX_PAGE))).scalars()
     ledger_id = ledger_id_of(actor.alliance_id)
     return [entry_json(_entry_of(row, ledger_id)) for row in rows]
+
+
+async def entries_about(session: AsyncSession, actor: Actor, subject_ids: Collection[uuid.UUID], limit: int = MAX_PAGE) -> list[dict[str, Any]]:
+    """Entries the actor may read whose payload names one of `subject_ids` as its `order_id`
+    or `allocation_id` (an order's history), oldest first, each with its parsed `fields`. The
+    payload text is searched for the ids (a UUID string matches nothing else) and the hit is
+    confirmed on the parsed payload."""
+    _require_read(actor)
+    ids = {str(i) for i in subject_ids}
+    if not ids:
+        return []
+    statement = select(LedgerEntryRow).where(LedgerEntryRow.alliance_id == actor.alliance_id,
+                                             or_(*(LedgerEntryRow.payload_json.contains(i) for i in sorted(ids))))
+    if not _sees_all(actor):
+        mine = scoped(select(LedgerEntryParty.seq), actor, LedgerEntryParty).where(LedgerEntryParty.alliance_id == actor.alliance_id)
+        statement = statement.where(LedgerEntryRow.seq.in_(mine))
+    ledger_id = ledger_id_of(actor.alliance_id)
+    found = []
+    for row in (await session.execute(statement.order_by(LedgerEntryRow.seq).limit(limit))).scalars():
+        fields = json.loads(row.payload_json)
+        if fields.get("order_id") in ids or fields.get("allocation_id") in ids:
+            found.append(entry_json(_entry_of(row, ledger_id)) | {"fields": fields})
+    return found
 
 
 async def _visible_entry(session: AsyncSession, actor: Actor, seq: int) -> LedgerEntryRow:

@@ -37,7 +37,7 @@ from settlement.ledger.errors import LedgerError
 from settlement.ledger.keys import Keyring
 from settlement.ledger.proofs import InclusionProof
 
-PAGE = 200
+ORDERS_PAGE = 50  # one screen of orders; older ones are a link away
 
 
 async def _buyer(request: Request, db_session: AsyncSession) -> PageContext:
@@ -51,9 +51,8 @@ async def orders_page(request: Request, db_session: NamedDependency[AsyncSession
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
     assert actor is not None
-    orders = [o for o in (await order_service.list_orders(db_session, actor, limit=PAGE)).items if o.buyer_org_id == actor.organisation_id]
-    orders.reverse()  # newest first (ids are time-ordered)
-    return render(ctx, "buyer/orders.html", orders=orders)
+    page = await order_service.own_orders(db_session, actor, cursor=ctx.request.query_params.get("cursor"), limit=ORDERS_PAGE)
+    return render(ctx, "buyer/orders.html", orders=page.items, next_cursor=page.next_cursor)
 
 
 def _order_form_page(ctx: PageContext, status_code: int = 200, errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:
@@ -108,26 +107,11 @@ def buyer_moves(ctx: PageContext, order: Order) -> list[OrderStatus]:
 
 
 MATCH_TIME_LIMIT_S = 5.0
-RUNS_PAGE = 200
-
-
-def _touches(run: MatchRun, order_id: uuid.UUID) -> bool:
-    ids = (run.request or {}).get("order_ids") or []
-    return str(order_id) in ids or any(item.get("order_id") == str(order_id) for item in run.plan or [])
-
-
 async def latest_run(db_session: AsyncSession, ctx: PageContext, order_id: uuid.UUID) -> tuple[MatchRun | None, list[uuid.UUID]]:
     """The newest matching run of the caller's organisation that planned this order, and who approved it."""
     if not ctx.can(Permission.MATCHING_RUN):
         return None, []
-    found: MatchRun | None = None
-    cursor: str | None = None
-    while True:  # runs come oldest first, page by page
-        page = await matching_service.list_runs(db_session, ctx.actor, cursor=cursor, limit=RUNS_PAGE)  # type: ignore[arg-type]
-        found = next((run for run in reversed(page.items) if _touches(run, order_id)), found)
-        if page.next_cursor is None or not page.items:
-            break
-        cursor = page.next_cursor
+    found = await matching_service.latest_run_for_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
     if found is None:
         return None, []
     return found, [a.user_id for a in await matching_service.run_approvals(db_session, ctx.actor, found)]  # type: ignore[arg-type]
@@ -137,18 +121,8 @@ async def order_entries(db_session: AsyncSession, ctx: PageContext, tracking) ->
     """Ledger entries about this order (its id or one of its allocations' ids in the payload)."""
     if not ctx.can(Permission.LEDGER_READ):
         return []
-    ids = {str(tracking.order.id)} | {str(t.allocation.id) for t in tracking.allocations}
-    entries = []
-    start = 0
-    while True:
-        batch = await ledger_service.list_entries(db_session, ctx.actor, start)  # type: ignore[arg-type]
-        for entry in batch:
-            payload = json.loads(entry["payload"])
-            if payload.get("order_id") in ids or payload.get("allocation_id") in ids:
-                entries.append(entry | {"fields": payload})
-        if len(batch) < ledger_service.MAX_PAGE:
-            return entries
-        start = batch[-1]["seq"] + 1
+    ids = [tracking.order.id, *(t.allocation.id for t in tracking.allocations)]
+    return await ledger_service.entries_about(db_session, ctx.actor, ids)  # type: ignore[arg-type]
 
 
 async def check_proof(db_session: AsyncSession, ctx: PageContext, entry: dict, proof: dict) -> tuple[bool, str]:
@@ -206,14 +180,11 @@ async def allocations_page(request: Request, db_session: NamedDependency[AsyncSe
     ctx = await _buyer(request, db_session)
     actor = ctx.actor
     assert actor is not None
-    allocations = [a for a in (await allocation_service.list_allocations(db_session, actor, limit=PAGE)).items if a.buyer_org_id == actor.organisation_id]
-    allocations.reverse()
-    orders = {}
-    for allocation in allocations:
-        if allocation.order_id not in orders:
-            orders[allocation.order_id] = await order_service.get_order(db_session, actor, allocation.order_id)
+    page = await allocation_service.own_order_allocations(db_session, actor, cursor=ctx.request.query_params.get("cursor"), limit=ORDERS_PAGE)
+    allocations = page.items
+    orders = await order_service.visible_orders(db_session, actor, [a.order_id for a in allocations])
     names = await organisation_names(db_session, {a.factory_org_id for a in allocations})
-    return render(ctx, "buyer/allocations.html", allocations=allocations, orders=orders, names=names)
+    return render(ctx, "buyer/allocations.html", allocations=allocations, orders=orders, names=names, next_cursor=page.next_cursor)
 
 
 @post("/buyer/orders/{order_id:uuid}/preview", name="portal:buyer-order-preview", **requires(Permission.MATCHING_RUN))
@@ -237,9 +208,7 @@ async def match_now(request: Request, db_session: NamedDependency[AsyncSession],
     await form_of(ctx)
     await order_service.get_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
     try:
-        run = await matching_service.create_run(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
-        if run.status == RunStatus.PROPOSED and run.plan:
-            await matching_service.apply(db_session, ctx.actor, run.id)  # type: ignore[arg-type]
+        await matching_service.run_and_apply(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
     except (InvalidInput, Conflict) as exc:
         return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
@@ -248,7 +217,7 @@ async def match_now(request: Request, db_session: NamedDependency[AsyncSession],
 async def _run_of_order(db_session: AsyncSession, ctx: PageContext, order_id: uuid.UUID, run_id: uuid.UUID) -> MatchRun:
     await order_service.get_order(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
     run = await matching_service.get_run(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
-    if not _touches(run, order_id):
+    if not matching_service.run_touches_order(run, order_id):
         raise NotFound("match run", run_id)
     return run
 

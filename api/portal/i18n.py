@@ -24,6 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.allocations": ("Allocations", "分配结果"),
     "nav.dashboard": ("Alliance dashboard", "联盟看板"),
     "nav.dead_letters": ("Dead letters", "死信"),
+    "page.older": ("Older", "更早的"),
+    "page.more_proposed": ("More allocations to answer", "更多待答复的分配"),
     "nav.signout": ("Sign out", "退出登录"),
     "login.title": ("Sign in", "登录"),
     "login.email": ("Email", "邮箱"),

@@ -22,10 +22,11 @@ from marketplace import allocations as allocation_service
 from marketplace import capacity
 from marketplace import days as capacity_days
 from marketplace import orders as order_service
-from marketplace.models import Allocation, AllocationDay, AllocationStatus, CapacityOffer, CapacityUnit, ProgressStep, Resource, ResourceKind, Visibility
+from marketplace.models import Allocation, AllocationDay, CapacityOffer, CapacityUnit, ProgressStep, Resource, ResourceKind, Visibility
 from marketplace.schemas import OfferIn, ProgressIn, ResourceIn, SiteIn
 
 PAGE = 200  # one screen; the services cap pages anyway
+INCOMING_PAGE = 50  # one screen of allocations; older ones are a link away
 
 
 async def _supplier(request: Request, db_session: AsyncSession) -> PageContext:
@@ -198,10 +199,13 @@ async def record_inspected(request: Request, db_session: NamedDependency[AsyncSe
 async def _incoming_page(ctx: PageContext, db_session: AsyncSession, status_code: int = 200, errors: dict[str, str] | None = None) -> Response:
     actor = ctx.actor
     assert actor is not None
-    allocations = [a for a in (await allocation_service.list_allocations(db_session, actor, limit=PAGE)).items if a.factory_org_id == actor.organisation_id]
-    allocations.sort(key=lambda a: (a.status != AllocationStatus.PROPOSED, a.slot_start))
+    # Proposed allocations (the ones to answer) first, then the others, each newest first.
+    proposed = await allocation_service.incoming_allocations(db_session, actor, awaiting_answer=True, cursor=ctx.request.query_params.get("proposed_cursor"), limit=INCOMING_PAGE)
+    others = await allocation_service.incoming_allocations(db_session, actor, awaiting_answer=False, cursor=ctx.request.query_params.get("cursor"), limit=INCOMING_PAGE)
+    allocations = proposed.items + others.items
     orders = await order_service.visible_orders(db_session, actor, [a.order_id for a in allocations])
-    return render(ctx, "supplier/incoming.html", status_code, allocations=allocations, orders=orders, errors=errors or {})
+    return render(ctx, "supplier/incoming.html", status_code, allocations=allocations, orders=orders, errors=errors or {},
+                  proposed_cursor=proposed.next_cursor, next_cursor=others.next_cursor)
 
 
 @get("/supplier/allocations", name="portal:supplier-incoming", **requires(Permission.CAPACITY_READ))

@@ -2,7 +2,8 @@
 Python package; no browser download) against the real app served by uvicorn on a free
 port, on a SQLite file with the migrations applied.
 
-Screenshots of every page in both languages go to docs/screenshots/.
+Screenshots of every page in both languages are written to a temporary folder, and to
+docs/screenshots/ only with CAPOOL_UPDATE_SCREENSHOTS=1 (a test run must not change tracked files).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -40,7 +42,8 @@ from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, Resou
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+INDEXED = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = INDEXED if os.environ.get("CAPOOL_UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / f"capool-screenshots-{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 sync_api = pytest.importorskip("playwright.sync_api") if not IN_CI else __import__("playwright.sync_api", fromlist=["sync_playwright"])
@@ -394,7 +397,8 @@ def test_screenshots_are_small_pngs() -> None:
 def test_every_screenshot_the_index_links_was_written() -> None:
     import re
 
-    index = (SHOTS / "README.md").read_text()
+    index = (INDEXED / "README.md").read_text()
     linked = re.findall(r"\(([\w.-]+\.png)\)", index)
     assert len(linked) == 38
     assert [name for name in linked if not (SHOTS / name).exists()] == []
+    assert [name for name in linked if not (INDEXED / name).exists()] == []
