@@ -3,13 +3,28 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-$(VENV)/.installed: pyproject.toml
+# Installs are reproducible: every package comes pinned, with its hashes, from a lock file
+# (requirements-dev.lock here and in CI: the platform with the test and embedded extras;
+# requirements.lock in the image: the platform alone). `make lock` refreshes both from
+# pyproject.toml (docs/deployment.md).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,embedded]'
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-resolve the lock files from pyproject.toml (after changing a dependency, or to take
+# newer releases): the dev lock first, then the runtime lock constrained to its versions, so
+# that the image runs exactly the versions CI tested. CPython 3.11 on Linux, every wheel's hash.
+# Versions already locked are kept; `make lock LOCK_FLAGS=--upgrade` takes the newest allowed.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --python-version 3.11 --python-platform linux --generate-hashes -q --custom-compile-command "make lock"
+lock: install
+	$(BIN)/pip install -q 'uv>=0.13,<0.14'
+	$(UV_COMPILE) --extra test --extra embedded -o requirements-dev.lock
+	$(UV_COMPILE) -c requirements-dev.lock -o requirements.lock
 
 # The platform on its embedded default: SQLite file, in-process worker, demo data.
 run: install
@@ -31,4 +46,4 @@ test: install $(EVM_NODE)
 lint: install
 	$(BIN)/ruff check .
 
-.PHONY: install run test lint
+.PHONY: install lock run test lint

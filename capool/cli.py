@@ -131,40 +131,49 @@ def serve(host: str | None, port: int | None) -> None:
     help="Also run the periodic tasks that are due. Each runs once per interval across all processes "
     "(a lease in the database), so this is safe with any number of workers.",
 )
-@click.option("--metrics-port", type=int, default=None, help="Serve this worker's Prometheus metrics on 127.0.0.1:PORT.")
-def worker(threads: int, run_scheduler: bool, metrics_port: int | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve this worker's Prometheus metrics (/metrics) and health (/health, what `capool health` asks) on 127.0.0.1:PORT.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address of the metrics port (0.0.0.0 in a container a scraper reaches).")
+def worker(threads: int, run_scheduler: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Consume jobs from Redis (REDIS_URL must be set). SIGTERM or Ctrl-C: finish the running
     jobs, requeue the rest, exit 0."""
     import asyncio
 
     from capool import jobs, scheduler
-    from capool.observability import configure_logging, start_metrics_server
+    from capool.observability import ProcessHealth, configure_logging, start_metrics_server
 
     load_wiring()  # the worker runs every area's jobs and outbox consumers
     settings = _settings_with_secrets()
     configure_logging(settings.log_format, settings.log_level)
-    if metrics_port:
-        start_metrics_server(metrics_port)
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the jobs in-process")
     broker = jobs.use_broker(settings.redis_url)
     jobs.job_database.configure(settings.database_url)
     running = jobs.start_worker(broker, threads=threads)
+
+    def threads_alive() -> str | None:
+        dead = [thread.name for thread in [*running.consumers.values(), *running.workers] if not thread.is_alive()]
+        return f"dead worker threads: {', '.join(dead)}" if dead else None
+
+    health = ProcessHealth("worker", settings.health_stale_seconds, probes=[threads_alive])
+    if metrics_port:
+        start_metrics_server(metrics_port, host=metrics_host, health=health)
     click.echo(f"worker consuming {settings.redis_url} with {threads} threads{', running the schedule' if run_scheduler else ''}; SIGTERM or Ctrl-C stops")
 
     async def until_stopped() -> None:
         stop = asyncio.Event()
         scheduler.stop_on_signals(stop)
+        loops = [scheduler.worker_heartbeat(settings.database_url, broker, health, stop, every=timedelta(seconds=settings.worker_heartbeat_seconds))]
         if run_scheduler:
-            await scheduler.run_schedule(
+            loops.append(scheduler.run_schedule(
                 settings.database_url, stop, tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds)
-            )
-        else:
-            await stop.wait()
+            ))
+        await asyncio.gather(*loops)
 
     try:
         asyncio.run(until_stopped())
     finally:
+        health.stopping = True
         click.echo("worker stopping: finishing the running jobs", err=True)
         running.stop(timeout=int(settings.worker_drain_seconds * 1000))
         broker.close()
@@ -173,8 +182,10 @@ def worker(threads: int, run_scheduler: bool, metrics_port: int | None) -> None:
 
 @main.command("scheduler")
 @click.option("--status", is_flag=True, help="Print every periodic task's stored schedule as JSON and exit.")
-@click.option("--metrics-port", type=int, default=None, help="Serve this scheduler's Prometheus metrics on 127.0.0.1:PORT.")
-def scheduler_command(status: bool, metrics_port: int | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve this scheduler's Prometheus metrics (/metrics) and health (/health, what `capool health` asks) on 127.0.0.1:PORT.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address of the metrics port (0.0.0.0 in a container a scraper reaches).")
+def scheduler_command(status: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Run the periodic tasks (forecast refresh, anchoring, capacity pulls, sweeps) when due.
     Any number may run beside any number of workers: each task runs once per interval (a
     lease in the database). SIGTERM or Ctrl-C: finish the task in progress, exit 0."""
@@ -209,11 +220,13 @@ def scheduler_command(status: bool, metrics_port: int | None) -> None:
     # Jobs the tasks enqueue go to Redis; without it they would go to an in-process broker nobody consumes.
     if not settings.redis_url:
         raise click.ClickException("REDIS_URL is not set; without it `capool serve` runs the schedule in-process")
-    from capool.observability import configure_logging, start_metrics_server
+    from capool.observability import ProcessHealth, configure_logging, start_metrics_server
 
     configure_logging(settings.log_format, settings.log_level)
+    # Healthy while its ticks read the schedule: a tick runs the due tasks one after another.
+    health = ProcessHealth("scheduler", settings.health_stale_seconds)
     if metrics_port:
-        start_metrics_server(metrics_port)
+        start_metrics_server(metrics_port, host=metrics_host, health=health)
     jobs.use_broker(settings.redis_url)
     click.echo(f"scheduler running {len(jobs.periodic_tasks())} periodic tasks; SIGTERM or Ctrl-C stops")
 
@@ -221,11 +234,37 @@ def scheduler_command(status: bool, metrics_port: int | None) -> None:
         stop = asyncio.Event()
         scheduler.stop_on_signals(stop)
         await scheduler.run_schedule(
-            settings.database_url, stop, tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds)
+            settings.database_url, stop, tick=timedelta(seconds=settings.scheduler_tick_seconds), lease=timedelta(seconds=settings.scheduler_lease_seconds),
+            health=health,
         )
 
     asyncio.run(until_stopped())
+    health.stopping = True
     click.echo("scheduler stopped", err=True)
+
+
+@main.command("health")
+@click.option("--port", type=int, default=None, help="Ask the worker or scheduler whose --metrics-port this is: http://127.0.0.1:PORT/health.")
+@click.option("--url", default=None, help="Ask this URL instead (e.g. an API process's http://127.0.0.1:8000/ready).")
+@click.option("--timeout", "timeout_s", default=5.0, show_default=True, type=float)
+def health_command(port: int | None, url: str | None, timeout_s: float) -> None:
+    """Exit 0 when the process answers healthy (HTTP 200), 1 otherwise, printing its answer: a
+    container's or orchestrator's health check (the image has no curl)."""
+    import urllib.error
+    import urllib.request
+
+    if (port is None) == (url is None):
+        raise click.UsageError("give --port (a worker's or scheduler's metrics port) or --url")
+    target = url or f"http://127.0.0.1:{port}/health"
+    try:
+        with urllib.request.urlopen(target, timeout=timeout_s) as response:  # noqa: S310 (an operator's own URL)
+            click.echo(response.read().decode(errors="replace"))
+            return
+    except urllib.error.HTTPError as exc:
+        click.echo(exc.read().decode(errors="replace"))
+    except (OSError, ValueError) as exc:
+        click.echo(f"{target}: {exc}", err=True)
+    raise SystemExit(1)
 
 
 @main.command()

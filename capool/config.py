@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     # On SIGTERM a worker stops taking jobs and waits this long for the running ones; what
     # is left is requeued (at-least-once: jobs are idempotent).
     worker_drain_seconds: float = 25.0
+    # Health of workers and schedulers (`GET /health` on their --metrics-port, `capool health`):
+    # a worker checks the database and Redis every worker_heartbeat_seconds, a scheduler beats
+    # with every tick; a process whose last good beat is older than health_stale_seconds is unhealthy.
+    worker_heartbeat_seconds: float = 10.0
+    health_stale_seconds: float = 60.0
     # Logs: one JSON object per line ("json") or readable lines ("console"); capool/observability.py.
     log_format: str = "json"
     log_level: str = "INFO"

@@ -9,16 +9,19 @@ every worker at `capool worker --metrics-port`. Figures that are the same in eve
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import dramatiq
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import start_http_server as _start_http_server
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -35,6 +38,10 @@ LEDGER_LAG = Gauge("capool_ledger_lag_seconds", "Age of the newest ledger entry'
 LEDGER_ENTRIES = Gauge("capool_ledger_entries", "Entries on all ledgers", registry=REGISTRY)
 WEBHOOK_FAILURES = Counter("capool_webhook_failures_total", "Webhook delivery attempts that failed", ["reason"], registry=REGISTRY)
 SCHEDULED_RUNS = Counter("capool_scheduled_runs_total", "Periodic task runs started by this process", ["task"], registry=REGISTRY)
+SCHEDULED_FAILURES = Counter("capool_scheduled_failures_total", "Periodic task runs of this process that raised", ["task"], registry=REGISTRY)
+OUTBOX_DEAD = Gauge("capool_outbox_dead_letters", "Outbox events that ran out of attempts and wait for an admin's retry", registry=REGISTRY)
+HEARTBEAT = Gauge("capool_heartbeat_timestamp_seconds", "When this worker or scheduler last found its database (and broker) reachable "
+                  "and its threads alive (Unix time)", ["process"], registry=REGISTRY)
 
 _configured = False
 
@@ -124,6 +131,7 @@ async def refresh_database_gauges(session: Any) -> None:
         select(func.count(), func.min(OutboxEvent.created_at)).where(OutboxEvent.processed_at.is_(None))
     )).one()
     OUTBOX_PENDING.set(pending)
+    OUTBOX_DEAD.set((await session.execute(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.dead_at.is_not(None)))).scalar_one())
     lag = 0.0
     if oldest is not None:
         if oldest.tzinfo is None:
@@ -142,6 +150,88 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
-def start_metrics_server(port: int, host: str = "127.0.0.1") -> None:
-    """Serve this process's metrics on their own port (workers have no HTTP server)."""
-    _start_http_server(port, addr=host, registry=REGISTRY)
+class ProcessHealth:
+    """Whether a worker or scheduler process is alive and able to work, as `GET /health` on
+    its metrics port answers it (and `capool health` reads it).
+
+    The process's own loop calls `beat()` after each successful round (the worker's
+    heartbeat: database and Redis answered; the scheduler's tick: the schedule was read), or
+    `fail(reason)`. Healthy means: the last good beat is at most `stale_after_s` old, no
+    probe (`probes`: e.g. "are the worker threads alive") reports a problem, and the process
+    is not stopping. A hung event loop stops beating, so it turns unhealthy by itself."""
+
+    def __init__(self, process: str, stale_after_s: float, probes: list[Callable[[], str | None]] | None = None) -> None:
+        self.process = process
+        self.stale_after_s = stale_after_s
+        self.probes = list(probes or [])
+        self.started_at = time.time()
+        self.beat_at: float | None = None
+        self.error: str | None = None
+        self.stopping = False
+        self._lock = threading.Lock()
+
+    def beat(self) -> None:
+        with self._lock:
+            self.beat_at = time.time()
+            self.error = None
+        HEARTBEAT.labels(self.process).set(self.beat_at)
+
+    def fail(self, reason: str) -> None:
+        with self._lock:
+            self.error = reason[:500]
+
+    def report(self, now: float | None = None) -> tuple[bool, dict[str, Any]]:
+        now = time.time() if now is None else now
+        with self._lock:
+            beat_at, error, stopping = self.beat_at, self.error, self.stopping
+        problems = []
+        if stopping:
+            problems.append("stopping")
+        if beat_at is None:
+            problems.append("no heartbeat yet")
+        elif now - beat_at > self.stale_after_s:
+            problems.append(f"last heartbeat {now - beat_at:.0f} s ago (more than {self.stale_after_s:.0f} s)")
+        if error:
+            problems.append(error)
+        for probe in self.probes:
+            if found := probe():
+                problems.append(found)
+        return not problems, {
+            "status": "ok" if not problems else "unhealthy",
+            "process": self.process,
+            "uptime_s": round(now - self.started_at, 1),
+            "heartbeat_age_s": None if beat_at is None else round(now - beat_at, 1),
+            "problems": problems,
+        }
+
+
+def start_metrics_server(port: int, host: str = "127.0.0.1", health: ProcessHealth | None = None) -> ThreadingHTTPServer:
+    """Serve this process's metrics (`/metrics`) and, for a worker or scheduler, its health
+    (`/health`: 200 or 503 with a JSON report) on their own port, in a daemon thread.
+    Workers and schedulers have no other HTTP server. Returns the server (`shutdown()`)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # the access log of a scraper polling every few seconds is noise
+            pass
+
+        def _answer(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            path = self.path.split("?", 1)[0]
+            if path == "/metrics":
+                self._answer(200, CONTENT_TYPE_LATEST, generate_latest(REGISTRY))
+            elif path == "/health" and health is not None:
+                healthy, report = health.report()
+                self._answer(200 if healthy else 503, "application/json", json.dumps(report).encode())
+            else:
+                self._answer(404, "text/plain; charset=utf-8", b"not found: /metrics" + (b" or /health" if health else b"") + b"\n")
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"metrics:{port}", daemon=True).start()
+    return server

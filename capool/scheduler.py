@@ -24,8 +24,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,6 +35,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from capool import jobs
 from capool.clock import utcnow
 from capool.db import READ_ONLY, Base, create_engine, create_session_factory
+
+if TYPE_CHECKING:
+    import dramatiq
+
+    from capool.observability import ProcessHealth
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +142,7 @@ class Scheduler:
         return due
 
     async def _run(self, task: jobs.PeriodicTask, due: datetime, now: datetime) -> TaskRun:
-        from capool.observability import SCHEDULED_RUNS
+        from capool.observability import SCHEDULED_FAILURES, SCHEDULED_RUNS
 
         SCHEDULED_RUNS.labels(task.name).inc()
         error = None
@@ -147,6 +153,7 @@ class Scheduler:
         except Exception as exc:  # one failing task must not stop the others; it runs again next interval
             log.exception("periodic task %s failed", task.name)
             error = f"{type(exc).__name__}: {exc}"[:2000]
+            SCHEDULED_FAILURES.labels(task.name).inc()
         async with self.sessions() as session:
             values: dict[str, object] = {
                 "last_run_at": now,
@@ -168,14 +175,19 @@ class Scheduler:
             log.warning("periodic task %s ran longer than its lease (%s); another process may have run it too", task.name, self.lease)
         return TaskRun(task.name, error is None)
 
-    async def run_forever(self, stop: asyncio.Event, *, every: timedelta) -> None:
+    async def run_forever(self, stop: asyncio.Event, *, every: timedelta, health: ProcessHealth | None = None) -> None:
         """Tick every `every` until `stop` is set. A tick in progress finishes first: a task is
-        never cut off half-way, and its lease is released."""
+        never cut off half-way, and its lease is released. `health` hears of every tick
+        (a heartbeat) and of every failed one."""
         while not stop.is_set():
             try:
                 await self.tick()
-            except Exception:  # the database is away: try again next tick
+                if health is not None:
+                    health.beat()
+            except Exception as exc:  # the database is away: try again next tick
                 log.exception("scheduler tick failed")
+                if health is not None:
+                    health.fail(f"scheduler tick failed: {type(exc).__name__}: {exc}")
             try:
                 await asyncio.wait_for(stop.wait(), timeout=every.total_seconds())
             except TimeoutError:
@@ -199,13 +211,13 @@ def stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(signum, stop.set)
 
 
-async def run_schedule(database_url: str, stop: asyncio.Event, *, tick: timedelta, lease: timedelta) -> None:
+async def run_schedule(database_url: str, stop: asyncio.Event, *, tick: timedelta, lease: timedelta, health: ProcessHealth | None = None) -> None:
     """The schedule loop of `capool scheduler` and `capool worker`, on its own engine."""
     engine = create_engine(database_url)
     try:
         scheduler = Scheduler(create_session_factory(engine), lease=lease)
         log.info("scheduler %s: %d periodic tasks, tick %s, lease %s", scheduler.owner, len(jobs.periodic_tasks()), tick, lease)
-        await scheduler.run_forever(stop, every=tick)
+        await scheduler.run_forever(stop, every=tick, health=health)
     finally:
         await engine.dispose()
 
@@ -220,3 +232,28 @@ async def run_embedded_schedule(sessions: async_sessionmaker[AsyncSession], stop
     except Exception:
         log.exception("outbox catch-up failed; the periodic sweep retries")
     await Scheduler(sessions, lease=lease).run_forever(stop, every=tick)
+
+
+async def worker_heartbeat(database_url: str, broker: dramatiq.Broker, health: ProcessHealth, stop: asyncio.Event, *, every: timedelta) -> None:
+    """A worker's heartbeat until `stop` is set: every `every` it asks the database and the
+    broker's Redis whether they answer, and beats `health` when both do (else records why
+    not). What `capool worker --metrics-port`'s `/health` (and so `capool health`) reports."""
+    engine = create_engine(database_url)
+    try:
+        while not stop.is_set():
+            try:
+                async with engine.connect() as connection:
+                    await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=max(every.total_seconds(), 5))
+                client = getattr(broker, "client", None)
+                if client is not None:  # the Redis broker; a StubBroker has nothing to ask
+                    await asyncio.to_thread(client.ping)
+                health.beat()
+            except Exception as exc:  # noqa: BLE001 (any failure is what the health check reports)
+                log.warning("worker heartbeat failed: %s: %s", type(exc).__name__, exc)
+                health.fail(f"heartbeat failed: {type(exc).__name__}: {exc}")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every.total_seconds())
+            except TimeoutError:
+                pass
+    finally:
+        await engine.dispose()
