@@ -13,13 +13,15 @@ import click
 @click.option("--season-length", type=click.IntRange(1, 10_000), default=1, show_default=True, help="season length in steps (7 daily, 52 weekly, 12 monthly, 24 hourly)")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="CSV of unique_id,step,yhat (+ intervals)")
 @click.option("--levels", default="80,95", show_default=True, help="prediction-interval levels in percent, comma separated")
-@click.option("--cv-windows", type=click.IntRange(1, 20), default=2, show_default=True)
+@click.option("--cv-windows", type=click.IntRange(1, 20), default=1, show_default=True)
 @click.option("--max-history", type=click.IntRange(0, 10_000_000), default=1000, show_default=True, help="newest points kept per series (0 = all)")
-@click.option("--no-ensemble", is_flag=True, help="do not offer the mean-of-models ensemble as a candidate")
+@click.option("--no-ensemble", is_flag=True, help="do not offer the median-of-models ensemble as a candidate")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="worker processes for model fitting")
 @click.option("--report", type=click.Path(dir_okay=False, writable=True), help="also write unique_id,kind,model per series")
+@click.option("--no-global", is_flag=True, help="leave the global LightGBM model out of the candidate pool")
+@click.option("--quiet", is_flag=True, help="no progress bar on stderr")
 def forecast_command(train_csv: str, horizon: int, season_length: int, output: str, levels: str, cv_windows: int, max_history: int,
-                     no_ensemble: bool, jobs: int, report: str | None) -> None:
+                     no_ensemble: bool, jobs: int, report: str | None, no_global: bool, quiet: bool) -> None:
     """Forecast every series of TRAIN_CSV (unique_id,ds,y) HORIZON steps ahead."""
     import pandas as pd
 
@@ -28,7 +30,8 @@ def forecast_command(train_csv: str, horizon: int, season_length: int, output: s
     try:
         level_values = tuple(int(v) for v in levels.split(",") if v.strip())
         config = ForecastConfig(horizon=horizon, season_length=season_length, levels=level_values, cv_windows=cv_windows,
-                                max_history=max_history or None, ensemble=not no_ensemble, n_jobs=jobs)
+                                max_history=max_history or None, ensemble=not no_ensemble, n_jobs=jobs,
+                                global_model=not no_global, progress=not quiet)
         history = pd.read_csv(train_csv, dtype={"unique_id": str})
         result = forecast(history, config)
     except ValueError as exc:

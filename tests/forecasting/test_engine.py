@@ -74,9 +74,11 @@ def test_intervals_are_ordered_and_cover_most_of_the_truth() -> None:
     assert inside.mean() > 0.8
 
 
-def test_short_series_get_a_baseline_and_every_step() -> None:
+def test_a_series_too_short_to_validate_says_so_and_gets_every_step() -> None:
+    # Three points cannot hold one out and fit on three: the class says "unvalidated"
+    # (it used to be "short", the class under which every short series got a baseline silently).
     result = forecast(frame({"short": np.array([3.0, 4.0, 5.0]), "long": np.arange(60, dtype=float)}), ForecastConfig(horizon=5))
-    assert result.kinds["short"] == "short" and result.chosen["short"] == "Naive"
+    assert result.kinds["short"] == "unvalidated" and result.chosen["short"] == "Naive"
     short = result.points[result.points.unique_id == "short"]
     assert short["step"].tolist() == [1, 2, 3, 4, 5] and (short["yhat"] == 5.0).all()
     assert len(result.points) == 10
@@ -132,13 +134,72 @@ def test_cli_reports_bad_input(tmp_path) -> None:  # type: ignore[no-untyped-def
     assert run.exit_code != 0 and "missing ds" in run.output
 
 
-def test_selection_defaults_to_the_ensemble_and_switches_only_for_a_clear_win() -> None:
+def test_selection_defaults_to_the_class_best_and_switches_only_for_a_clear_win() -> None:
     from forecasting.engine import _select
 
+    # Mean scores: Zero 2.5, AutoETS 1.3, Ensemble 1.0 -> the class default is the Ensemble
+    # because it has the lowest mean CV score (it used to be the default whatever its score).
     scores = pd.DataFrame(
         {"Zero": [5.0, 0.5, 2.0], "AutoETS": [0.9, 2.0, 1.0], "Ensemble": [1.0, 1.0, 1.0]},
         index=["close", "zero_wins", "tie"],
     )
     chosen = _select(scores, margin=0.25)
+    # close: 0.9 is not < 0.75 * 1.0; zero_wins: 0.5 < 0.75; tie: 1.0 is not < 0.75.
     assert chosen.to_dict() == {"close": "Ensemble", "zero_wins": "Zero", "tie": "Ensemble"}
     assert _select(scores.drop(columns="Ensemble"), margin=0.25).to_dict() == {"close": "AutoETS", "zero_wins": "Zero", "tie": "AutoETS"}
+    # An Ensemble that validates worse than AutoETS is not the default.
+    worse = scores.assign(Ensemble=[3.0, 3.0, 3.0])
+    assert _select(worse, margin=0.25).to_dict() == {"close": "AutoETS", "zero_wins": "Zero", "tie": "AutoETS"}
+    # A series the default could not fit (NaN) takes its own best.
+    gap = scores.drop(columns="Ensemble").astype(float)
+    gap.loc["close", "AutoETS"] = np.nan
+    assert _select(gap, margin=0.25)["close"] == "Zero"
+
+
+def test_short_series_are_validated_not_given_a_baseline() -> None:
+    # 20 points of a clean trend with horizon 12: too short for a 12-step hold-out plus
+    # history, so it is "short" and validated on a 6-point window (20 // 3); the trend
+    # models win that window, so Naive (the old silent fallback) is not chosen.
+    rng = np.random.default_rng(6)
+    n, h = 20, 12
+    y = 10 + 3.0 * np.arange(n) + rng.normal(0, 0.3, n)
+    result = forecast(frame({"trend": y}), ForecastConfig(horizon=h, global_model=False))
+    assert result.kinds["trend"] == "short"
+    assert result.chosen["trend"] not in ("Naive", "SeasonalNaive", "Zero", "HistoricAverage")
+    truth = 10 + 3.0 * np.arange(n, n + h)
+    assert mae(result.points["yhat"].to_numpy(), truth) < 3.0  # Naive's error here is 19.5
+    assert "AutoETS" in result.cv_scores and "Naive" in result.cv_scores
+
+
+def test_short_intermittent_series_get_croston_family_candidates() -> None:
+    # 18 months of spare-part demand (auto spare parts style), about half of them zero.
+    rng = np.random.default_rng(7)
+    series = {f"p{i}": np.where(rng.random(18) < 0.5, 0.0, rng.integers(1, 4, 18).astype(float)) for i in range(10)}
+    result = forecast(frame(series), ForecastConfig(horizon=6, season_length=12, global_model=False))
+    assert set(result.kinds.values()) == {"short"}
+    for model in ("CrostonClassic", "CrostonSBA", "TSB", "ADIDA", "IMAPA", "Zero"):
+        assert model in result.cv_scores
+
+
+def test_intermittent_intervals_are_never_zero_width_where_demand_occurred() -> None:
+    # Very sparse demand: the point forecast may well be 0, but the upper bound must not.
+    rng = np.random.default_rng(8)
+    series = {f"r{i}": (rng.random(120) < 0.04).astype(float) * rng.integers(1, 5, 120) for i in range(12)}
+    for values in series.values():  # every series has had demand at least once
+        if values.sum() == 0:
+            values[30] = 1.0
+    result = forecast(frame(series), ForecastConfig(horizon=12, global_model=False))
+    p = result.points
+    assert (p["hi-80"] > 0).all() and (p["hi-95"] >= p["hi-80"]).all()
+    assert (p["lo-80"] >= 0).all()
+
+
+def test_conformal_width_is_the_pooled_quantile_times_the_series_scale() -> None:
+    from forecasting.engine import _conformal, _Series
+
+    # Two series, one 1-step window each: scaled residuals |1-0|/1 = 1 and |4-0|/2 = 2.
+    a = _Series("a", np.zeros(5), "regular", 1, 1, 1.0, 1.0, cv_truth=np.array([1.0]), cv={"Zero": np.array([0.0])})
+    b = _Series("b", np.zeros(5), "regular", 1, 1, 2.0, 2.0, cv_truth=np.array([4.0]), cv={"Zero": np.array([0.0])})
+    widths = _conformal([a, b], {"a": "Zero", "b": "Zero"}, (50,), 1)
+    # The median of {1, 2} is 1.5 (numpy's linear quantile); step 1 of a 1-step window is not widened.
+    assert widths["a"][50].tolist() == [1.5] and widths["b"][50].tolist() == [3.0]
