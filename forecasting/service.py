@@ -330,6 +330,13 @@ async def raise_withdrawn_work_alert(session: AsyncSession, actor: Actor, offer_
     return alert
 
 
+async def withdrawn_work_alerts(session: AsyncSession, actor: Actor) -> list[HealthAlert]:
+    """The open `withdrawn_work` alerts of the caller's own organisation, oldest first (the
+    buyer's portal; an alliance admin sees the alliance's on the dashboard instead)."""
+    actor.require(Permission.ORDERS_READ)
+    return [a for a in await repository.open_alerts(session, actor, AlertKind.WITHDRAWN_WORK) if a.organisation_id == actor.organisation_id]
+
+
 async def resolve_withdrawn_work_alert(session: AsyncSession, organisation_id: uuid.UUID, offer_id: uuid.UUID) -> None:
     alert = await repository.open_alert(session, organisation_id, AlertKind.WITHDRAWN_WORK, str(offer_id))
     if alert is not None:

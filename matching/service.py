@@ -24,6 +24,7 @@ from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy.models import Role
 from capool.tenancy.policy import get_visible, get_writable
 from forecasting import service as health_service
+from forecasting.models import HealthAlert
 from marketplace import allocations as marketplace_allocations
 from marketplace import days as capacity_days
 from marketplace.models import Allocation, AllocationStatus, CapacityOffer, CapacityUnit, OrderStatus
@@ -558,6 +559,54 @@ async def _alert_accepted_work(session: AsyncSession, actor: Actor, offer_id: uu
         f"{', '.join(sorted({str(w['reference']) for w in work}))} not yet produced; repair run {run.id} proposes new capacity",
         {"offer_id": str(offer_id), "run_id": str(run.id), "buyer_org_id": str(actor.organisation_id), "work": work, "units_not_produced": left},
     )
+
+
+@dataclass
+class WithdrawnWorkRepair:
+    """An open `withdrawn_work` alert of the caller's organisation with the repair run it names
+    (None: the caller may not read matching runs, or the run is gone) and what the caller may
+    do with it now (hints for a page; approve and apply check everything again)."""
+
+    alert: HealthAlert
+    run: MatchRun | None
+    approvals: list[MatchApproval]
+    can_approve: bool
+    can_apply: bool
+    # order id -> the order's reference, for the run's plan
+    references: dict[str, str]
+
+
+async def withdrawn_work_repairs(session: AsyncSession, actor: Actor) -> list[WithdrawnWorkRepair]:
+    """Accepted work of the caller's organisation on withdrawn offers, with the repair proposals
+    for the units not yet produced."""
+    repairs = []
+    for alert in await health_service.withdrawn_work_alerts(session, actor):
+        run: MatchRun | None = None
+        approvals: list[MatchApproval] = []
+        run_id = (alert.details or {}).get("run_id")
+        if run_id and actor.can(Permission.MATCHING_RUN):
+            try:
+                run = await get_run(session, actor, uuid.UUID(run_id))
+            except (NotFound, ValueError):
+                run = None
+        if run is not None:
+            approvals = await run_approvals(session, actor, run)
+        signed = {a.user_id for a in approvals}
+        can_approve = (run is not None and run.status == RunStatus.AWAITING_APPROVAL and actor.can(Permission.MATCHING_APPROVE)
+                       and actor.role == Role.ORG_ADMIN and actor.user_id != run.requested_by and actor.user_id not in signed)
+        can_apply = run is not None and bool(run.plan) and run.status in (RunStatus.PROPOSED, RunStatus.APPROVED) and actor.can(Permission.MATCHING_RUN)
+        references = {str(w.get("order_id")): str(w.get("reference")) for w in (alert.details or {}).get("work", [])}
+        repairs.append(WithdrawnWorkRepair(alert, run, approvals, can_approve, can_apply, references))
+    return repairs
+
+
+async def withdrawn_work_repair(session: AsyncSession, actor: Actor, run_id: uuid.UUID) -> WithdrawnWorkRepair:
+    """The repair of one open withdrawn-work alert of the caller's organisation, by its run; any
+    other run (another organisation's, or one no open alert names) is not found."""
+    for repair in await withdrawn_work_repairs(session, actor):
+        if repair.run is not None and repair.run.id == run_id:
+            return repair
+    raise NotFound("repair proposal", run_id)
 
 
 async def _kept_allocations(session: AsyncSession, run: MatchRun, *, lock: bool) -> list[Allocation]:

@@ -22,6 +22,7 @@ from api.portal.lots import lots_of
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
 from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Permission
+from forecasting import service as health_service
 from marketplace import allocations as allocation_service
 from marketplace import orders as order_service
 from marketplace.models import CostSensitivity, Order, OrderStatus, Urgency
@@ -52,7 +53,8 @@ async def orders_page(request: Request, db_session: NamedDependency[AsyncSession
     actor = ctx.actor
     assert actor is not None
     page = await order_service.own_orders(db_session, actor, cursor=ctx.request.query_params.get("cursor"), limit=ORDERS_PAGE)
-    return render(ctx, "buyer/orders.html", orders=page.items, next_cursor=page.next_cursor)
+    alerts = await health_service.withdrawn_work_alerts(db_session, actor)
+    return render(ctx, "buyer/orders.html", orders=page.items, next_cursor=page.next_cursor, withdrawn_work=len(alerts))
 
 
 def _order_form_page(ctx: PageContext, status_code: int = 200, errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:
@@ -242,6 +244,41 @@ async def approve_run(request: Request, db_session: NamedDependency[AsyncSession
 @post("/buyer/orders/{order_id:uuid}/runs/{run_id:uuid}/apply", name="portal:buyer-run-apply", **requires(Permission.MATCHING_RUN))
 async def apply_run(request: Request, db_session: NamedDependency[AsyncSession], order_id: FromPath[uuid.UUID], run_id: FromPath[uuid.UUID]) -> Response:
     return await _on_run(request, db_session, order_id, run_id, matching_service.apply)
+
+
+def _repairs_page(ctx: PageContext, repairs: list[matching_service.WithdrawnWorkRepair], status_code: int = 200, error: str | None = None) -> Response:
+    return render(ctx, "buyer/repairs.html", status_code, repairs=repairs, error=error, RunStatus=RunStatus)
+
+
+@get("/buyer/repairs", name="portal:buyer-repairs", **requires(Permission.ORDERS_READ))
+async def repairs_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
+    """Accepted work on withdrawn offers (the `withdrawn_work` alerts) and the repair proposals
+    for the units not yet produced: approve (org admins) and apply them here."""
+    ctx = await _buyer(request, db_session)
+    return _repairs_page(ctx, await matching_service.withdrawn_work_repairs(db_session, ctx.actor))  # type: ignore[arg-type]
+
+
+async def _on_repair(request: Request, db_session: AsyncSession, run_id: uuid.UUID, action: Any) -> Response:
+    """Approve or apply the repair run of one of the caller's open withdrawn-work alerts (any
+    other run is not found); a refusal shows on the repairs page."""
+    ctx = await _buyer(request, db_session)
+    await form_of(ctx)
+    await matching_service.withdrawn_work_repair(db_session, ctx.actor, run_id)  # type: ignore[arg-type]
+    try:
+        await action(db_session, ctx.actor, run_id)
+    except (InvalidInput, Conflict) as exc:
+        return _repairs_page(ctx, await matching_service.withdrawn_work_repairs(db_session, ctx.actor), exc.status, exc.detail)  # type: ignore[arg-type]
+    return redirect(ctx, f"{PREFIX}/buyer/repairs")
+
+
+@post("/buyer/repairs/{run_id:uuid}/approve", name="portal:buyer-repair-approve", **requires(Permission.MATCHING_APPROVE))
+async def approve_repair(request: Request, db_session: NamedDependency[AsyncSession], run_id: FromPath[uuid.UUID]) -> Response:
+    return await _on_repair(request, db_session, run_id, matching_service.approve)
+
+
+@post("/buyer/repairs/{run_id:uuid}/apply", name="portal:buyer-repair-apply", **requires(Permission.MATCHING_RUN))
+async def apply_repair(request: Request, db_session: NamedDependency[AsyncSession], run_id: FromPath[uuid.UUID]) -> Response:
+    return await _on_repair(request, db_session, run_id, matching_service.apply)
 
 
 @get("/buyer/orders/{order_id:uuid}/ledger/{seq:int}/proof", name="portal:buyer-ledger-proof", **requires(Permission.LEDGER_READ))
