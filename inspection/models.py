@@ -33,6 +33,12 @@ class ImageStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class ReviewState(enum.StrEnum):
+    NONE = "none"
+    PROPOSED = "proposed"
+    REVIEWED = "reviewed"
+
+
 class ModelVersion(IdMixin, Base):
     """A registered ONNX model: its file (by hash, on disk) and its metadata card."""
 
@@ -102,3 +108,15 @@ class InspectionImage(IdMixin, Base):
     counted_at: Mapped[datetime | None]
     # Deliveries of the detection job so far; after the last one the image ends failed.
     attempts: Mapped[int] = mapped_column(default=0)
+    # Pixel size (for thumbnails and boxes); None for images stored before it was recorded.
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    # Why the out-of-distribution check kept the image from counting (inspection.ood), if it did.
+    ood_reason: Mapped[str | None] = mapped_column(String(300))
+    # Was the model validated (its card's validated_on.products) for the image's product?
+    model_validated: Mapped[bool | None]
+    # none: nothing to review (counted at once, no detections, or flagged); proposed: detections
+    # wait for an inspector's confirm / dismiss; reviewed: the inspector decided each one.
+    review: Mapped[ReviewState] = mapped_column(str_enum(ReviewState, "inspection_review_state"), default=ReviewState.NONE)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, User
 from capool.tenancy.policy import scoped
-from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelVersion
+from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelVersion, ReviewState
 
 
 async def model_version_exists(session: AsyncSession, organisation_id: uuid.UUID, name: str, version: str) -> bool:
@@ -53,6 +53,15 @@ async def pending_images_of_lot(session: AsyncSession, lot_id: uuid.UUID) -> int
     # Called by quality's decision on a lot the actor may write.
     statement = select(func.count()).where(InspectionImage.lot_id == lot_id, InspectionImage.status == ImageStatus.PENDING)
     return int((await session.execute(statement)).scalar_one())
+
+
+async def unfinished_images_of_lot(session: AsyncSession, lot_id: uuid.UUID) -> tuple[int, int]:
+    """(images still pending, images with proposed detections not yet reviewed) of a lot;
+    called by quality's decision on a lot the actor may write."""
+    pending = func.sum(case((InspectionImage.status == ImageStatus.PENDING, 1), else_=0))
+    proposed = func.sum(case((InspectionImage.review == ReviewState.PROPOSED, 1), else_=0))
+    row = (await session.execute(select(pending, proposed).where(InspectionImage.lot_id == lot_id))).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 async def image_for_update(session: AsyncSession, image_id: uuid.UUID) -> InspectionImage | None:

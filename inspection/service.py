@@ -27,9 +27,9 @@ from capool.ids import new_id
 from capool.pagination import Page
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
-from inspection import repository, store
+from inspection import ood, repository, store
 from inspection.config import BUILTIN_MODEL, get_inspection_settings
-from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelKind, ModelVersion
+from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelKind, ModelVersion, ReviewState
 from inspection.runtime import ImageError, InspectionResult, decode_image, image_format, load_inspector
 from quality import service as quality_service
 from quality.models import InspectionLot
@@ -53,7 +53,41 @@ class UploadedFile:
 # ---------------------------------------------------------------- model registry
 
 
+# Rates a card's metrics may hold (fractions); any of them found is checked to lie in [0, 1].
+RATE_METRICS = frozenset({"roc_auc", "recall", "precision", "accuracy", "f1", "miss_rate", "false_alarm_rate", "map50", "map50_95", "map"})
+
+
+def _strings(value: Any, *, limit: int = 200) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, str) and 0 < len(x.strip()) <= limit for x in value)
+
+
+def _metric_errors(metrics: Any) -> tuple[list[FieldError], int]:
+    """Errors of a card's metrics and the number of rate metrics found (nested objects by split)."""
+    errors, found = [], 0
+
+    def walk(value: Any, path: str) -> None:
+        nonlocal found
+        for key, item in value.items():
+            where = f"{path}/{key}"
+            if isinstance(item, dict):
+                walk(item, where)
+            elif key in RATE_METRICS:
+                if isinstance(item, bool) or not isinstance(item, int | float) or not 0 <= item <= 1:
+                    errors.append(FieldError(where, f"{key} is a rate and must be a number in [0, 1]"))
+                else:
+                    found += 1
+
+    walk(metrics, "/card/metrics")
+    return errors, found
+
+
 def _card_errors(card: Any) -> list[FieldError]:
+    """Everything a card must state, with the field path of each problem (RFC 9457 errors).
+
+    Required: kind, labels; the domain the model was validated on (`validated_on`: products,
+    processes and image kinds, each a non-empty list of names); `training_data` (dataset and
+    number of images); `metrics` with at least one rate (roc_auc, recall, precision, map50,
+    ...) in [0, 1]. Thresholds lie in their ranges; severities name the card's labels."""
     if not isinstance(card, dict):
         return [FieldError("/card", "the card must be a JSON object")]
     errors = []
@@ -63,29 +97,80 @@ def _card_errors(card: Any) -> list[FieldError]:
     labels = card.get("labels")
     if not (isinstance(labels, list) and labels and all(isinstance(x, str) and 0 < len(x) <= 100 for x in labels)):
         errors.append(FieldError("/card/labels", "labels must be a non-empty list of class names"))
+        labels = None
     if kind == ModelKind.CLASSIFIER:
         threshold = card.get("threshold")
-        if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
             errors.append(FieldError("/card/threshold", "a classifier needs an operating threshold in [0, 1]"))
         pre = card.get("preprocess")
         if not (isinstance(pre, dict) and all(isinstance(pre.get(k), int) and 1 <= pre[k] <= 4096 for k in ("width", "height"))):
             errors.append(FieldError("/card/preprocess", "a classifier needs preprocess.width and preprocess.height (pixels)"))
-    if "metrics" in card and not isinstance(card["metrics"], dict):
-        errors.append(FieldError("/card/metrics", "metrics must be an object"))
-    errors += _severity_errors(card)
+    if kind in (ModelKind.YOLOV5, ModelKind.YOLOV8):
+        for key, low_open in (("conf_threshold", True), ("iou_threshold", False)):
+            if key in card:
+                value = card[key]
+                ok = not isinstance(value, bool) and isinstance(value, int | float) and (0 < value <= 1 if low_open else 0 <= value <= 1)
+                if not ok:
+                    errors.append(FieldError(f"/card/{key}", f"{key} must be a number in {'(0, 1]' if low_open else '[0, 1]'}"))
+        size = card.get("input_size")
+        if size is not None and not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 4096 for v in size)):
+            errors.append(FieldError("/card/input_size", "input_size must be [width, height] in pixels (1 to 4096)"))
+    domain = card.get("validated_on")
+    if not isinstance(domain, dict):
+        errors.append(FieldError("/card/validated_on", "validated_on must state the products, processes and image_kinds the model was validated on"))
+    else:
+        for key in ("products", "processes", "image_kinds"):
+            if not _strings(domain.get(key)):
+                errors.append(FieldError(f"/card/validated_on/{key}", f"{key} must be a non-empty list of names (1 to 200 characters)"))
+        if _strings(domain.get("products")) and any(p.strip() == ANY_PRODUCT for p in domain["products"]):
+            errors.append(FieldError("/card/validated_on/products", "name the products the model was validated on; '*' validates nothing"))
+    training = card.get("training_data")
+    if not isinstance(training, dict):
+        errors.append(FieldError("/card/training_data", "training_data must state the dataset and the number of training images"))
+    else:
+        if not (isinstance(training.get("dataset"), str) and training["dataset"].strip()):
+            errors.append(FieldError("/card/training_data/dataset", "the dataset the model was trained on (its name or source)"))
+        images = training.get("images")
+        if isinstance(images, bool) or not isinstance(images, int) or images < 1:
+            errors.append(FieldError("/card/training_data/images", "the number of training images (a positive integer)"))
+    metrics = card.get("metrics")
+    if not isinstance(metrics, dict) or not metrics:
+        errors.append(FieldError("/card/metrics", "metrics must be an object with the validation results (roc_auc, recall, precision, map50, ...)"))
+    else:
+        metric_errors, found = _metric_errors(metrics)
+        errors += metric_errors
+        if not found and not metric_errors:
+            errors.append(FieldError("/card/metrics", f"metrics must hold at least one of {', '.join(sorted(RATE_METRICS))}"))
+    errors += _severity_errors(card, labels)
+    errors += [FieldError(path, message) for path, message in ood.reference_errors(card.get("ood"))]
     return errors
 
 
-def _severity_errors(card: dict[str, Any]) -> list[FieldError]:
+def _severity_errors(card: dict[str, Any], labels: list[str] | None = None) -> list[FieldError]:
     """The card's `defect_severity`: {label: critical | major | minor} (labels it omits are major)."""
     severity = card.get("defect_severity", {})
     if not isinstance(severity, dict):
         return [FieldError("/card/defect_severity", "defect_severity must be an object of label: critical | major | minor")]
-    return [
+    errors = [
         FieldError(f"/card/defect_severity/{label}", f"severity {value!r} is not one of {', '.join(SEVERITY_CLASSES)}")
         for label, value in severity.items()
         if value not in SEVERITY_CLASSES
     ]
+    if labels is not None:
+        errors += [FieldError(f"/card/defect_severity/{label}", f"{label!r} is not one of the card's labels") for label in severity if label not in labels]
+    return errors
+
+
+def _name(value: str) -> str:
+    return " ".join(re.split(r"[\s_\-]+", value.strip().casefold())).strip()
+
+
+def validated_for(card: dict[str, Any], product: str) -> bool:
+    """Was the model validated on this product (its card's validated_on.products; case,
+    spaces, '_' and '-' do not matter)? Anything else makes its detections proposals."""
+    domain = card.get("validated_on")
+    products = domain.get("products") if isinstance(domain, dict) else None
+    return isinstance(products, list) and _name(product) in {_name(p) for p in products if isinstance(p, str)}
 
 
 def _smoke_test(model: bytes, card: dict[str, Any]) -> None:
@@ -247,6 +332,9 @@ class LotInspection:
     failed: int
     defective: int
     defect_counts: dict[str, int]
+    # Images whose detections wait for an inspector; images the OOD check kept from counting.
+    proposed: int = 0
+    flagged: int = 0
 
 
 async def lot_inspection(session: AsyncSession, actor: Actor, lot_id: uuid.UUID, limit: int = 500) -> LotInspection:
@@ -263,6 +351,7 @@ async def lot_inspection(session: AsyncSession, actor: Actor, lot_id: uuid.UUID,
         inspected=sum(i.status == ImageStatus.INSPECTED for i in images), pending=sum(i.status == ImageStatus.PENDING for i in images),
         failed=sum(i.status == ImageStatus.FAILED for i in images), defective=sum(bool(i.defective) for i in images),
         defect_counts=dict(sorted(counts.items())),
+        proposed=sum(i.review == ReviewState.PROPOSED for i in images), flagged=sum(i.ood_reason is not None for i in images),
     )
 
 
@@ -281,8 +370,9 @@ async def _model_for(session: AsyncSession, image: InspectionImage) -> tuple[Mod
     return None, card, card["onnx"]["sha256"], store.builtin_model_bytes
 
 
-def _infer(inspector: Any, data: bytes) -> InspectionResult:
-    return inspector.inspect(decode_image(data))
+def _infer(inspector: Any, data: bytes, reference: dict[str, Any] | None) -> tuple[InspectionResult, ood.OodResult, tuple[int, int]]:
+    image = decode_image(data)
+    return inspector.inspect(image), ood.check(image, reference), (int(image.shape[1]), int(image.shape[0]))
 
 
 async def begin_attempt(session: AsyncSession, image_id: uuid.UUID) -> int | None:
@@ -331,20 +421,39 @@ async def run_inspection(session: AsyncSession, image_id: uuid.UUID) -> Inspecti
     try:
         inspector = await asyncio.to_thread(store.inspector_for, sha256, load_bytes, card)
         data = await asyncio.to_thread(store.read, image.storage_key)
-        result = await asyncio.to_thread(_infer, inspector, data)
+        result, check, (width, height) = await asyncio.to_thread(_infer, inspector, data, card.get("ood"))
     except Exception as exc:  # onnxruntime raises its own types (Fail, InvalidArgument, ...), not RuntimeError
         _fail(image, f"{type(exc).__name__}: {exc}")
         return image
     image.status = ImageStatus.INSPECTED
+    image.width, image.height = width, height
     image.defective = result.defective
     image.score = round(float(result.score), 6)
+    image.model_validated = validated_for(card, image.product)
+    image.inspected_at = utcnow()
+    # What happens to the detections: an image unlike the model's training data is flagged and
+    # never counted; a model validated for the product counts at once; any other model's
+    # detections are proposals an inspector confirms or dismisses (review_image).
+    if check.flagged:
+        image.ood_reason = (check.reason or "out of distribution")[:300]
+        state = "flagged"
+    elif image.model_validated:
+        state = "counted"
+    else:
+        state = "proposed"
     image.detections = [
-        {"class_id": d.class_id, "label": d.label, "score": round(d.score, 6), "box": [round(v, 2) for v in d.box] if d.box else None}
+        {"class_id": d.class_id, "label": d.label, "score": round(d.score, 6), "box": [round(v, 2) for v in d.box] if d.box else None, "review": state}
         for d in result.detections
     ]
-    image.defect_counts = result.defect_counts()
-    image.inspected_at = utcnow()
-    await _add_to_lot(session, image, card)
+    if state == "counted":
+        image.defect_counts = result.defect_counts()
+        await _add_to_lot(session, image, card)
+    else:
+        image.defect_counts = {}
+        if state == "proposed" and image.detections:
+            image.review = ReviewState.PROPOSED
+        else:
+            image.counted_at = utcnow()  # nothing of this image will count
     return image
 
 
@@ -352,7 +461,7 @@ def _defect_class(label: str) -> str:
     return re.sub(r"[^a-z0-9_\-]+", "_", label.lower()).strip("_")[:100] or "defect"
 
 
-async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[str, Any]) -> None:
+async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[str, Any], actor: Actor | None = None) -> None:
     """Aggregate the image's defects into its lot through the quality service, acting as the
     uploader, by the card of the model that scored the image: its `defect_severity` per class
     (default major). The image is one sampled unit, nonconforming in its most severe class. A
@@ -373,7 +482,7 @@ async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[
             name = _defect_class(f"{label}-{image.model_name}")
         counts.append(DefectCountIn(defect_class=name, severity=level, count=int(n)))
     worst = min((c.severity for c in counts), key=SEVERITY_CLASSES.index)
-    actor = await repository.actor_of_user(session, image.uploaded_by)
+    actor = actor or await repository.actor_of_user(session, image.uploaded_by)
     try:
         async with session.begin_nested():
             await quality_service.add_defect_counts(session, actor, image.lot_id, counts, {worst: 1})
@@ -384,5 +493,116 @@ async def _add_to_lot(session: AsyncSession, image: InspectionImage, card: dict[
 
 @quality_service.hold_decisions
 async def _images_pending(session: AsyncSession, lot: InspectionLot) -> str | None:
-    pending = await repository.pending_images_of_lot(session, lot.id)
-    return f"{pending} of its images are still being inspected" if pending else None
+    pending, proposed = await repository.unfinished_images_of_lot(session, lot.id)
+    reasons = []
+    if pending:
+        reasons.append(f"{pending} of its images are still being inspected")
+    if proposed:
+        reasons.append(f"{proposed} of its images have detections an inspector has not confirmed or dismissed")
+    return "; ".join(reasons) or None
+
+
+# ---------------------------------------------------------------- the inspector's review
+
+THUMBNAIL_SIDE = 360
+_BOX_COLOURS = {"proposed": (255, 170, 0), "confirmed": (220, 30, 30), "counted": (220, 30, 30), "dismissed": (120, 120, 120), "flagged": (120, 120, 120)}
+
+
+def _thumbnail(data: bytes, detections: list[dict[str, Any]], side: int) -> bytes:
+    """A PNG thumbnail (at most `side` pixels) with each detection's box and number drawn in."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pixels = decode_image(data)
+    height, width = pixels.shape[:2]
+    scale = min(1.0, side / max(width, height))
+    picture = Image.fromarray(pixels).resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(picture)
+    for number, detection in enumerate(detections):
+        box = detection.get("box")
+        if not box:
+            continue
+        colour = _BOX_COLOURS.get(detection.get("review", "proposed"), (255, 170, 0))
+        x1, y1, x2, y2 = (v * scale for v in box)
+        draw.rectangle((x1, y1, x2, y2), outline=colour, width=2)
+        draw.text((x1 + 3, y1 + 2), str(number), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def image_thumbnail(session: AsyncSession, actor: Actor, image_id: uuid.UUID, side: int = THUMBNAIL_SIDE) -> bytes:
+    """The image as a PNG thumbnail with its detections' boxes (any bit depth or format in)."""
+    image = await get_image(session, actor, image_id)
+    data = await asyncio.to_thread(store.read, image.storage_key)
+    try:
+        return await asyncio.to_thread(_thumbnail, data, list(image.detections or []), side)
+    except ImageError as exc:
+        raise Conflict(f"image {image.id} cannot be shown: {exc}", "image_unreadable") from exc
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    index: int
+    decision: str  # confirm | dismiss
+
+
+async def card_of_image(session: AsyncSession, image: InspectionImage) -> dict[str, Any]:
+    """The card of the model that scored the image (registered version or built-in)."""
+    if image.model_version_id is None:
+        return store.builtin_card()
+    version = await session.get(ModelVersion, image.model_version_id)
+    assert version is not None
+    return version.card
+
+
+async def review_image(session: AsyncSession, actor: Actor, image_id: uuid.UUID, decisions: list[ReviewDecision]) -> InspectionImage:
+    """An inspector of the factory confirms or dismisses proposed detections of an image.
+
+    Once no detection of the image is left proposed, the confirmed ones are added to the lot
+    (the image is one sampled unit, by the card of the model that scored it); dismissed ones
+    never count. A detection is decided once; a decided lot takes no more reviews."""
+    actor.require(Permission.QUALITY_WRITE)
+    image = await get_writable(session, actor, InspectionImage, image_id, for_update=True)
+    lot = await get_writable(session, actor, InspectionLot, image.lot_id)
+    if lot.decision is not None:
+        raise Conflict(f"lot {lot.id} is already {lot.decision.value}; its detections can no longer be reviewed", "lot_decided")
+    if image.review != ReviewState.PROPOSED:
+        raise Conflict(f"image {image.id} has no detections waiting for review", "nothing_to_review")
+    if not decisions:
+        raise InvalidInput.at("/decisions", "decide at least one detection")
+    detections = [dict(d) for d in image.detections]
+    seen: set[int] = set()
+    for position, item in enumerate(decisions):
+        if item.decision not in ("confirm", "dismiss"):
+            raise InvalidInput.at(f"/decisions/{position}/decision", "decision must be confirm or dismiss")
+        if not 0 <= item.index < len(detections):
+            raise InvalidInput.at(f"/decisions/{position}/index", f"the image has detections 0 to {len(detections) - 1}")
+        if item.index in seen:
+            raise InvalidInput.at(f"/decisions/{position}/index", f"detection {item.index} is decided twice in this request")
+        if detections[item.index].get("review") != "proposed":
+            raise InvalidInput.at(f"/decisions/{position}/index", f"detection {item.index} is already {detections[item.index].get('review')}")
+        seen.add(item.index)
+    now = utcnow()
+    for item in decisions:
+        detections[item.index].update(review="confirmed" if item.decision == "confirm" else "dismissed",
+                                      reviewed_by=str(actor.user_id), reviewed_at=now.isoformat())
+    image.detections = detections
+    if not any(d.get("review") == "proposed" for d in detections):
+        image.review = ReviewState.REVIEWED
+        image.reviewed_by, image.reviewed_at = actor.user_id, now
+        counts: dict[str, int] = {}
+        for d in detections:
+            if d["review"] == "confirmed":
+                counts[d["label"]] = counts.get(d["label"], 0) + 1
+        image.defect_counts = counts
+        await _add_to_lot(session, image, await card_of_image(session, image), actor)
+        if image.error and image.error.startswith("not added to the lot"):
+            raise Conflict(image.error, "not_counted")
+    await session.flush()
+    events.emit(session, actor, "inspection.detections_reviewed", "inspection_image", image.id, {
+        "lot_id": str(image.lot_id), "decisions": [{"index": d.index, "decision": d.decision} for d in decisions],
+        "review": image.review.value, "defect_counts": image.defect_counts,
+    })
+    return image

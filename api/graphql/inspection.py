@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.permissions import requires
-from api.graphql.support import call, page_limit
+from api.graphql.support import UserError, call, mutate, page_limit
 from capool.tenancy.actor import Permission
 from inspection import service
 from inspection.models import InspectionImage, ModelVersion
@@ -22,6 +22,12 @@ class InspectionDetection:
     label: str
     score: float
     box: list[float] | None
+    review: str = strawberry.field(default="counted", description="counted, proposed (waits for an inspector), confirmed, dismissed or flagged")
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+
+
+_DETECTION_FIELDS = ("class_id", "label", "score", "box", "review", "reviewed_by", "reviewed_at")
 
 
 @strawberry.type
@@ -47,15 +53,21 @@ class InspectionImageResult:
     error: str | None
     inspected_at: dt.datetime | None
     created_at: dt.datetime
+    width: int | None
+    height: int | None
+    ood_reason: str | None
+    model_validated: bool | None
+    review: str
 
     @classmethod
     def of(cls, row: InspectionImage) -> InspectionImageResult:
         return cls(
             id=row.id, lot_id=row.lot_id, organisation_id=row.organisation_id, product=row.product, filename=row.filename,
             status=row.status.value, model_version_id=row.model_version_id, model_name=row.model_name, defective=row.defective,
-            score=row.score, detections=[InspectionDetection(**d) for d in row.detections or []],
+            score=row.score, detections=[InspectionDetection(**{k: d.get(k) for k in _DETECTION_FIELDS if k in d}) for d in row.detections or []],
             defect_counts=[InspectionDefectCount(label=k, count=int(v)) for k, v in sorted((row.defect_counts or {}).items())],
-            error=row.error, inspected_at=row.inspected_at, created_at=row.created_at,
+            error=row.error, inspected_at=row.inspected_at, created_at=row.created_at, width=row.width, height=row.height,
+            ood_reason=row.ood_reason, model_validated=row.model_validated, review=row.review.value if row.review else "none",
         )
 
 
@@ -68,6 +80,8 @@ class InspectionLotResult:
     defective: int
     defect_counts: list[InspectionDefectCount]
     images: list[InspectionImageResult]
+    proposed: int
+    flagged: int
 
 
 @strawberry.type
@@ -112,7 +126,7 @@ class InspectionQuery:
         return InspectionLotResult(
             lot_id=lot.lot_id, inspected=lot.inspected, pending=lot.pending, failed=lot.failed, defective=lot.defective,
             defect_counts=[InspectionDefectCount(label=k, count=v) for k, v in lot.defect_counts.items()],
-            images=[InspectionImageResult.of(i) for i in lot.images],
+            images=[InspectionImageResult.of(i) for i in lot.images], proposed=lot.proposed, flagged=lot.flagged,
         )
 
     @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Defect model versions registered by the caller's organisation")
@@ -125,5 +139,27 @@ class InspectionQuery:
         return InspectionModelVersion.of(await call(info, lambda s, a: service.get_model(s, a, id)))
 
 
+@strawberry.input
+class DetectionDecisionInput:
+    index: int
+    decision: str = strawberry.field(description="confirm or dismiss")
+
+
+@strawberry.type
+class ReviewDetectionsPayload:
+    image: InspectionImageResult | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class InspectionMutation:
+    @strawberry.mutation(extensions=requires(Permission.QUALITY_WRITE),
+                         description="Confirm or dismiss proposed detections of an image; once none is left proposed the confirmed ones count")
+    async def review_inspection_detections(self, info: Info, image_id: uuid.UUID, decisions: list[DetectionDecisionInput]) -> ReviewDetectionsPayload:
+        items = [service.ReviewDecision(d.index, d.decision) for d in decisions]
+        image, errors = await mutate(info, lambda s, a: service.review_image(s, a, image_id, items))
+        return ReviewDetectionsPayload(image=InspectionImageResult.of(image) if image else None, errors=errors)
+
+
 QUERIES: tuple[type, ...] = (InspectionQuery,)
-MUTATIONS: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = (InspectionMutation,)

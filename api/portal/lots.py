@@ -100,7 +100,7 @@ async def _lot_page(ctx: PageContext, db_session: AsyncSession, lot_id: uuid.UUI
         switching = None
     return render(ctx, "supplier/lot.html", status_code, lot=lot, order=order, images=images, rows=range(RESULT_ROWS), severities=SEVERITIES,
                   errors=errors or {}, form=form or {}, writes=writes and lot.decision is None, switching=switching,
-                  judged=quality_service.judged_counts_of(lot))
+                  judged=quality_service.judged_counts_of(lot), can_review=writes and lot.decision is None)
 
 
 @get("/supplier/lots/{lot_id:uuid}", name="portal:supplier-lot", **requires(Permission.QUALITY_READ))
@@ -144,6 +144,31 @@ async def lot_images(request: Request, db_session: NamedDependency[AsyncSession]
     except Conflict as exc:
         return await _lot_page(ctx, db_session, lot_id, 409, {"_": exc.detail})
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
+
+
+@get("/supplier/images/{image_id:uuid}/thumbnail", name="portal:supplier-image-thumbnail", **requires(Permission.QUALITY_READ))
+async def image_thumbnail(request: Request, db_session: NamedDependency[AsyncSession], image_id: FromPath[uuid.UUID]) -> Response:
+    """An inspection image as a PNG thumbnail with its detections' boxes (the factory and the lot's buyer)."""
+    ctx = await _quality(request, db_session)
+    data = await inspection_service.image_thumbnail(db_session, ctx.actor, image_id)  # type: ignore[arg-type]
+    return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+@post("/supplier/images/{image_id:uuid}/review", name="portal:supplier-image-review", **requires(Permission.QUALITY_WRITE))
+async def image_review(request: Request, db_session: NamedDependency[AsyncSession], image_id: FromPath[uuid.UUID]) -> Response:
+    """The inspector's confirm / dismiss per proposed detection (radio decision_<index>)."""
+    ctx = await _quality(request, db_session)
+    image = await inspection_service.get_image(db_session, ctx.actor, image_id)  # type: ignore[arg-type]
+    form = await form_of(ctx)
+    decisions = [inspection_service.ReviewDecision(int(key.removeprefix("decision_")), value) for key, value in form.items()
+                 if key.startswith("decision_") and key.removeprefix("decision_").isdigit() and value]
+    try:
+        await inspection_service.review_image(db_session, ctx.actor, image_id, decisions)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        return await _lot_page(ctx, db_session, image.lot_id, 422, {"_": "; ".join(f"{e.path}: {e.message}" for e in exc.errors) or exc.detail})
+    except Conflict as exc:
+        return await _lot_page(ctx, db_session, image.lot_id, 409, {"_": exc.detail})
+    return redirect(ctx, f"{PREFIX}/supplier/lots/{image.lot_id}")
 
 
 @get("/supplier/statements", name="portal:supplier-statement", **requires(Permission.LEDGER_READ))

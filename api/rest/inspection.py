@@ -9,10 +9,10 @@ import base64
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -70,6 +70,10 @@ class DetectionOut(Struct):
     label: str
     score: float
     box: list[float] | None
+    # counted (a validated model), proposed (waits for an inspector), confirmed, dismissed, flagged (out of distribution)
+    review: str = "counted"
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
 
 class ImageOut(Struct):
@@ -92,6 +96,14 @@ class ImageOut(Struct):
     error: str | None
     inspected_at: datetime | None
     created_at: datetime
+    width: int | None = None
+    height: int | None = None
+    # Why the out-of-distribution check kept the image from counting (None: it did not).
+    ood_reason: str | None = None
+    model_validated: bool | None = None
+    review: str = "none"
+    reviewed_by: uuid.UUID | None = None
+    reviewed_at: datetime | None = None
 
 
 class LotInspectionOut(Struct):
@@ -102,6 +114,17 @@ class LotInspectionOut(Struct):
     defective: int
     defect_counts: dict[str, int]
     images: list[ImageOut]
+    proposed: int = 0
+    flagged: int = 0
+
+
+class ReviewDecisionIn(Struct, forbid_unknown_fields=True):
+    index: Annotated[int, Meta(ge=0)]
+    decision: Literal["confirm", "dismiss"]
+
+
+class ReviewIn(Struct, forbid_unknown_fields=True):
+    decisions: Annotated[list[ReviewDecisionIn], Meta(min_length=1, max_length=300)]
 
 
 def _text(form: Any, name: str, default: str | None = None) -> str:
@@ -185,7 +208,7 @@ async def upload_images(lot_id: FromPath[uuid.UUID], request: Request[Any, Any, 
 async def lot_images(lot_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> LotInspectionOut:
     lot = await service.lot_inspection(db_session, actor, lot_id)
     return LotInspectionOut(lot.lot_id, lot.inspected, lot.pending, lot.failed, lot.defective, lot.defect_counts,
-                            [out(ImageOut, row) for row in lot.images])
+                            [out(ImageOut, row) for row in lot.images], lot.proposed, lot.flagged)
 
 
 @get("/v1/inspection/images/{image_id:uuid}", **requires(Permission.QUALITY_READ), summary="One image's detection result", tags=["inspection"])
@@ -193,4 +216,17 @@ async def read_image(image_id: FromPath[uuid.UUID], db_session: NamedDependency[
     return out(ImageOut, await service.get_image(db_session, actor, image_id))
 
 
-ROUTES: list[Any] = [register_model, list_models, read_model, activate_model, upload_images, lot_images, read_image]
+@post("/v1/inspection/images/{image_id:uuid}/review", **requires(Permission.QUALITY_WRITE), status_code=200, tags=["inspection"],
+      summary="Confirm or dismiss proposed detections of an image (by index); once none is left proposed, the confirmed ones count in the lot")
+async def review_image(image_id: FromPath[uuid.UUID], data: JSONBody[ReviewIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ImageOut:
+    decisions = [service.ReviewDecision(d.index, d.decision) for d in data.decisions]
+    return out(ImageOut, await service.review_image(db_session, actor, image_id, decisions))
+
+
+@get("/v1/inspection/images/{image_id:uuid}/thumbnail", **requires(Permission.QUALITY_READ), tags=["inspection"], media_type="image/png",
+     summary="The image as a PNG thumbnail with its detections' boxes and numbers drawn in")
+async def image_thumbnail(image_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> Response[bytes]:
+    return Response(await service.image_thumbnail(db_session, actor, image_id), media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+ROUTES: list[Any] = [register_model, list_models, read_model, activate_model, upload_images, lot_images, read_image, review_image, image_thumbnail]

@@ -50,10 +50,22 @@ async def open_lot(client: httpx.AsyncClient, db: AsyncEngine, world: World, *, 
     return {"lot": str(lot.id), "order": order["id"], "allocation": allocation["id"], "offer": offer["id"]}
 
 
-def png(width: int = 32, height: int = 24, value: int = 128) -> bytes:
+def png(width: int = 32, height: int = 24, value: int = 128, *, texture: int = 6) -> bytes:
+    """A grey image of mean `value` with a +-`texture` checker pattern (a surface with some
+    contrast: a perfectly uniform image is flagged by the out-of-distribution check)."""
+    checker = (np.indices((height, width)).sum(axis=0) % 2) * 2 - 1
+    pixels = np.clip(value + texture * checker, 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
-    Image.fromarray(np.full((height, width), value, dtype=np.uint8)).save(buffer, format="PNG")
+    Image.fromarray(pixels).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# What every registered test card states about its domain (the products of the test lots).
+DOMAIN = {
+    "validated_on": {"products": ["tee"], "processes": ["screen_printing"], "image_kinds": ["synthetic grey test image"]},
+    "training_data": {"dataset": "synthetic test images", "images": 100},
+    "metrics": {"validation": {"roc_auc": 1.0}},
+}
 
 
 def split_entries(which: str) -> list[str]:

@@ -15,13 +15,13 @@ from capool.config import get_settings
 from capool.db import create_session_factory
 from quality import service as quality_service
 from quality.schemas import LotIn
-from tests.inspection.conftest import png
+from tests.inspection.conftest import DOMAIN, png
 from tests.inspection.onnx_graphs import brightness_classifier
 from tests.tenancy import Case, Ctx, GraphQLCase, Request
 
 READERS = ("other_buyer", "floating", "outsider")
 FACTORIES = ("floating", "outsider")
-CARD = {"kind": "classifier", "labels": ["ok", "scratch"], "normal_label": "ok", "threshold": 0.5, "preprocess": {"width": 16, "height": 16}}
+CARD = {"kind": "classifier", "labels": ["ok", "scratch"], "normal_label": "ok", "threshold": 0.5, "preprocess": {"width": 16, "height": 16}, **DOMAIN}
 
 
 async def seed(ctx: Ctx) -> None:

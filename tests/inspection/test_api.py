@@ -19,14 +19,13 @@ from inspection import jobs as inspection_jobs
 from inspection.models import InspectionImage, ModelActivation, ModelVersion
 from quality.models import InspectionLot
 from tests.conftest import World
-from tests.inspection.conftest import open_lot, png
+from tests.inspection.conftest import DOMAIN, open_lot, png
 from tests.inspection.onnx_graphs import brightness_classifier
 from tests.tenancy import snapshot
 
 CARD = {
     "kind": "classifier", "labels": ["ok", "Scratch"], "normal_label": "ok", "output": "softmax", "threshold": 0.5,
-    "preprocess": {"width": 16, "height": 16, "channels": 1}, "defect_severity": {"Scratch": "minor"},
-    "metrics": {"validation": {"roc_auc": 1.0}}, "training_data": {"dataset": "synthetic brightness"},
+    "preprocess": {"width": 16, "height": 16, "channels": 1}, "defect_severity": {"Scratch": "minor"}, **DOMAIN,
 }
 
 
@@ -170,10 +169,10 @@ async def test_bad_model_registrations_answer_422(client, db, world: World) -> N
     assert broken.status_code == 422 and broken.json()["errors"][0]["pointer"] == "/file"
     bad_card = await register(client, world.admin, card={"kind": "svm", "labels": []})
     assert bad_card.status_code == 422
-    assert sorted(e["pointer"] for e in bad_card.json()["errors"]) == ["/card/kind", "/card/labels"]
+    assert sorted(e["pointer"] for e in bad_card.json()["errors"]) == ["/card/kind", "/card/labels", "/card/metrics", "/card/training_data", "/card/validated_on"]
     # Cards that do not fit the graph fail the smoke test: a YOLO card on a classifier graph,
     # and three labels for a two-output classifier.
-    mismatch = await register(client, world.admin, card={"kind": "yolov8", "labels": ["a"], "input_size": [16, 16]})
+    mismatch = await register(client, world.admin, card={"kind": "yolov8", "labels": ["a"], "input_size": [16, 16], **DOMAIN})
     assert mismatch.status_code == 422 and mismatch.json()["errors"][0]["pointer"] == "/file"
     three = await register(client, world.admin, card={**CARD, "labels": ["ok", "Scratch", "Dent"]})
     assert three.status_code == 422 and three.json()["errors"][0]["pointer"] == "/file"
@@ -227,7 +226,7 @@ async def test_a_registered_yolo_detector_reports_boxes_and_severities(client, d
     from tests.inspection.test_runtime import LABELS, v8_output
 
     ids = await open_lot(client, db, world)
-    card = {"kind": "yolov8", "labels": LABELS, "conf_threshold": 0.25, "iou_threshold": 0.45, "defect_severity": {"crack": "critical"}}
+    card = {"kind": "yolov8", "labels": LABELS, "conf_threshold": 0.25, "iou_threshold": 0.45, "defect_severity": {"crack": "critical"}, **DOMAIN}
     registered = await register(client, world.admin, name="yolo", card=card, model=constant_output_model(v8_output(), [1, 3, 320, 320]))
     assert registered.status_code == 201, registered.text
     activated = await client.post(f"/v1/inspection/models/{registered.json()['id']}/activations", headers=world.admin.headers,

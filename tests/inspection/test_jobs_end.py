@@ -15,14 +15,14 @@ from inspection import service as inspection_service
 from inspection.models import InspectionImage, ModelVersion
 from quality.models import InspectionLot
 from tests.conftest import World
-from tests.inspection.conftest import open_lot, png
+from tests.inspection.conftest import DOMAIN, open_lot, png
 from tests.inspection.onnx_graphs import constant_output_model, fails_when_bright
 from tests.inspection.test_api import CARD, register, run_jobs, upload
 from tests.inspection.test_runtime import LABELS, v5_output
 from tests.portal.conftest import portal, sign_in  # noqa: F401  (portal: the portal client fixture)
 from tests.tenancy import snapshot
 
-YOLO_CARD = {"kind": "yolov5", "labels": LABELS, "defect_severity": {"crack": "critical", "scratch": "major"}}
+YOLO_CARD = {"kind": "yolov5", "labels": LABELS, "defect_severity": {"crack": "critical", "scratch": "major"}, **DOMAIN}
 
 
 async def _activate(client, world: World, model_id: str, product: str = "tee") -> None:  # type: ignore[no-untyped-def]
