@@ -76,6 +76,31 @@ class ModelActivation(IdMixin, Base):
     __table_args__ = (UniqueConstraint("organisation_id", "product"),)
 
 
+class ActivationAction(enum.StrEnum):
+    ACTIVATED = "activated"
+    ROLLED_BACK = "rolled_back"
+    DEACTIVATED = "deactivated"
+
+
+class ModelActivationRecord(IdMixin, Base):
+    """One change of the version that inspects a factory's images of a product: who made it
+    (the factory's own admin or the alliance admin), from which version to which. A null
+    version is the built-in model (no activation)."""
+
+    __tablename__ = "inspection_model_activation_history"
+    # The factory reads its history; so does the organisation whose admin made the change.
+    __tenancy__ = TenantScope(owner="organisation_id", readers=("organisation_id", "by_org_id"))
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    product: Mapped[str] = mapped_column(String(200))
+    action: Mapped[ActivationAction] = mapped_column(str_enum(ActivationAction, "inspection_activation_action"))
+    model_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection_model_versions.id"))
+    previous_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection_model_versions.id"))
+    by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    by_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class InspectionImage(IdMixin, Base):
     """A line-camera image of a sampled lot and, once the job ran, what the model found."""
 

@@ -11,7 +11,7 @@ from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, User
 from capool.tenancy.policy import scoped
-from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelVersion, ReviewState
+from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelActivationRecord, ModelVersion, ReviewState
 
 
 async def model_version_exists(session: AsyncSession, organisation_id: uuid.UUID, name: str, version: str) -> bool:
@@ -86,3 +86,28 @@ async def actor_of_user(session: AsyncSession, user_id: uuid.UUID) -> Actor:
 async def organisation_in_alliance(session: AsyncSession, organisation_id: uuid.UUID, alliance_id: uuid.UUID) -> bool:
     statement = select(Organisation.id).where(Organisation.id == organisation_id, Organisation.alliance_id == alliance_id)
     return (await session.execute(statement)).first() is not None
+
+
+async def activations_of_factory(session: AsyncSession, organisation_id: uuid.UUID) -> list[ModelActivation]:
+    # Called for a factory the service checked the actor may manage or is.
+    statement = select(ModelActivation).where(ModelActivation.organisation_id == organisation_id).order_by(ModelActivation.product)
+    return list((await session.execute(statement)).scalars())
+
+
+async def activation_records(session: AsyncSession, organisation_id: uuid.UUID, product: str | None, limit: int) -> list[ModelActivationRecord]:
+    """A factory's activation history, newest first (the service checked the actor may read it)."""
+    statement = select(ModelActivationRecord).where(ModelActivationRecord.organisation_id == organisation_id)
+    if product is not None:
+        statement = statement.where(ModelActivationRecord.product == product)
+    statement = statement.order_by(ModelActivationRecord.at.desc(), ModelActivationRecord.id.desc()).limit(limit)
+    return list((await session.execute(statement)).scalars())
+
+
+async def version_activated_for(session: AsyncSession, organisation_id: uuid.UUID, model_id: uuid.UUID) -> bool:
+    """Was this version ever activated for the organisation's images (now or in its history)?"""
+    current = select(ModelActivation.id).where(ModelActivation.organisation_id == organisation_id, ModelActivation.model_version_id == model_id)
+    if (await session.execute(current)).first() is not None:
+        return True
+    past = select(ModelActivationRecord.id).where(ModelActivationRecord.organisation_id == organisation_id,
+                                                  ModelActivationRecord.model_version_id == model_id)
+    return (await session.execute(past)).first() is not None

@@ -29,7 +29,16 @@ from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
 from inspection import ood, repository, store
 from inspection.config import BUILTIN_MODEL, get_inspection_settings
-from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelKind, ModelVersion, ReviewState
+from inspection.models import (
+    ActivationAction,
+    ImageStatus,
+    InspectionImage,
+    ModelActivation,
+    ModelActivationRecord,
+    ModelKind,
+    ModelVersion,
+    ReviewState,
+)
 from inspection.runtime import ImageError, InspectionResult, decode_image, image_format, load_inspector
 from quality import service as quality_service
 from quality.models import InspectionLot
@@ -226,8 +235,33 @@ async def list_models(session: AsyncSession, actor: Actor, cursor: str | None = 
 
 
 async def get_model(session: AsyncSession, actor: Actor, model_id: uuid.UUID) -> ModelVersion:
+    """A version the caller's organisation registered, or one that was activated for its
+    images (by the alliance admin, say): a factory reads the card of the model that judges it."""
     actor.require(Permission.QUALITY_READ)
-    return await get_visible(session, actor, ModelVersion, model_id)
+    try:
+        return await get_visible(session, actor, ModelVersion, model_id)
+    except NotFound:
+        if await repository.version_activated_for(session, actor.organisation_id, model_id):
+            version = await session.get(ModelVersion, model_id)
+            if version is not None:
+                return version
+        raise
+
+
+async def _managed_factory(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None) -> uuid.UUID:
+    """The factory whose activations the caller manages: its own, or (alliance admin) one of the alliance's."""
+    factory = factory_org_id or actor.organisation_id
+    if factory != actor.organisation_id and not (
+        actor.is_alliance_admin and await repository.organisation_in_alliance(session, factory, actor.alliance_id)
+    ):
+        raise NotFound("organisation", factory)
+    return factory
+
+
+def _record(session: AsyncSession, actor: Actor, factory: uuid.UUID, product: str, action: ActivationAction,
+            version_id: uuid.UUID | None, previous_id: uuid.UUID | None) -> None:
+    session.add(ModelActivationRecord(organisation_id=factory, product=product, action=action, model_version_id=version_id,
+                                      previous_version_id=previous_id, by_user_id=actor.user_id, by_org_id=actor.organisation_id, at=utcnow()))
 
 
 async def activate_model(
@@ -241,23 +275,92 @@ async def activate_model(
     if not 1 <= len(product) <= 200:
         raise InvalidInput.at("/product", "product must be 1 to 200 characters")
     model = await get_visible(session, actor, ModelVersion, model_id)
-    factory = factory_org_id or actor.organisation_id
-    if factory != actor.organisation_id and not (
-        actor.is_alliance_admin and await repository.organisation_in_alliance(session, factory, actor.alliance_id)
-    ):
-        raise NotFound("organisation", factory)
+    factory = await _managed_factory(session, actor, factory_org_id)
+    return await _set_active(session, actor, factory, product, model.id, ActivationAction.ACTIVATED)  # type: ignore[return-value]
+
+
+async def _set_active(session: AsyncSession, actor: Actor, factory: uuid.UUID, product: str, version_id: uuid.UUID | None,
+                      action: ActivationAction) -> ModelActivation | None:
+    """Point (factory, product) at a version (None: remove the activation, the built-in model
+    or the "*" activation takes over) and record the change with its author."""
     activation = await repository.activation_for(session, factory, product, for_update=True)
-    if activation is None:
-        activation = ModelActivation(organisation_id=factory, product=product, model_version_id=model.id, activated_by=actor.user_id)
+    previous = activation.model_version_id if activation else None
+    if version_id is None:
+        if activation is not None:
+            await session.delete(activation)
+        activation = None
+    elif activation is None:
+        activation = ModelActivation(organisation_id=factory, product=product, model_version_id=version_id, activated_by=actor.user_id)
         session.add(activation)
     else:
-        activation.model_version_id = model.id
+        activation.model_version_id = version_id
         activation.activated_by = actor.user_id
         activation.activated_at = utcnow()
+    _record(session, actor, factory, product, action, version_id, previous)
     await session.flush()
-    events.emit(session, actor, "inspection.model_activated", "inspection_model_version", model.id,
-                {"factory_org_id": str(factory), "product": product})
+    events.emit(session, actor, f"inspection.model_{action.value}", "inspection_model_version", version_id or previous,
+                {"factory_org_id": str(factory), "product": product, "model_version_id": str(version_id) if version_id else None,
+                 "previous_version_id": str(previous) if previous else None})
     return activation
+
+
+async def deactivate_model(session: AsyncSession, actor: Actor, product: str, factory_org_id: uuid.UUID | None = None) -> None:
+    """Remove the activation of (factory, product): the built-in model inspects again (or the
+    factory's "*" activation, for a named product)."""
+    actor.require(Permission.MODELS_ADMIN)
+    factory = await _managed_factory(session, actor, factory_org_id)
+    if await repository.activation_for(session, factory, product) is None:
+        raise NotFound("activation", product)
+    await _set_active(session, actor, factory, product, None, ActivationAction.DEACTIVATED)
+
+
+async def rollback_model(session: AsyncSession, actor: Actor, product: str, factory_org_id: uuid.UUID | None = None) -> ModelActivation | None:
+    """Go back to the version that was active before the last change of (factory, product);
+    None when that was the built-in model (the activation is removed)."""
+    actor.require(Permission.MODELS_ADMIN)
+    factory = await _managed_factory(session, actor, factory_org_id)
+    [last] = await repository.activation_records(session, factory, product, 1) or [None]
+    if last is None:
+        raise Conflict(f"no earlier activation of {product!r} is recorded for this factory", "nothing_to_roll_back")
+    current = await repository.activation_for(session, factory, product)
+    if (current.model_version_id if current else None) != last.model_version_id:
+        raise Conflict("the activation changed outside the recorded history; activate a version explicitly", "history_mismatch")
+    return await _set_active(session, actor, factory, product, last.previous_version_id, ActivationAction.ROLLED_BACK)
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    product: str
+    organisation_id: uuid.UUID
+    model_version_id: uuid.UUID | None  # None: the built-in model
+    model_name: str
+    validated_on: dict[str, Any]
+    activated_by: uuid.UUID | None
+    activated_at: Any
+
+
+async def active_models(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None = None) -> list[ActiveModel]:
+    """What inspects the factory's images: each product's active version (whoever activated it,
+    the factory's admin or the alliance admin), then the built-in model for everything else
+    (product "(built-in)"). The factory reads its own; the alliance admin any of the alliance's."""
+    actor.require(Permission.QUALITY_READ)
+    factory = await _managed_factory(session, actor, factory_org_id)
+    rows = []
+    for activation in await repository.activations_of_factory(session, factory):
+        version = await session.get(ModelVersion, activation.model_version_id)
+        assert version is not None
+        rows.append(ActiveModel(activation.product, factory, version.id, f"{version.name}:{version.version}",
+                                version.card.get("validated_on", {}), activation.activated_by, activation.activated_at))
+    card = store.builtin_card()
+    rows.append(ActiveModel("(built-in)", factory, None, f"{BUILTIN_MODEL} (built-in)", card.get("validated_on", {}), None, None))
+    return rows
+
+
+async def activation_history(session: AsyncSession, actor: Actor, factory_org_id: uuid.UUID | None = None, product: str | None = None,
+                             limit: int = 100) -> list[ModelActivationRecord]:
+    actor.require(Permission.QUALITY_READ)
+    factory = await _managed_factory(session, actor, factory_org_id)
+    return await repository.activation_records(session, factory, product, limit)
 
 
 # ---------------------------------------------------------------- images

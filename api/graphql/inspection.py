@@ -13,7 +13,7 @@ from api.graphql.permissions import requires
 from api.graphql.support import UserError, call, mutate, page_limit
 from capool.tenancy.actor import Permission
 from inspection import service
-from inspection.models import InspectionImage, ModelVersion
+from inspection.models import InspectionImage, ModelActivationRecord, ModelVersion
 
 
 @strawberry.type
@@ -115,7 +115,60 @@ class InspectionModelConnection:
 
 
 @strawberry.type
+class InspectionActiveModel:
+    product: str
+    organisation_id: uuid.UUID
+    model_version_id: uuid.UUID | None
+    model_name: str
+    builtin: bool
+    validated_on: JSON
+    activated_by: uuid.UUID | None
+    activated_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: service.ActiveModel) -> InspectionActiveModel:
+        return cls(product=row.product, organisation_id=row.organisation_id, model_version_id=row.model_version_id, model_name=row.model_name,
+                   builtin=row.model_version_id is None, validated_on=row.validated_on, activated_by=row.activated_by, activated_at=row.activated_at)
+
+
+@strawberry.type
+class InspectionActivationRecord:
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    product: str
+    action: str
+    model_version_id: uuid.UUID | None
+    previous_version_id: uuid.UUID | None
+    by_user_id: uuid.UUID
+    by_org_id: uuid.UUID
+    at: dt.datetime
+
+    @classmethod
+    def of(cls, row: ModelActivationRecord) -> InspectionActivationRecord:
+        return cls(id=row.id, organisation_id=row.organisation_id, product=row.product, action=row.action.value, model_version_id=row.model_version_id,
+                   previous_version_id=row.previous_version_id, by_user_id=row.by_user_id, by_org_id=row.by_org_id, at=row.at)
+
+
+@strawberry.type
+class ActivationChangePayload:
+    product: str
+    model_version_id: uuid.UUID | None
+    errors: list[UserError]
+
+
+@strawberry.type
 class InspectionQuery:
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ),
+                      description="Which model inspects a factory's images of each product (the caller's own, or a factory of the alliance for its admin)")
+    async def inspection_activations(self, info: Info, factory_org_id: uuid.UUID | None = None) -> list[InspectionActiveModel]:
+        return [InspectionActiveModel.of(r) for r in await call(info, lambda s, a: service.active_models(s, a, factory_org_id))]
+
+    @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="Activations, rollbacks and deactivations, newest first")
+    async def inspection_activation_history(self, info: Info, factory_org_id: uuid.UUID | None = None, product: str | None = None,
+                                            first: int = 100) -> list[InspectionActivationRecord]:
+        rows = await call(info, lambda s, a: service.activation_history(s, a, factory_org_id, product, page_limit(first)))
+        return [InspectionActivationRecord.of(r) for r in rows]
+
     @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="One uploaded image and what the detector found")
     async def inspection_image(self, info: Info, id: uuid.UUID) -> InspectionImageResult:
         return InspectionImageResult.of(await call(info, lambda s, a: service.get_image(s, a, id)))
@@ -159,6 +212,18 @@ class InspectionMutation:
         items = [service.ReviewDecision(d.index, d.decision) for d in decisions]
         image, errors = await mutate(info, lambda s, a: service.review_image(s, a, image_id, items))
         return ReviewDetectionsPayload(image=InspectionImageResult.of(image) if image else None, errors=errors)
+
+
+    @strawberry.mutation(extensions=requires(Permission.MODELS_ADMIN),
+                         description="Go back to the version active before the last change of a product (the built-in model when there was none)")
+    async def rollback_inspection_model(self, info: Info, product: str = "*", factory_org_id: uuid.UUID | None = None) -> ActivationChangePayload:
+        activation, errors = await mutate(info, lambda s, a: service.rollback_model(s, a, product, factory_org_id))
+        return ActivationChangePayload(product=product, model_version_id=activation.model_version_id if activation else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.MODELS_ADMIN), description="Remove a product's activation: the built-in model inspects again")
+    async def deactivate_inspection_model(self, info: Info, product: str = "*", factory_org_id: uuid.UUID | None = None) -> ActivationChangePayload:
+        _, errors = await mutate(info, lambda s, a: service.deactivate_model(s, a, product, factory_org_id))
+        return ActivationChangePayload(product=product, model_version_id=None, errors=errors)
 
 
 QUERIES: tuple[type, ...] = (InspectionQuery,)

@@ -65,6 +65,41 @@ class ActivationOut(Struct):
     activated_at: datetime
 
 
+class ActiveModelOut(Struct):
+    product: str
+    organisation_id: uuid.UUID
+    model_version_id: uuid.UUID | None
+    model_name: str
+    builtin: bool
+    validated_on: dict[str, Any]
+    activated_by: uuid.UUID | None
+    activated_at: datetime | None
+
+
+class ActivationRecordOut(Struct):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    product: str
+    action: str
+    model_version_id: uuid.UUID | None
+    previous_version_id: uuid.UUID | None
+    by_user_id: uuid.UUID
+    by_org_id: uuid.UUID
+    at: datetime
+
+
+class ActivationChangeIn(Struct, forbid_unknown_fields=True):
+    product: Annotated[str, Meta(min_length=1, max_length=200)] = "*"
+    factory_org_id: uuid.UUID | None = None
+
+
+class ActivationChangeOut(Struct):
+    product: str
+    organisation_id: uuid.UUID
+    # The version now active for the product; None: no activation (the built-in model, or the factory's "*" version).
+    model_version_id: uuid.UUID | None
+
+
 class DetectionOut(Struct):
     class_id: int
     label: str
@@ -195,6 +230,45 @@ async def activate_model(model_id: FromPath[uuid.UUID], data: JSONBody[Activatio
     return out(ActivationOut, await service.activate_model(db_session, actor, model_id, data.product, data.factory_org_id))
 
 
+FactoryQuery = QueryParameter(name="factory_org_id", required=False, description="a factory of the alliance (alliance admin); default: the caller's organisation")
+
+
+def _active_out(row: service.ActiveModel) -> ActiveModelOut:
+    return ActiveModelOut(row.product, row.organisation_id, row.model_version_id, row.model_name, row.model_version_id is None,
+                          row.validated_on, row.activated_by, row.activated_at)
+
+
+@get("/v1/inspection/activations", **requires(Permission.QUALITY_READ), tags=["inspection"],
+     summary="Which model inspects the factory's images of each product (activations by the factory's or the alliance's admin), then the built-in model")
+async def list_activations(db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+                           factory_org_id: Annotated[uuid.UUID | None, FactoryQuery] = None) -> list[ActiveModelOut]:
+    return [_active_out(row) for row in await service.active_models(db_session, actor, factory_org_id)]
+
+
+@get("/v1/inspection/activations/history", **requires(Permission.QUALITY_READ), tags=["inspection"],
+     summary="Activations, rollbacks and deactivations of the factory's models, newest first, with who made them")
+async def activation_history(db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+                             factory_org_id: Annotated[uuid.UUID | None, FactoryQuery] = None,
+                             product: Annotated[str | None, QueryParameter(name="product", required=False, max_length=200)] = None,
+                             limit: Annotated[int, Limit] = 100) -> list[ActivationRecordOut]:
+    return [out(ActivationRecordOut, row) for row in await service.activation_history(db_session, actor, factory_org_id, product, limit)]
+
+
+@post("/v1/inspection/activations/rollback", **requires(Permission.MODELS_ADMIN), status_code=200, tags=["inspection"],
+      summary="Go back to the version active before the last change of a product (the built-in model when there was none)")
+async def rollback_activation(data: JSONBody[ActivationChangeIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ActivationChangeOut:
+    activation = await service.rollback_model(db_session, actor, data.product, data.factory_org_id)
+    factory = data.factory_org_id or actor.organisation_id
+    return ActivationChangeOut(data.product, factory, activation.model_version_id if activation else None)
+
+
+@post("/v1/inspection/activations/deactivate", **requires(Permission.MODELS_ADMIN), status_code=200, tags=["inspection"],
+      summary="Remove a product's activation: the built-in model (or the factory's '*' version) inspects again")
+async def deactivate_activation(data: JSONBody[ActivationChangeIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> ActivationChangeOut:
+    await service.deactivate_model(db_session, actor, data.product, data.factory_org_id)
+    return ActivationChangeOut(data.product, data.factory_org_id or actor.organisation_id, None)
+
+
 @post("/v1/inspection/lots/{lot_id:uuid}/images", **requires(Permission.QUALITY_WRITE), status_code=202, tags=["inspection"], request_max_body_size=IMAGES_BODY_LIMIT,
       summary="Upload line-camera images of a sampled lot (multipart field 'files'); detection runs as a job")
 async def upload_images(lot_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[ImageOut]:
@@ -229,4 +303,5 @@ async def image_thumbnail(image_id: FromPath[uuid.UUID], db_session: NamedDepend
     return Response(await service.image_thumbnail(db_session, actor, image_id), media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
-ROUTES: list[Any] = [register_model, list_models, read_model, activate_model, upload_images, lot_images, read_image, review_image, image_thumbnail]
+ROUTES: list[Any] = [register_model, list_models, read_model, activate_model, list_activations, activation_history, rollback_activation,
+                     deactivate_activation, upload_images, lot_images, read_image, review_image, image_thumbnail]
