@@ -250,3 +250,19 @@ async def current_offer_exists(session: AsyncSession, actor: Actor, today: date)
 
 
 ACTIVE_OR_DONE = (AllocationStatus.PROPOSED, AllocationStatus.ACCEPTED)
+
+
+async def open_maintenance(session: AsyncSession, resource_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    """resource id -> the offers its open maintenance (equipment) alert already cut, for the
+    resources that have one. System read: the capacity forecast of a buyer accounts for the
+    factories' maintenance, whose alerts the buyer does not read itself."""
+    if not resource_ids:
+        return {}
+    statement = select(HealthAlert).where(
+        HealthAlert.kind == AlertKind.EQUIPMENT, HealthAlert.resolved_at.is_(None), HealthAlert.resource_id.in_(resource_ids)
+    )
+    out: dict[uuid.UUID, set[str]] = {}
+    for alert in (await session.execute(statement)).scalars():
+        if alert.resource_id is not None:
+            out.setdefault(alert.resource_id, set()).update(str(i) for i in (alert.details or {}).get("offers_reduced", []))
+    return out

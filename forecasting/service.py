@@ -23,13 +23,15 @@ from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import OrgKind, Role
 from capool.tenancy.policy import get_writable
+from forecasting import capacity as capacity_forecast
 from forecasting import health, repository
 from forecasting.engine import ForecastConfig, forecast
 from forecasting.models import AlertKind, ForecastPoint, ForecastRun, Granularity, HealthAlert, TelemetryReading
 from forecasting.schemas import TelemetryIn
 from marketplace import analytics
 from marketplace import capacity as capacity_service
-from marketplace.models import CapacityOffer, CapacityUnit, Resource, Tier
+from marketplace import repository as marketplace_repository
+from marketplace.models import CapacityOffer, CapacityUnit, Partnership, Resource, Tier
 from marketplace.schemas import OfferChange
 
 DAILY_HISTORY_DAYS = 365
@@ -173,36 +175,74 @@ async def partner_forecast(session: AsyncSession, actor: Actor) -> list[PartnerF
     ]
 
 
-# ----------------------------------------------------------------- warning line
-def _pieces_per_day(offer: CapacityOffer) -> int:
-    return offer.capacity_per_day * (offer.units_per_hour if offer.capacity_unit == CapacityUnit.HOUR else 1)
+# ----------------------------------------------------------------- capacity forecast
+@dataclass
+class CapacityForecast:
+    """What the buyer can still get per process and ISO week (forecasting/capacity.py), and
+    how each offer in it is tiered for the buyer."""
+
+    buyer: uuid.UUID
+    start: date
+    end: date
+    weeks: dict[str, list[capacity_forecast.WeekCapacity]]
+    offers: dict[uuid.UUID, tuple[CapacityOffer, Partnership | None]]
 
 
-def _spare_in_window(offer: CapacityOffer, start: date, end: date) -> int:
-    """Unreserved pieces the offer can still make inside [start, end]."""
-    first, last = max(offer.window_start, start), min(offer.window_end, end)
-    days = (last - first).days + 1
-    if days <= 0 or offer.total_capacity <= 0:
-        return 0
-    free_share = offer.remaining / offer.total_capacity
-    return int(days * _pieces_per_day(offer) * free_share)
+async def capacity_view(session: AsyncSession, actor: Actor, start: date, end: date, today: date | None = None,
+                        process: str | None = None) -> CapacityForecast:
+    """Published capacity of the active offers the buyer sees, less the load booked on their
+    resources' days, with open maintenance cuts, per process and ISO week from start to end."""
+    today = today or utcnow().date()
+    rows = await repository.offers_for_buyer(session, actor, process, start, end)
+    resources = await repository.resources_by_id(session, {o.resource_id for o, _ in rows})
+    maintenance = await repository.open_maintenance(session, set(resources))
+    facts = []
+    for offer, _ in rows:
+        resource = resources.get(offer.resource_id)
+        if resource is None:
+            continue
+        cut = MAINTENANCE_REDUCTION if offer.resource_id in maintenance and str(offer.id) not in maintenance[offer.resource_id] else 0.0
+        facts.append(capacity_forecast.OfferFacts(
+            offer.id, offer.organisation_id, offer.resource_id, offer.process, offer.capacity_per_day,
+            offer.units_per_hour if offer.capacity_unit == CapacityUnit.HOUR else 1, offer.remaining,
+            capacity_forecast.sellable_days(offer.window_start, offer.window_end, resource.working_weekdays, today, offer.lead_time_days),
+            cut,
+        ))
+    days = await marketplace_repository.resource_days(session, set(resources), start, end) if resources else {}
+    resource_days = {key: capacity_forecast.ResourceDayFacts(row.capacity, row.booked) for key, row in days.items()}
+    weeks = capacity_forecast.weekly_capacity(facts, resource_days, start, end)
+    return CapacityForecast(actor.organisation_id, start, end, weeks, {o.id: (o, p) for o, p in rows})
+
+
+def _line(view: CapacityForecast, process: str, demand: float, weeks: list[capacity_forecast.WeekCapacity]) -> health.WarningLine:
+    """The warning line of `demand` against the free capacity of `weeks`: the buyer's own
+    offers and its partners' reserved share are its capacity; the rest of partner offers,
+    then floating offers, are what the proposal may add."""
+    spare: dict[uuid.UUID, int] = defaultdict(int)
+    for week in weeks:
+        for offer_id, free in week.by_offer.items():
+            spare[offer_id] += free
+    core, candidates = 0, []
+    for offer_id in sorted(spare, key=str):
+        offer, partnership = view.offers[offer_id]
+        free = spare[offer_id]
+        if offer.organisation_id == view.buyer:
+            core += free
+        elif partnership is not None:
+            committed = free * partnership.reserved_share_pct // 100
+            core += committed
+            candidates.append(health.CandidateOffer(offer.id, offer.organisation_id, Tier.PARTNER.value, free - committed,
+                                                    offer.unit_price_minor, offer.currency, partnership.priority, offer.lead_time_days))
+        else:
+            candidates.append(health.CandidateOffer(offer.id, offer.organisation_id, Tier.FLOATING.value, free,
+                                                    offer.unit_price_minor, offer.currency, 1, offer.lead_time_days))
+    return health.warning_line(process, demand, core, candidates)
 
 
 async def warning_for(session: AsyncSession, actor: Actor, process: str, demand: float, start: date, end: date) -> health.WarningLine:
-    core, candidates = 0, []
-    for offer, partnership in await repository.offers_for_buyer(session, actor, process, start, end):
-        spare = _spare_in_window(offer, start, end)
-        if offer.organisation_id == actor.organisation_id:
-            core += spare
-        elif partnership is not None:
-            committed = spare * partnership.reserved_share_pct // 100
-            core += committed
-            candidates.append(health.CandidateOffer(offer.id, offer.organisation_id, Tier.PARTNER.value, spare - committed,
-                                                    offer.unit_price_minor, offer.currency, partnership.priority, offer.lead_time_days))
-        else:
-            candidates.append(health.CandidateOffer(offer.id, offer.organisation_id, Tier.FLOATING.value, spare,
-                                                    offer.unit_price_minor, offer.currency, 1, offer.lead_time_days))
-    return health.warning_line(process, demand, core, candidates)
+    """The warning line of a demand over the whole window [start, end]."""
+    view = await capacity_view(session, actor, start, end, process=process)
+    return _line(view, process, demand, view.weeks.get(process, []))
 
 
 def _line_payload(line: health.WarningLine, start: date, end: date) -> dict:
@@ -216,20 +256,35 @@ def _line_payload(line: health.WarningLine, start: date, end: date) -> dict:
     }
 
 
+def _week_payload(week: capacity_forecast.WeekCapacity, line: health.WarningLine) -> dict:
+    return {"week": week.week, "start": week.start.isoformat(), "end": week.end.isoformat(), "forecast_demand": round(line.demand, 2),
+            "published": week.published, "booked": week.booked, "available_capacity": line.capacity,
+            "ratio": None if line.ratio is None else round(line.ratio, 4), "warning": line.warning}
+
+
 async def _apply_warning_lines(session: AsyncSession, actor: Actor, run: ForecastRun) -> list[health.WarningLine]:
+    """The warning line per process over the run's window and per ISO week in it: a process
+    is warned when its window or any of its weeks is at or over the line."""
     points = await repository.run_points(session, actor, run.id, None, run.horizon)
     demand: dict[str, float] = defaultdict(float)
     for p in points:
         demand[p.process] += p.yhat
+    weekly = capacity_forecast.demand_by_week((p.process, p.period_start, p.yhat) for p in points)
     start, end = run.origin, run.origin + timedelta(days=run.horizon - 1)
+    view = await capacity_view(session, actor, start, end)
     lines = []
     for process, total in sorted(demand.items()):
-        line = await warning_for(session, actor, process, total, start, end)
+        weeks = view.weeks.get(process, [])
+        line = _line(view, process, total, weeks)
+        week_lines = [(w, _line(view, process, weekly.get((process, w.week), 0.0), [w])) for w in weeks]
         lines.append(line)
+        warned = [(w, wl) for w, wl in week_lines if wl.warning]
         existing = await repository.open_alert(session, actor.organisation_id, AlertKind.FORECAST_WARNING, process)
-        if line.warning:
-            payload = _line_payload(line, start, end) | {"forecast_run_id": str(run.id)}
+        if line.warning or warned:
+            payload = _line_payload(line, start, end) | {"forecast_run_id": str(run.id), "weeks": [_week_payload(w, wl) for w, wl in week_lines]}
             message = f"forecast demand for {process} is {total:.0f} against {line.capacity} available ({WARN_TEXT})"
+            if warned:
+                message += "; weeks over the line: " + ", ".join(w.week for w, _ in warned)
             if existing is None:
                 alert = HealthAlert(organisation_id=actor.organisation_id, kind=AlertKind.FORECAST_WARNING, subject=process, message=message, details=payload)
                 session.add(alert)

@@ -14,7 +14,7 @@ from forecasting import service
 from forecasting.jobs import refresh_one
 from forecasting.models import AlertKind, ForecastRun, Granularity, HealthAlert, TelemetryReading
 from marketplace.models import CapacityOffer, CostSensitivity, Order, OrderStatus, Urgency
-from tests.conftest import World, publish
+from tests.conftest import World, allocate, place, publish
 
 
 async def add_history(db, buyer_org_id: uuid.UUID, per_day: int, days: int = 90, process: str = "screen_printing") -> None:  # type: ignore[no-untyped-def]
@@ -101,6 +101,32 @@ async def test_warning_line_proposes_partner_then_floating_capacity(client, db, 
     process = next(light for light in lights.json() if light["scope"] == "process" and light["key"] == "screen_printing")
     # Over the warning line and only 3 suppliers? brand, partner, floating = 3: a single risk.
     assert process["colour"] == "yellow" and "warning line" in process["reasons"][0]
+
+
+async def test_warning_line_counts_booked_load_and_leaves_withdrawn_offers_out(client, db, world: World) -> None:
+    """Capacity is published minus booked: the brand's own 50 a day for 28 days is 1400, of
+    which another buyer has booked 300 -> 1100 left. A floating offer of 100 a day that was
+    withdrawn gives nothing. Demand 100 a day x 28 = 2800, so 2800 / 0.7 - 1100 = 2900 more
+    is needed and nobody else offers it."""
+    await add_history(db, world.brand.org_id, per_day=100)
+    own = await publish(client, world.brand_ops, per_day=50, days=28)
+    floating = await publish(client, world.floating, per_day=100, days=28)
+    order = await place(client, world.other_buyer, quantity=300)
+    await allocate(client, world.other_buyer, [(order["id"], own["id"], 300)])
+    response = await client.post(f"/v1/offers/{floating['id']}/withdraw", json={"reason": "press broken"}, headers=world.floating.headers)
+    assert response.status_code == 200, response.text
+    await refresh(db, world)
+    [warning] = await events_of(db, "forecast.warning")
+    payload = warning.payload
+    assert payload["available_capacity"] == 1100 and round(payload["forecast_demand"]) == 2800
+    assert payload["needed"] == 2900 and payload["proposal"] == [] and payload["uncovered"] == 2900
+    weeks = payload["weeks"]
+    # ISO weeks from today for 28 days: 4 or 5 of them, together the whole window.
+    assert [w["week"] for w in weeks] == sorted({(datetime.now(UTC).date() + timedelta(days=d)).strftime("%G-W%V") for d in range(28)})
+    assert sum(w["published"] for w in weeks) == 1400 and sum(w["booked"] for w in weeks) == 300
+    assert sum(w["available_capacity"] for w in weeks) == 1100
+    # Every week is over the line: 100 a day of demand against at most 50 a day.
+    assert all(w["warning"] for w in weeks) and round(sum(w["forecast_demand"] for w in weeks)) == 2800
 
 
 async def test_below_the_warning_line_no_warning(client, db, world: World) -> None:
