@@ -66,7 +66,7 @@ def _loopback(request: Request[Any, Any, Any]) -> bool:
 @get("/metrics", **requires(PUBLIC), tags=["health"], summary="Prometheus metrics of this process", media_type="text/plain; version=0.0.4",
      include_in_schema=True)
 async def metrics(request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]) -> Response[bytes]:
-    """With CAPOOL_METRICS_TOKEN set, a scraper sends it as `Authorization: Bearer ...`;
+    """With METRICS_TOKEN set, a scraper sends it as `Authorization: Bearer ...`;
     without it only loopback clients (a sidecar, the host's Prometheus) are answered."""
     settings = request.app.state.settings
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
@@ -75,6 +75,6 @@ async def metrics(request: Request[Any, Any, Any], db_session: NamedDependency[A
         if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
             raise Unauthenticated("send the metrics token as 'Authorization: Bearer ...'")
     elif not _loopback(request):
-        raise Unauthenticated("metrics are served to loopback clients only unless CAPOOL_METRICS_TOKEN is set")
+        raise Unauthenticated("metrics are served to loopback clients only unless METRICS_TOKEN is set")
     await observability.refresh_database_gauges(db_session)
     return Response(observability.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -71,8 +71,8 @@ def redis_url_or_skip() -> str:
     return REDIS_URL
 
 
-async def _fresh_postgres_database() -> str:
-    name = f"capool_test_{os.getpid()}"
+async def _fresh_postgres_database(suffix: str = "") -> str:
+    name = f"capool_test_{os.getpid()}{suffix}"
     admin = create_engine(PG_ADMIN_URL)
     try:
         async with admin.connect() as conn:

@@ -17,8 +17,15 @@ import click
 @click.option("--time-limit", "time_limit_s", default=2.0, show_default=True, type=click.FloatRange(min=0.1, max=120), help="seconds per matching solve")
 @click.option("--utilisation", default=0.6, show_default=True, type=click.FloatRange(min=0.05, max=5),
               help="share of a day's capacity the day's orders ask for (above 1: a short market)")
+@click.option("--api-url", "api_urls", multiple=True, metavar="URL",
+              help="drive these running API processes (repeat for several: requests go round-robin) instead of the app in-process; "
+              "their workers (on REDIS_URL) run the jobs, --workers must be 0")
+@click.option("--ready-timeout", "ready_timeout_s", default=120.0, show_default=True, type=click.FloatRange(min=0),
+              help="seconds to wait for the --api-url processes to answer /ready")
+@click.option("--factories", default=6, show_default=True, type=click.IntRange(min=2), help="factories in the simulated alliance")
 @click.option("--retry-share", default=0.15, show_default=True, type=click.FloatRange(min=0, max=1), help="share of POSTs retried with the same Idempotency-Key")
-def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, utilisation: float, retry_share: float) -> None:
+def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, utilisation: float, retry_share: float,
+             api_urls: tuple[str, ...], factories: int, ready_timeout_s: float) -> None:
     """Drive a seeded market through the real API and job system; check the invariants after
     every day. Prints a JSON summary; exits 1 on any violation."""
     import asyncio
@@ -48,11 +55,14 @@ def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_u
         raise click.ClickException(str(exc)) from exc
     if workers and not settings.redis_url:
         raise click.ClickException("--workers needs Redis: set REDIS_URL or --redis-url")
+    if workers and api_urls:
+        raise click.ClickException("--api-url drives a running deployment, whose own workers run the jobs: give no --workers")
     load_wiring()
     settings.ensure_sqlite_directory()
     upgrade(settings.database_url)
     config = SimulationConfig(days=days, seed=seed, database_url=settings.database_url, orders_per_day=orders_per_day, workers=workers,
-                              redis_url=settings.redis_url, time_limit_s=time_limit_s, retry_share=retry_share, utilisation=utilisation)
+                              redis_url=settings.redis_url, time_limit_s=time_limit_s, retry_share=retry_share, utilisation=utilisation,
+                              api_urls=list(api_urls), factories=factories, ready_timeout_s=ready_timeout_s)
     summary = asyncio.run(run(config, settings, progress=lambda line: click.echo(line, err=True)))
     click.echo(json.dumps(summary, indent=2))
     if not summary["ok"]:

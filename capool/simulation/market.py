@@ -82,6 +82,36 @@ class SimulationConfig:
     utilisation: float = 0.6
     # Seconds to wait for the job system to work off the outbox after a day.
     drain_timeout_s: float = 120.0
+    # Running API processes (base URLs) to drive instead of the app in-process; requests go
+    # round-robin over them, as a load balancer in front of them would spread them. Their
+    # deployment runs its own job system (its workers on `redis_url`): the simulation then
+    # starts no worker and only waits for the outbox to be worked off.
+    api_urls: list[str] = field(default_factory=list)
+    # Seconds to wait for those API processes to answer `/ready` (a deployment just started).
+    ready_timeout_s: float = 120.0
+
+
+class RoundRobinTransport(httpx.AsyncBaseTransport):
+    """Sends each request to the next of several base URLs (API processes behind one address)."""
+
+    def __init__(self, base_urls: list[str]) -> None:
+        if not base_urls:
+            raise ValueError("no API URL")
+        self.bases = [httpx.URL(url) for url in base_urls]
+        self.sent: Counter[str] = Counter()
+        self._next = 0
+        self._transport = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        base = self.bases[self._next % len(self.bases)]
+        self._next += 1
+        self.sent[str(base)] += 1
+        request.url = request.url.copy_with(scheme=base.scheme, host=base.host, port=base.port, path=base.path.rstrip("/") + request.url.path)
+        request.headers["Host"] = request.url.netloc.decode("ascii")
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
 
 
 @dataclass
@@ -597,10 +627,15 @@ async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIter
     stuck)."""
     processes: list[subprocess.Popen[bytes]] = []
     logs = []
-    broker = jobs.use_broker(config.redis_url if config.workers else None)
+    external = bool(config.api_urls)
+    # Against a running deployment, what the simulation itself commits (the members it
+    # creates) goes to that deployment's Redis, where its workers consume it.
+    broker = jobs.use_broker(config.redis_url if config.workers or external else None)
     jobs.job_database.configure(config.database_url)
     worker = None
-    if config.workers:
+    if external:
+        pass  # the deployment's own workers
+    elif config.workers:
         env = dict(os.environ, DATABASE_URL=config.database_url, REDIS_URL=config.redis_url or "")
         for _ in range(config.workers):
             # The worker's log, read back when it dies.
@@ -609,9 +644,10 @@ async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIter
                                               stdout=subprocess.DEVNULL, stderr=logs[-1]))
     else:
         worker = jobs.start_worker(broker, threads=2)
-    # As the app does at start-up: send what was committed before the broker was chosen.
-    async with create_session_factory(engine)() as session:
-        await jobs.sweep_outbox(session, older_than=timedelta(0), limit=100_000)
+    if not external:
+        # As the app does at start-up: send what was committed before the broker was chosen.
+        async with create_session_factory(engine)() as session:
+            await jobs.sweep_outbox(session, older_than=timedelta(0), limit=100_000)
 
     async def drain(alliance_id: uuid.UUID) -> None:
         deadline = time.monotonic() + config.drain_timeout_s
@@ -646,9 +682,26 @@ async def job_system(config: SimulationConfig, engine: AsyncEngine) -> AsyncIter
                 process.kill()
         for log in logs:
             log.close()
-        if config.workers:
+        if config.workers or (external and config.redis_url):
             broker.close()
         jobs.use_broker(None)
+
+
+async def _wait_until_ready(api_urls: list[str], timeout_s: float, progress: Callable[[str], None]) -> None:
+    """Wait until every API process answers `GET /ready` with 200 (database and broker up)."""
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient(timeout=5) as http:
+        for url in api_urls:
+            while True:
+                try:
+                    if (await http.get(url.rstrip("/") + "/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{url} did not answer /ready within {timeout_s:.0f} s")
+                await asyncio.sleep(0.2)
+    progress(f"API ready: {', '.join(api_urls)}")
 
 
 def _summary_of(results: dict[str, list[Violation]], samples: int = 5) -> dict[str, Any]:
@@ -695,10 +748,13 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
     checks_run: Counter[str] = Counter()
     found: dict[str, list[Violation]] = defaultdict(list)
     try:
-        app = create_app(settings, engine=engine, run_worker=False)
+        spread = RoundRobinTransport(config.api_urls) if config.api_urls else None
+        if spread is not None:
+            await _wait_until_ready(config.api_urls, config.ready_timeout_s, progress)
+        transport: httpx.AsyncBaseTransport = spread or httpx.ASGITransport(app=create_app(settings, engine=engine, run_worker=False))
         # The job system first: worker processes start while the world is being made.
         async with job_system(config, engine) as drain, httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://capool.simulation", timeout=httpx.Timeout(300.0)
+            transport=transport, base_url="http://capool.simulation", timeout=httpx.Timeout(300.0)
         ) as http:
             alliance_id, buyers, factories, admin = await create_world(engine, config)
             api = Api(http, rng, config.retry_share, stats, violations)
@@ -751,7 +807,9 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
         "utilisation": config.utilisation,
         "backend": engine.dialect.name,
         "workers": config.workers,
-        "job_system": f"redis + {config.workers} `capool worker` processes" if config.workers else "embedded (StubBroker, worker threads)",
+        "job_system": ("the deployment's" if config.api_urls else
+                       f"redis + {config.workers} `capool worker` processes" if config.workers else "embedded (StubBroker, worker threads)"),
+        "api": {"processes": dict(spread.sent)} if spread else "in-process (ASGI)",
         "alliance_id": str(alliance_id),
         "orders": totals["orders"] | {"placed": stats.counts["orders_placed"]},
         "allocations": totals["allocations"],
