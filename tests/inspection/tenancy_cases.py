@@ -38,7 +38,12 @@ async def seed(ctx: Ctx) -> None:
     model = await client.post("/v1/inspection/models", headers=world.admin.headers, data={"name": "victim-model", "version": "1", "card": json.dumps(CARD)},
                               files={"file": ("m.onnx", brightness_classifier(), "application/octet-stream")})
     assert model.status_code == 201, model.text
-    ctx.ids.update({"inspection_lot": str(lot.id), "inspection_image": uploaded.json()[0]["id"], "inspection_model": model.json()["id"]})
+    # The alliance office activates it for the brand's workshop (the victim's registry and history).
+    activated = await client.post(f"/v1/inspection/models/{model.json()['id']}/activations", headers=world.admin.headers,
+                                  json={"product": "tee", "factory_org_id": str(world.brand.org_id)})
+    assert activated.status_code == 201, activated.text
+    ctx.ids.update({"inspection_lot": str(lot.id), "inspection_image": uploaded.json()[0]["id"], "inspection_model": model.json()["id"],
+                    "inspection_factory": str(world.brand.org_id)})
 
 
 def _model_body() -> dict:
@@ -55,6 +60,18 @@ CASES: dict[tuple[str, str], Case] = {
         f"/v1/inspection/lots/{c.ids['inspection_lot']}/images")),
     ("GET", "/v1/inspection/lots/{lot_id:uuid}/images"): Case("404", READERS, lambda c: Request(f"/v1/inspection/lots/{c.ids['inspection_lot']}/images")),
     ("GET", "/v1/inspection/images/{image_id:uuid}"): Case("404", READERS, lambda c: Request(f"/v1/inspection/images/{c.ids['inspection_image']}")),
+    ("GET", "/v1/inspection/images/{image_id:uuid}/thumbnail"): Case("404", READERS, lambda c: Request(
+        f"/v1/inspection/images/{c.ids['inspection_image']}/thumbnail")),
+    ("POST", "/v1/inspection/images/{image_id:uuid}/review"): Case("404", FACTORIES, lambda c: Request(
+        f"/v1/inspection/images/{c.ids['inspection_image']}/review", {"decisions": [{"index": 0, "decision": "confirm"}]})),
+    ("GET", "/v1/inspection/activations"): Case("404", READERS, lambda c: Request(
+        "/v1/inspection/activations", params={"factory_org_id": c.ids["inspection_factory"]})),
+    ("GET", "/v1/inspection/activations/history"): Case("404", READERS, lambda c: Request(
+        "/v1/inspection/activations/history", params={"factory_org_id": c.ids["inspection_factory"]})),
+    ("POST", "/v1/inspection/activations/rollback"): Case("404", ("outsider",), lambda c: Request(
+        "/v1/inspection/activations/rollback", {"product": "tee", "factory_org_id": c.ids["inspection_factory"]})),
+    ("POST", "/v1/inspection/activations/deactivate"): Case("404", ("outsider",), lambda c: Request(
+        "/v1/inspection/activations/deactivate", {"product": "tee", "factory_org_id": c.ids["inspection_factory"]})),
 }
 
 GRAPHQL_CASES: dict[str, GraphQLCase] = {
@@ -62,4 +79,15 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Query.inspectionLot": GraphQLCase("404", READERS, lambda c: ("query($id: UUID!) { inspectionLot(lotId: $id) { lotId images { id } } }", {"id": c.ids["inspection_lot"]})),
     "Query.inspectionModels": GraphQLCase("absent", READERS, lambda c: ("{ inspectionModels { items { id name } } }", {})),
     "Query.inspectionModel": GraphQLCase("404", READERS, lambda c: ("query($id: UUID!) { inspectionModel(id: $id) { id } }", {"id": c.ids["inspection_model"]})),
+    "Query.inspectionActivations": GraphQLCase("404", READERS, lambda c: (
+        "query($f: UUID) { inspectionActivations(factoryOrgId: $f) { product modelName } }", {"f": c.ids["inspection_factory"]})),
+    "Query.inspectionActivationHistory": GraphQLCase("404", READERS, lambda c: (
+        "query($f: UUID) { inspectionActivationHistory(factoryOrgId: $f) { id action } }", {"f": c.ids["inspection_factory"]})),
+    "Mutation.reviewInspectionDetections": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($id: UUID!) { reviewInspectionDetections(imageId: $id, decisions: [{index: 0, decision: \"confirm\"}]) { image { id } errors { code } } }",
+        {"id": c.ids["inspection_image"]})),
+    "Mutation.rollbackInspectionModel": GraphQLCase("404", ("outsider",), lambda c: (
+        "mutation($f: UUID) { rollbackInspectionModel(product: \"tee\", factoryOrgId: $f) { modelVersionId errors { code } } }", {"f": c.ids["inspection_factory"]})),
+    "Mutation.deactivateInspectionModel": GraphQLCase("404", ("outsider",), lambda c: (
+        "mutation($f: UUID) { deactivateInspectionModel(product: \"tee\", factoryOrgId: $f) { modelVersionId errors { code } } }", {"f": c.ids["inspection_factory"]})),
 }

@@ -226,3 +226,12 @@ async def test_a_real_tile_photo_on_a_garment_lot_is_only_proposed(client, db, w
     assert confirmed.status_code == 200
     lot = await _lot(db, ids["lot"])
     assert (lot.critical, lot.critical_units, lot.defects) == (1, 1, {"crack": {"severity": "critical", "count": 1}})
+
+
+def test_no_demo_product_is_validated_for_the_builtin_tile_model() -> None:
+    from capool.demo import PRODUCTS
+    from inspection import service, store
+
+    card = store.builtin_card()
+    assert PRODUCTS and not any(service.validated_for(card, product) for product in PRODUCTS.values())
+    assert service.validated_for(card, "Magnetic_Tile") and service.validated_for(card, " magnetic-tile ")
