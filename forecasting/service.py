@@ -23,7 +23,7 @@ from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import OrgKind, Role
 from capool.tenancy.policy import get_writable
-from forecasting import capacity as capacity_forecast
+from forecasting import capacity as capacity_model
 from forecasting import health, repository
 from forecasting.engine import ForecastConfig, forecast
 from forecasting.models import AlertKind, ForecastPoint, ForecastRun, Granularity, HealthAlert, TelemetryReading
@@ -184,7 +184,7 @@ class CapacityForecast:
     buyer: uuid.UUID
     start: date
     end: date
-    weeks: dict[str, list[capacity_forecast.WeekCapacity]]
+    weeks: dict[str, list[capacity_model.WeekCapacity]]
     offers: dict[uuid.UUID, tuple[CapacityOffer, Partnership | None]]
 
 
@@ -202,22 +202,63 @@ async def capacity_view(session: AsyncSession, actor: Actor, start: date, end: d
         if resource is None:
             continue
         cut = MAINTENANCE_REDUCTION if offer.resource_id in maintenance and str(offer.id) not in maintenance[offer.resource_id] else 0.0
-        facts.append(capacity_forecast.OfferFacts(
+        facts.append(capacity_model.OfferFacts(
             offer.id, offer.organisation_id, offer.resource_id, offer.process, offer.capacity_per_day,
             offer.units_per_hour if offer.capacity_unit == CapacityUnit.HOUR else 1, offer.remaining,
-            capacity_forecast.sellable_days(offer.window_start, offer.window_end, resource.working_weekdays, today, offer.lead_time_days),
+            capacity_model.sellable_days(offer.window_start, offer.window_end, resource.working_weekdays, today, offer.lead_time_days),
             cut,
         ))
     days = await marketplace_repository.resource_days(session, set(resources), start, end) if resources else {}
-    resource_days = {key: capacity_forecast.ResourceDayFacts(row.capacity, row.booked) for key, row in days.items()}
-    weeks = capacity_forecast.weekly_capacity(facts, resource_days, start, end)
+    resource_days = {key: capacity_model.ResourceDayFacts(row.capacity, row.booked) for key, row in days.items()}
+    weeks = capacity_model.weekly_capacity(facts, resource_days, start, end)
     return CapacityForecast(actor.organisation_id, start, end, weeks, {o.id: (o, p) for o, p in rows})
 
 
-def _line(view: CapacityForecast, process: str, demand: float, weeks: list[capacity_forecast.WeekCapacity]) -> health.WarningLine:
-    """The warning line of `demand` against the free capacity of `weeks`: the buyer's own
-    offers and its partners' reserved share are its capacity; the rest of partner offers,
-    then floating offers, are what the proposal may add."""
+@dataclass
+class CapacityWeek:
+    process: str
+    week: str
+    start: date
+    end: date
+    # Pieces, all of the offers the buyer sees: published, booked by anyone, free.
+    published: int
+    booked: int
+    free: int
+    # Of the free pieces: the buyer's own offers plus its partners' reserved share (the
+    # capacity of the warning line), the rest of partner offers, and floating offers.
+    available: int
+    partner_spare: int
+    floating_spare: int
+
+
+async def capacity_forecast(session: AsyncSession, actor: Actor, process: str | None = None, horizon_days: int = MAX_HORIZON_DAYS,
+                            now: datetime | None = None) -> list[CapacityWeek]:
+    """The caller's capacity forecast per process and ISO week, from today for `horizon_days`."""
+    actor.require(Permission.FORECAST_READ)
+    if not MIN_HORIZON_DAYS <= horizon_days <= MAX_HORIZON_DAYS:
+        raise InvalidInput.at("/horizon", f"horizon must be {MIN_HORIZON_DAYS}-{MAX_HORIZON_DAYS} days")
+    today = (now or utcnow()).date()
+    view = await capacity_view(session, actor, today, today + timedelta(days=horizon_days - 1), today, process)
+    out = []
+    for name, weeks in sorted(view.weeks.items()):
+        for week in weeks:
+            line = _line(view, name, 0.0, [week])
+            spare = {"partner": 0, "floating": 0}
+            for candidate in _candidates(view, [week]):
+                spare[candidate.tier] += candidate.spare
+            out.append(CapacityWeek(name, week.week, week.start, week.end, week.published, week.booked, week.free, line.capacity,
+                                    spare["partner"], spare["floating"]))
+    return out
+
+
+def _candidates(view: CapacityForecast, weeks: list[capacity_model.WeekCapacity]) -> list[health.CandidateOffer]:
+    return _tiers(view, weeks)[1]
+
+
+def _tiers(view: CapacityForecast, weeks: list[capacity_model.WeekCapacity]) -> tuple[int, list[health.CandidateOffer]]:
+    """(core pieces, candidate offers) of the free capacity in `weeks`: the buyer's own offers
+    and its partners' reserved share are core; the rest of partner offers, then floating
+    offers, are what a proposal may add."""
     spare: dict[uuid.UUID, int] = defaultdict(int)
     for week in weeks:
         for offer_id, free in week.by_offer.items():
@@ -236,6 +277,12 @@ def _line(view: CapacityForecast, process: str, demand: float, weeks: list[capac
         else:
             candidates.append(health.CandidateOffer(offer.id, offer.organisation_id, Tier.FLOATING.value, free,
                                                     offer.unit_price_minor, offer.currency, 1, offer.lead_time_days))
+    return core, candidates
+
+
+def _line(view: CapacityForecast, process: str, demand: float, weeks: list[capacity_model.WeekCapacity]) -> health.WarningLine:
+    """The warning line of `demand` against the free capacity of `weeks` (see _tiers)."""
+    core, candidates = _tiers(view, weeks)
     return health.warning_line(process, demand, core, candidates)
 
 
@@ -256,7 +303,7 @@ def _line_payload(line: health.WarningLine, start: date, end: date) -> dict:
     }
 
 
-def _week_payload(week: capacity_forecast.WeekCapacity, line: health.WarningLine) -> dict:
+def _week_payload(week: capacity_model.WeekCapacity, line: health.WarningLine) -> dict:
     return {"week": week.week, "start": week.start.isoformat(), "end": week.end.isoformat(), "forecast_demand": round(line.demand, 2),
             "published": week.published, "booked": week.booked, "available_capacity": line.capacity,
             "ratio": None if line.ratio is None else round(line.ratio, 4), "warning": line.warning}
@@ -269,7 +316,7 @@ async def _apply_warning_lines(session: AsyncSession, actor: Actor, run: Forecas
     demand: dict[str, float] = defaultdict(float)
     for p in points:
         demand[p.process] += p.yhat
-    weekly = capacity_forecast.demand_by_week((p.process, p.period_start, p.yhat) for p in points)
+    weekly = capacity_model.demand_by_week((p.process, p.period_start, p.yhat) for p in points)
     start, end = run.origin, run.origin + timedelta(days=run.horizon - 1)
     view = await capacity_view(session, actor, start, end)
     lines = []

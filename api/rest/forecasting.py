@@ -51,6 +51,19 @@ class PartnerForecastOut(Struct):
     hi_80: float
 
 
+class CapacityWeekOut(Struct):
+    process: str
+    week: str
+    start: date
+    end: date
+    published: int
+    booked: int
+    free: int
+    available: int
+    partner_spare: int
+    floating_spare: int
+
+
 class LightOut(Struct):
     scope: str
     key: str
@@ -109,6 +122,15 @@ class ForecastController(Controller):
         granularity: Annotated[Granularity, GranularityParam] = Granularity.DAILY,
     ) -> DemandForecastOut:
         return out(DemandForecastOut, await service.demand_forecast(db_session, actor, process, horizon, granularity))
+
+    @get("/capacity", **requires(Permission.FORECAST_READ),
+         summary="Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller sees, with maintenance cuts")
+    async def capacity(
+        self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor],
+        process: Annotated[str | None, ProcessParam] = None,
+        horizon: Annotated[int, Horizon] = 28,
+    ) -> list[CapacityWeekOut]:
+        return [out(CapacityWeekOut, week) for week in await service.capacity_forecast(db_session, actor, process, horizon)]
 
     @get("/partner", **requires(Permission.FORECAST_READ), summary="Partner factories: read-only 15-day demand forecast for what they supply")
     async def partner(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> list[PartnerForecastOut]:

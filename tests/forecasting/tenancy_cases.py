@@ -25,6 +25,8 @@ async def seed(ctx: Ctx) -> None:
 
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/forecasts/demand"): Case("absent", BUYERS, lambda c: Request("/v1/forecasts/demand", params={"horizon": 14})),
+    # Aggregates per process and week of the offers the caller itself sees; no ids.
+    ("GET", "/v1/forecasts/capacity"): Case("absent", EVERYONE, lambda c: Request("/v1/forecasts/capacity", params={"horizon": 14})),
     # Only partner factories of a buyer read its forecast; the floating factory is none of the brand's.
     ("GET", "/v1/forecasts/partner"): Case("absent", FACTORIES, lambda c: Request("/v1/forecasts/partner")),
     ("GET", "/v1/health/lights"): Case("absent", EVERYONE, lambda c: Request("/v1/health/lights")),

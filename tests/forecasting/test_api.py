@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -127,6 +127,24 @@ async def test_warning_line_counts_booked_load_and_leaves_withdrawn_offers_out(c
     assert sum(w["available_capacity"] for w in weeks) == 1100
     # Every week is over the line: 100 a day of demand against at most 50 a day.
     assert all(w["warning"] for w in weeks) and round(sum(w["forecast_demand"] for w in weeks)) == 2800
+    # The same figures over REST, per ISO week: 50 a day on the brand's own line, 300 booked by
+    # the other buyer on the first six days (50 a day, earliest first), the withdrawn floating
+    # offer absent. The other buyer sees the brand's alliance offer as floating capacity.
+    response = await client.get("/v1/forecasts/capacity", params={"horizon": 28}, headers=world.brand.headers)
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert [r["week"] for r in rows] == [w["week"] for w in weeks] and {r["process"] for r in rows} == {"screen_printing"}
+    today = datetime.now(UTC).date()
+    for row in rows:
+        start, end = date.fromisoformat(row["start"]), date.fromisoformat(row["end"])
+        days = (end - start).days + 1
+        booked_days = sum(1 for d in range(days) if (start + timedelta(days=d) - today).days < 6)
+        assert (row["published"], row["booked"]) == (50 * days, 50 * booked_days), row
+        assert row["free"] == row["available"] == 50 * (days - booked_days) and row["partner_spare"] == row["floating_spare"] == 0
+    other = (await client.get("/v1/forecasts/capacity", headers=world.other_buyer.headers)).json()
+    assert sum(r["floating_spare"] for r in other) == 1100 and sum(r["available"] for r in other) == 0
+    bad = await client.get("/v1/forecasts/capacity", params={"horizon": 40}, headers=world.brand.headers)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_below_the_warning_line_no_warning(client, db, world: World) -> None:
