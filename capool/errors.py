@@ -3,8 +3,59 @@ and the GraphQL layer maps it to typed errors with the same codes."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
+
+
+class ErrorCode(enum.StrEnum):
+    """Every code a domain error carries: the `code` of a problem+json body and, upper-cased,
+    of a GraphQL error (the schema's ErrorCode enum). tests/test_error_codes.py fails when
+    the source raises a code that is not listed here."""
+
+    ACTIVE_ALLOCATIONS = "active_allocations"
+    ALLOCATION_NOT_ACTIVE = "allocation_not_active"
+    ALREADY_ANSWERED = "already_answered"
+    ALREADY_APPROVED = "already_approved"
+    APPROVAL_REQUIRED = "approval_required"
+    BPNL_CLAIMED = "bpnl_claimed"
+    CAPACITY_BELOW_RESERVED = "capacity_below_reserved"
+    CAPACITY_EXHAUSTED = "capacity_exhausted"
+    CAPACITY_UNIT_MISMATCH = "capacity_unit_mismatch"
+    CONFLICT = "conflict"
+    CONNECTOR_CHANGED = "connector_changed"
+    CONNECTOR_UNREACHABLE = "connector_unreachable"
+    DUPLICATE_MAPPING = "duplicate_mapping"
+    DUPLICATE_MATERIAL_DEMAND = "duplicate_material_demand"
+    DUPLICATE_REFERENCE = "duplicate_reference"
+    EMPTY_PLAN = "empty_plan"
+    ERROR = "error"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    IMPORT_REJECTED = "import_rejected"
+    INSPECTION_DISCONTINUED = "inspection_discontinued"
+    INVALID_DOCUMENT = "invalid_document"
+    INVALID_INPUT = "invalid_input"
+    LOT_DECIDED = "lot_decided"
+    LOT_NOT_READY = "lot_not_ready"
+    LOTS_EXCEED_QUANTITY = "lots_exceed_quantity"
+    NOT_A_DEAD_LETTER = "not_a_dead_letter"
+    NOT_ACCEPTED = "not_accepted"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_AWAITING_APPROVAL = "not_awaiting_approval"
+    NOT_DISCONTINUED = "not_discontinued"
+    NOT_FOUND = "not_found"
+    OFFER_WITHDRAWN = "offer_withdrawn"
+    OPERATION_FINISHED = "operation_finished"
+    OUT_OF_SEQUENCE = "out_of_sequence"
+    PERMISSION_DENIED = "permission_denied"
+    PLAN_CHANGED = "plan_changed"
+    PLAN_STALE = "plan_stale"
+    PLAN_UNBOUND = "plan_unbound"
+    RATE_LIMITED = "rate_limited"
+    REPAIR_STALE = "repair_stale"
+    SOLVE_AFTER_WRITE = "solve_after_write"
+    STALE_MATERIAL_DEMAND = "stale_material_demand"
+    UNAUTHENTICATED = "unauthenticated"
 
 
 @dataclass

@@ -14,7 +14,11 @@ from api.graphql.permissions import requires
 from api.graphql.support import UserError, call, convert, mutate
 from capool.tenancy.actor import Permission
 from matching import service
+from matching.models import RunMode, RunStatus
 from matching.schemas import MatchIn
+
+strawberry.enum(RunMode, name="MatchRunMode")
+strawberry.enum(RunStatus, name="MatchRunStatus")
 
 
 @strawberry.input
@@ -79,8 +83,8 @@ class MatchingPreview:
 @strawberry.type
 class MatchRun:
     id: uuid.UUID
-    mode: str
-    status: str
+    mode: RunMode
+    status: RunStatus
     trigger: str
     objective: int | None
     bound: int | None
@@ -96,7 +100,7 @@ class MatchRun:
     @classmethod
     def of(cls, run: Any) -> MatchRun:
         return cls(
-            id=run.id, mode=run.mode.value, status=run.status.value, trigger=run.trigger, objective=run.objective, bound=run.bound,
+            id=run.id, mode=run.mode, status=run.status, trigger=run.trigger, objective=run.objective, bound=run.bound,
             value_minor=run.value_minor, needs_approval=run.needs_approval, plan_digest=run.plan_digest, created_at=run.created_at,
             plan=[MatchAssignment.of(p) for p in run.plan], unassigned=(run.result or {}).get("unassigned_reasons", {}),
             orders=(run.result or {}).get("orders", {}),
@@ -126,6 +130,19 @@ class MatchingMutation:
     @strawberry.mutation(extensions=requires(Permission.MATCHING_RUN), description="Run matching and store the proposal (background=true queues it for the matching job)")
     async def run_matching(self, info: Info, input: MatchingInput | None = None) -> MatchRunPayload:
         row, errors = await mutate(info, lambda s, a: service.create_run(s, a, _match_in(input or MatchingInput())))
+        return MatchRunPayload(run=MatchRun.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.MATCHING_APPROVE),
+                         description="Approve a large run's plan (org admins, or alliance admins where the alliance allows it; never the requester); "
+                                     "planDigest, when given, must be the plan the approver saw")
+    async def approve_matching_run(self, info: Info, id: uuid.UUID, plan_digest: str | None = None) -> MatchRunPayload:
+        row, errors = await mutate(info, lambda s, a: service.approve(s, a, id, plan_digest))
+        return MatchRunPayload(run=MatchRun.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.MATCHING_RUN),
+                         description="Apply a run's plan atomically at the terms it was computed from (after two approvals when it is large)")
+    async def apply_matching_run(self, info: Info, id: uuid.UUID) -> MatchRunPayload:
+        row, errors = await mutate(info, lambda s, a: service.apply(s, a, id))
         return MatchRunPayload(run=MatchRun.of(row) if row else None, errors=errors)
 
 

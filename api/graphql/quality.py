@@ -14,7 +14,7 @@ from api.graphql.support import UserError, call, convert, mutate
 from capool.tenancy.actor import Permission
 from quality import service
 from quality.models import InspectionLot
-from quality.schemas import ResultsIn
+from quality.schemas import LotIn, ResultsIn
 
 
 @strawberry.type
@@ -165,8 +165,35 @@ class QualityQuery:
                               rate_high=x.rate_high, score=x.score) for x in found]
 
 
+@strawberry.input
+class LotAqlsInput:
+    critical: float = 0.0
+    major: float | None = None  # None: the order's AQL
+    minor: float = 4.0
+
+
+@strawberry.input
+class OpenLotInput:
+    allocation_id: uuid.UUID
+    # Units of the allocation the lot presents (and an acceptance pays for).
+    quantity: int
+    lot_size: int | None = None
+    level: str = "II"
+    aqls: LotAqlsInput | None = None
+
+
 @strawberry.type
 class QualityMutation:
+    @strawberry.mutation(extensions=requires(Permission.QUALITY_WRITE), description="Open an inspection lot for an allocation (the allocation's factory)")
+    async def open_inspection_lot(self, info: Info, input: OpenLotInput) -> InspectionPayload:
+        data: dict[str, object] = {"allocation_id": str(input.allocation_id), "quantity": input.quantity, "level": input.level}
+        if input.lot_size is not None:
+            data["lot_size"] = input.lot_size
+        if input.aqls is not None:
+            data["aqls"] = {"critical": input.aqls.critical, "major": input.aqls.major, "minor": input.aqls.minor}
+        lot, errors = await mutate(info, lambda s, a: service.create_lot(s, a, convert(LotIn, data)))
+        return InspectionPayload(lot=QualityLot.of(lot) if lot else None, errors=errors)
+
     @strawberry.mutation(extensions=requires(Permission.QUALITY_WRITE), description="Report defect counts for a lot; a final report decides it")
     async def record_inspection(self, info: Info, lot_id: uuid.UUID, input: InspectionInput) -> InspectionPayload:
         data: dict[str, object] = {

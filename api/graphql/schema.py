@@ -4,10 +4,11 @@ dataloaders for relations, and depth / token / alias limits."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from litestar.di import NamedDependency
@@ -42,11 +43,47 @@ from api.graphql.support import (
 )
 from api.limits import NoNulInGraphQLStrings
 from capool.config import get_settings
+from capool.pagination import Page, encode_cursor
 from capool.tenancy.actor import Actor, Permission
 from marketplace import allocations as allocation_service
 from marketplace import analytics, capacity, orders, repository
-from marketplace.models import Allocation, CapacityOffer, Order
-from marketplace.schemas import OfferIn, OrderIn
+from marketplace.models import (
+    Allocation,
+    AllocationStatus,
+    CapacityOffer,
+    CapacityUnit,
+    CostSensitivity,
+    OfferStatus,
+    Order,
+    OrderStatus,
+    ProgressReport,
+    ProgressStep,
+    Tier,
+    Urgency,
+    Visibility,
+)
+from marketplace.schemas import OfferChange, OfferIn, OrderIn, PlanIn, ProgressIn, WithdrawIn
+from matching import service as matching_service
+
+# The domain's enums are the schema's enum types (values are the names, e.g. IN_PRODUCTION).
+for _enum in (AllocationStatus, CapacityUnit, CostSensitivity, OfferStatus, OrderStatus, ProgressStep, Tier, Urgency, Visibility):
+    strawberry.enum(_enum)
+
+N = TypeVar("N")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
 
 
 @strawberry.type
@@ -58,7 +95,7 @@ class Offer:
     materials: list[str]
     window_start: dt.date
     window_end: dt.date
-    capacity_unit: str
+    capacity_unit: CapacityUnit
     capacity_per_day: int
     total_capacity: int
     reserved: int
@@ -67,17 +104,17 @@ class Offer:
     currency: str
     min_batch: int
     lead_time_days: int
-    visibility: str
-    status: str
+    visibility: Visibility
+    status: OfferStatus
 
     @classmethod
     def of(cls, row: CapacityOffer) -> Offer:
         return cls(
             id=row.id, organisation_id=row.organisation_id, resource_id=row.resource_id, process=row.process,
             materials=list(row.materials), window_start=row.window_start, window_end=row.window_end,
-            capacity_unit=row.capacity_unit.value, capacity_per_day=row.capacity_per_day, total_capacity=row.total_capacity,
+            capacity_unit=row.capacity_unit, capacity_per_day=row.capacity_per_day, total_capacity=row.total_capacity,
             reserved=row.reserved, remaining=row.remaining, unit_price_minor=row.unit_price_minor, currency=row.currency,
-            min_batch=row.min_batch, lead_time_days=row.lead_time_days, visibility=row.visibility.value, status=row.status.value,
+            min_batch=row.min_batch, lead_time_days=row.lead_time_days, visibility=row.visibility, status=row.status,
         )
 
 
@@ -92,8 +129,8 @@ class Allocation_:
     slot_end: dt.datetime
     unit_price_minor: int
     currency: str
-    tier: str
-    status: str
+    tier: Tier
+    status: AllocationStatus
 
     @strawberry.field
     async def offer(self, info: Info) -> Offer | None:
@@ -110,7 +147,7 @@ class Allocation_:
         return cls(
             id=row.id, order_id=row.order_id, offer_id=row.offer_id, factory_org_id=row.factory_org_id, quantity=row.quantity,
             slot_start=row.slot_start, slot_end=row.slot_end, unit_price_minor=row.unit_price_minor, currency=row.currency,
-            tier=row.tier.value, status=row.status.value,
+            tier=row.tier, status=row.status,
         )
 
 
@@ -124,12 +161,12 @@ class Order_:
     material: str | None
     quantity: int
     due_at: dt.datetime
-    urgency: str
-    cost_sensitivity: str
+    urgency: Urgency
+    cost_sensitivity: CostSensitivity
     currency: str
     split_allowed: bool
     aql: float
-    status: str
+    status: OrderStatus
 
     @strawberry.field
     async def allocations(self, info: Info) -> list[Allocation_]:
@@ -140,9 +177,9 @@ class Order_:
     def of(cls, row: Order) -> Order_:
         return cls(
             id=row.id, buyer_org_id=row.buyer_org_id, reference=row.reference, product=row.product, process=row.process,
-            material=row.material, quantity=row.quantity, due_at=row.due_at, urgency=row.urgency.value,
-            cost_sensitivity=row.cost_sensitivity.value, currency=row.currency, split_allowed=row.split_allowed,
-            aql=row.aql, status=row.status.value,
+            material=row.material, quantity=row.quantity, due_at=row.due_at, urgency=row.urgency,
+            cost_sensitivity=row.cost_sensitivity, currency=row.currency, split_allowed=row.split_allowed,
+            aql=row.aql, status=row.status,
         )
 
 
@@ -150,12 +187,48 @@ class Order_:
 class OfferConnection:
     items: list[Offer]
     next_cursor: str | None
+    edges: list[Edge[Offer]]
+    page_info: PageInfo
 
 
 @strawberry.type
 class OrderConnection:
     items: list[Order_]
     next_cursor: str | None
+    edges: list[Edge[Order_]]
+    page_info: PageInfo
+
+
+@strawberry.type
+class AllocationConnection:
+    items: list[Allocation_]
+    next_cursor: str | None
+    edges: list[Edge[Allocation_]]
+    page_info: PageInfo
+
+
+def _connection(kind: type, shape: Callable[[Any], Any], page: Page[Any]) -> Any:
+    items = [shape(row) for row in page.items]
+    return kind(items=items, next_cursor=page.next_cursor, edges=[Edge(cursor=encode_cursor(i.id), node=i) for i in items],
+                page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor))
+
+
+@strawberry.type
+class ProgressReport_:
+    id: uuid.UUID
+    allocation_id: uuid.UUID
+    order_id: uuid.UUID
+    operation: str
+    step: ProgressStep
+    quantity: int
+    operator: str
+    resource_id: uuid.UUID | None
+    occurred_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: ProgressReport) -> ProgressReport_:
+        return cls(id=row.id, allocation_id=row.allocation_id, order_id=row.order_id, operation=row.operation, step=row.step,
+                   quantity=row.quantity, operator=row.operator, resource_id=row.resource_id, occurred_at=row.occurred_at)
 
 
 @strawberry.type
@@ -182,6 +255,63 @@ class OrderPayload:
     errors: list[UserError]
 
 
+@strawberry.type
+class AllocationPayload:
+    allocation: Allocation_ | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ProgressPayload:
+    progress: ProgressReport_ | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class WithdrawOfferPayload:
+    offer: Offer | None
+    # The allocations on the offer that the repair job now moves or reports.
+    affected_allocation_ids: list[uuid.UUID] | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class AllocationPlanPayload:
+    """A plan below the approval threshold is applied (`allocations`); one at or above it is
+    stored as a run awaiting two approvals (`runId`), with nothing applied."""
+
+    allocations: list[Allocation_] | None
+    run_id: uuid.UUID | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class OfferChangeInput:
+    capacity_per_day: int | None = None
+    window_end: dt.date | None = None
+    unit_price_minor: int | None = None
+    min_batch: int | None = None
+    lead_time_days: int | None = None
+    visibility: Visibility | None = None
+
+
+@strawberry.input
+class ProgressInput:
+    operation: str
+    step: ProgressStep
+    quantity: int
+    operator: str
+    resource_id: uuid.UUID | None = None
+    occurred_at: dt.datetime | None = None
+
+
+@strawberry.input
+class PlanItemInput:
+    order_id: uuid.UUID
+    offer_id: uuid.UUID
+    quantity: int
+
+
 @strawberry.input
 class PublishOfferInput:
     resource_id: uuid.UUID
@@ -191,12 +321,12 @@ class PublishOfferInput:
     capacity_per_day: int
     unit_price_minor: int
     currency: str
-    capacity_unit: str = "piece"
+    capacity_unit: CapacityUnit = CapacityUnit.PIECE
     units_per_hour: int = 1
     materials: list[str] | None = None
     min_batch: int = 1
     lead_time_days: int = 0
-    visibility: str = "alliance"
+    visibility: Visibility = Visibility.ALLIANCE
 
 
 @strawberry.input
@@ -210,8 +340,8 @@ class PlaceOrderInput:
     material: str | None = None
     operations: list[str] | None = None
     certifications: list[str] = strawberry.field(default_factory=list)
-    urgency: str = "normal"
-    cost_sensitivity: str = "medium"
+    urgency: Urgency = Urgency.NORMAL
+    cost_sensitivity: CostSensitivity = CostSensitivity.MEDIUM
     max_unit_price_minor: int | None = None
     split_allowed: bool = False
     aql: float = 2.5
@@ -219,12 +349,19 @@ class PlaceOrderInput:
     submit: bool = True
 
 
-def _input_dict(value: Any) -> dict[str, Any]:
-    data = strawberry.asdict(value)
-    for key, item in list(data.items()):
-        if isinstance(item, (dt.date, dt.datetime, uuid.UUID)):
-            data[key] = item.isoformat() if not isinstance(item, uuid.UUID) else str(item)
-    return {k: v for k, v in data.items() if v is not None or k in ("materials", "operations")}
+def _plain(item: Any) -> Any:
+    if isinstance(item, uuid.UUID):
+        return str(item)
+    if isinstance(item, (dt.date, dt.datetime)):
+        return item.isoformat()
+    if isinstance(item, enum.Enum):
+        return item.value
+    return item
+
+
+def _input_dict(value: Any, keep_none: tuple[str, ...] = ("materials", "operations")) -> dict[str, Any]:
+    data = {key: _plain(item) for key, item in strawberry.asdict(value).items()}
+    return {k: v for k, v in data.items() if v is not None or k in keep_none}
 
 
 @strawberry.type
@@ -232,25 +369,28 @@ class MarketplaceQuery:
     @strawberry.field(extensions=requires(Permission.CAPACITY_READ), description="Capacity offers visible to the caller")
     async def offers(self, info: Info, process: str | None = None, first: int = 50, after: str | None = None) -> OfferConnection:
         page = await call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=page_limit(first)))
-        return OfferConnection(items=[Offer.of(o) for o in page.items], next_cursor=page.next_cursor)
+        return _connection(OfferConnection, Offer.of, page)
 
     @strawberry.field(extensions=requires(Permission.CAPACITY_READ))
     async def offer(self, info: Info, id: uuid.UUID) -> Offer:
         return Offer.of(await call(info, lambda s, a: capacity.get_offer(s, a, id)))
 
     @strawberry.field(extensions=requires(Permission.ORDERS_READ), description="Orders the caller may read")
-    async def orders(self, info: Info, status: str | None = None, first: int = 50, after: str | None = None) -> OrderConnection:
-        page = await call(info, lambda s, a: orders.list_orders(s, a, status=status, cursor=after, limit=page_limit(first)))
-        return OrderConnection(items=[Order_.of(o) for o in page.items], next_cursor=page.next_cursor)
+    async def orders(self, info: Info, status: OrderStatus | None = None, first: int = 50, after: str | None = None) -> OrderConnection:
+        value = status.value if status else None
+        page = await call(info, lambda s, a: orders.list_orders(s, a, status=value, cursor=after, limit=page_limit(first)))
+        return _connection(OrderConnection, Order_.of, page)
 
     @strawberry.field(extensions=requires(Permission.ORDERS_READ))
     async def order(self, info: Info, id: uuid.UUID) -> Order_:
         return Order_.of(await call(info, lambda s, a: orders.get_order(s, a, id)))
 
     @strawberry.field(extensions=requires(Permission.ORDERS_READ))
-    async def allocations(self, info: Info, order_id: uuid.UUID | None = None, first: int = 50, after: str | None = None) -> list[Allocation_]:
-        page = await call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, cursor=after, limit=page_limit(first)))
-        return [Allocation_.of(r) for r in page.items]
+    async def allocations(self, info: Info, order_id: uuid.UUID | None = None, status: AllocationStatus | None = None,
+                          first: int = 50, after: str | None = None) -> AllocationConnection:
+        value = status.value if status else None
+        page = await call(info, lambda s, a: allocation_service.list_allocations(s, a, order_id=order_id, status=value, cursor=after, limit=page_limit(first)))
+        return _connection(AllocationConnection, Allocation_.of, page)
 
     @strawberry.field(extensions=requires(Permission.ANALYTICS_READ))
     async def utilisation(self, info: Info, group_by: str = "factory", start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[UtilisationRow]:
@@ -270,6 +410,45 @@ class MarketplaceMutation:
     async def place_order(self, info: Info, input: PlaceOrderInput) -> OrderPayload:
         row, errors = await mutate(info, lambda s, a: orders.place_order(s, a, convert(OrderIn, _input_dict(input))))
         return OrderPayload(order=Order_.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.CAPACITY_WRITE), description="Change an offer (never below what is reserved)")
+    async def change_offer(self, info: Info, offer_id: uuid.UUID, input: OfferChangeInput) -> OfferPayload:
+        row, errors = await mutate(info, lambda s, a: capacity.change_offer(s, a, offer_id, convert(OfferChange, _input_dict(input, ()))))
+        return OfferPayload(offer=Offer.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.CAPACITY_WRITE), description="Withdraw an offer; its allocations go to the repair job")
+    async def withdraw_offer(self, info: Info, offer_id: uuid.UUID, reason: str) -> WithdrawOfferPayload:
+        found, errors = await mutate(info, lambda s, a: capacity.withdraw_offer(s, a, offer_id, convert(WithdrawIn, {"reason": reason}).reason))
+        if found is None:
+            return WithdrawOfferPayload(offer=None, affected_allocation_ids=None, errors=errors)
+        offer, affected = found
+        return WithdrawOfferPayload(offer=Offer.of(offer), affected_allocation_ids=list(affected), errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.ORDERS_WRITE, Permission.PROGRESS_WRITE), description="Move an order along its lifecycle")
+    async def transition_order(self, info: Info, order_id: uuid.UUID, to: OrderStatus, reason: str | None = None) -> OrderPayload:
+        row, errors = await mutate(info, lambda s, a: orders.transition(s, a, order_id, to.value, reason))
+        return OrderPayload(order=Order_.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.ALLOCATIONS_WRITE),
+                         description="Apply an allocation plan atomically; at or above the approval threshold it is stored as a run awaiting two approvals")
+    async def submit_allocation_plan(self, info: Info, items: list[PlanItemInput]) -> AllocationPlanPayload:
+        raw = {"items": [_input_dict(i) for i in items]}
+        outcome, errors = await mutate(info, lambda s, a: matching_service.submit_plan(s, a, convert(PlanIn, raw).items))
+        if outcome is None or errors:
+            return AllocationPlanPayload(allocations=None, run_id=None, errors=errors)
+        if isinstance(outcome, list):
+            return AllocationPlanPayload(allocations=[Allocation_.of(r) for r in outcome], run_id=None, errors=[])
+        return AllocationPlanPayload(allocations=[], run_id=outcome.id, errors=[])
+
+    @strawberry.mutation(extensions=requires(Permission.ALLOCATIONS_RESPOND), description="The factory accepts or declines a proposed allocation")
+    async def respond_to_allocation(self, info: Info, allocation_id: uuid.UUID, accept: bool, reason: str | None = None) -> AllocationPayload:
+        row, errors = await mutate(info, lambda s, a: allocation_service.respond(s, a, allocation_id, accept, reason))
+        return AllocationPayload(allocation=Allocation_.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(extensions=requires(Permission.PROGRESS_WRITE), description="Report scan / done / confirm for an operation of an accepted allocation")
+    async def report_progress(self, info: Info, allocation_id: uuid.UUID, input: ProgressInput) -> ProgressPayload:
+        row, errors = await mutate(info, lambda s, a: allocation_service.report_progress(s, a, allocation_id, convert(ProgressIn, _input_dict(input))))
+        return ProgressPayload(progress=ProgressReport_.of(row) if row else None, errors=errors)
 
 
 class RollbackOnErrors(SchemaExtension):

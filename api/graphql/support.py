@@ -16,7 +16,7 @@ from strawberry.types import Info
 
 from api.middleware import ROLLBACK_KEY
 from api.problems import _PATH, _pointer
-from capool.errors import DomainError, FieldError, InvalidInput
+from capool.errors import DomainError, ErrorCode, FieldError, InvalidInput
 from capool.tenancy.actor import Actor
 
 T = TypeVar("T")
@@ -90,17 +90,26 @@ def page_limit(first: int) -> int:
     return first
 
 
+# The domain's error codes are the schema's ErrorCode enum (values are the names, e.g. NOT_FOUND).
+strawberry.enum(ErrorCode, description="What went wrong; the same codes as the REST problem bodies, upper-cased")
+
+
 @strawberry.type
 class UserError:
-    code: str
+    code: ErrorCode
     message: str
     field: str | None = None
 
 
+def _code(exc: DomainError) -> ErrorCode:
+    # tests/test_error_codes.py keeps every code the source raises in ErrorCode.
+    return ErrorCode(exc.code) if exc.code in ErrorCode._value2member_map_ else ErrorCode.ERROR
+
+
 def user_errors(exc: DomainError) -> list[UserError]:
     if exc.errors:
-        return [UserError(code=exc.code.upper(), message=e.message, field=e.path) for e in exc.errors]
-    return [UserError(code=exc.code.upper(), message=exc.detail)]
+        return [UserError(code=_code(exc), message=e.message, field=e.path) for e in exc.errors]
+    return [UserError(code=_code(exc), message=exc.detail)]
 
 
 def convert(shape: type[T], data: dict[str, Any]) -> T:

@@ -43,8 +43,8 @@ async def test_publish_order_allocate_accept_progress_track(client, world: World
 
     query = """query($id: UUID!) { order(id: $id) { reference status allocations { tier quantity offer { process } } } }"""
     result = (await client.post("/graphql", json={"query": query, "variables": {"id": order["id"]}}, headers=world.brand.headers)).json()
-    assert result == {"data": {"order": {"reference": order["reference"], "status": "in_production",
-                                         "allocations": [{"tier": "partner", "quantity": 300, "offer": {"process": "screen_printing"}}]}}}
+    assert result == {"data": {"order": {"reference": order["reference"], "status": "IN_PRODUCTION",
+                                         "allocations": [{"tier": "PARTNER", "quantity": 300, "offer": {"process": "screen_printing"}}]}}}
 
 
 async def test_graphql_publish_and_place(client, world: World) -> None:
@@ -53,7 +53,7 @@ async def test_graphql_publish_and_place(client, world: World) -> None:
     variables = {"input": {"reference": "G-1", "product": "tee", "process": "screen_printing", "quantity": 40,
                            "dueAt": "2099-01-01T00:00:00+00:00", "currency": "CNY"}}
     result = (await client.post("/graphql", json={"query": mutation, "variables": variables}, headers=world.brand.headers)).json()
-    assert result["data"]["placeOrder"] == {"order": {"status": "submitted", "quantity": 40}, "errors": []}
+    assert result["data"]["placeOrder"] == {"order": {"status": "SUBMITTED", "quantity": 40}, "errors": []}
 
     publish_mutation = """mutation($input: PublishOfferInput!) { publishOffer(input: $input) { offer { process remaining } errors { code field } } }"""
     bad = {"input": {"resourceId": offer["resource_id"], "process": "screen_printing", "windowStart": "2099-01-01", "windowEnd": "2099-01-05",

@@ -91,12 +91,28 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Query.offer": GraphQLCase("404", EVERYONE, lambda c: ("query($id: UUID!) { offer(id: $id) { id } }", {"id": c.ids["offer"]})),
     "Query.orders": GraphQLCase("absent", EVERYONE, lambda c: ("{ orders { items { id reference } } }", {})),
     "Query.order": GraphQLCase("404", EVERYONE, lambda c: ("query($id: UUID!) { order(id: $id) { id } }", {"id": c.ids["order"]})),
-    "Query.allocations": GraphQLCase("absent", EVERYONE, lambda c: ("query($id: UUID) { allocations(orderId: $id) { id } }", {"id": c.ids["order"]})),
+    "Query.allocations": GraphQLCase("absent", EVERYONE, lambda c: (
+        "query($id: UUID) { allocations(orderId: $id) { items { id } edges { node { id } } } }", {"id": c.ids["order"]})),
     "Query.utilisation": GraphQLCase("absent", EVERYONE, lambda c: ("{ utilisation(groupBy: \"factory\") { key published allocated } }", {})),
     "Mutation.publishOffer": GraphQLCase("404", FACTORIES, lambda c: (_OFFER_INPUT, {"input": {
         "resourceId": c.ids["resource"], "process": "screen_printing", "windowStart": today_plus(1), "windowEnd": today_plus(3),
         "capacityPerDay": 10, "unitPriceMinor": 100, "currency": "CNY"}})),
     "Mutation.placeOrder": GraphQLCase("own", BUYERS, lambda c: (_ORDER_INPUT, {"input": {
         "reference": "G-ATTACK", "product": "tee", "process": "screen_printing", "quantity": 3, "dueAt": future(30), "currency": "CNY"}})),
+    "Mutation.changeOffer": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($id: UUID!) { changeOffer(offerId: $id, input: {unitPriceMinor: 1}) { offer { id } errors { code } } }", {"id": c.ids["offer"]})),
+    "Mutation.withdrawOffer": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($id: UUID!) { withdrawOffer(offerId: $id, reason: \"attack\") { offer { id } affectedAllocationIds errors { code } } }", {"id": c.ids["offer"]})),
+    "Mutation.transitionOrder": GraphQLCase("404", BUYERS, lambda c: (
+        "mutation($id: UUID!) { transitionOrder(orderId: $id, to: CANCELLED, reason: \"attack\") { order { id } errors { code } } }", {"id": c.ids["order"]})),
+    "Mutation.submitAllocationPlan": GraphQLCase("404", BUYERS, lambda c: (
+        "mutation($o: UUID!, $f: UUID!) { submitAllocationPlan(items: [{orderId: $o, offerId: $f, quantity: 1}]) { allocations { id } runId errors { code } } }",
+        {"o": c.ids["order"], "f": c.ids["offer"]})),
+    "Mutation.respondToAllocation": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($id: UUID!) { respondToAllocation(allocationId: $id, accept: false, reason: \"attack\") { allocation { id } errors { code } } }",
+        {"id": c.ids["allocation"]})),
+    "Mutation.reportProgress": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($id: UUID!) { reportProgress(allocationId: $id, input: {operation: \"screen_printing\", step: DONE, quantity: 50, operator: \"x\"}) "
+        "{ progress { id } errors { code } } }", {"id": c.ids["allocation"]})),
 }
 

@@ -52,8 +52,8 @@ async def test_a_declined_factory_no_longer_reads_or_moves_the_order(client: htt
         assert denied.status_code == 404, (target, denied.text)
     gql = await _gql(client, world.floating, "query($id: UUID!) { order(id: $id) { status } }", {"id": order["id"]})
     assert gql["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    via_allocation = await _gql(client, world.floating, "query($id: UUID!) { allocations(orderId: $id) { id status order { id } } }", {"id": order["id"]})
-    assert via_allocation["data"]["allocations"] == [{"id": declined["id"], "status": "declined", "order": None}]
+    via_allocation = await _gql(client, world.floating, "query($id: UUID!) { allocations(orderId: $id) { items { id status order { id } } } }", {"id": order["id"]})
+    assert via_allocation["data"]["allocations"]["items"] == [{"id": declined["id"], "status": "DECLINED", "order": None}]
     assert await snapshot(db) == before
     assert (await client.get(f"/v1/orders/{order['id']}", headers=world.brand.headers)).json()["status"] == "allocated"
 
@@ -92,7 +92,7 @@ async def test_the_decline_reason_reaches_the_buyer_only(client: httpx.AsyncClie
     assert [r.status_code for r in seen] == [200, 200, 200, 404, 200]
     assert [a["allocation"]["id"] for a in seen[1].json()["allocations"]] == [current["id"]]
     gql = await _gql(client, world.partner, "query($id: UUID!) { order(id: $id) { allocations { id status } } }", {"id": order["id"]})
-    assert gql["data"]["order"]["allocations"] == [{"id": current["id"], "status": "proposed"}]
+    assert gql["data"]["order"]["allocations"] == [{"id": current["id"], "status": "PROPOSED"}]
     for response in [*seen, httpx.Response(200, json=gql)]:
         assert REASON not in response.text
 

@@ -36,4 +36,9 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Query.matchingRun": GraphQLCase("404", BUYERS, lambda c: ("query($id: UUID!) { matchingRun(id: $id) { id } }", {"id": c.ids["match_run"]})),
     "Mutation.runMatching": GraphQLCase("404", BUYERS, lambda c: (
         "mutation($ids: [UUID!]) { runMatching(input: {orderIds: $ids, timeLimitS: 1}) { run { id } errors { code } } }", {"ids": [c.ids["match_order"]]})),
+    "Mutation.applyMatchingRun": GraphQLCase("404", BUYERS, lambda c: (
+        "mutation($id: UUID!) { applyMatchingRun(id: $id) { run { id status } errors { code } } }", {"id": c.ids["match_run"]})),
+    # Approving needs matching:approve, which org admins hold.
+    "Mutation.approveMatchingRun": GraphQLCase("404", ("outsider",), lambda c: (
+        "mutation($id: UUID!) { approveMatchingRun(id: $id) { run { id status } errors { code } } }", {"id": c.ids["match_run"]})),
 }

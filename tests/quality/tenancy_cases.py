@@ -52,6 +52,9 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Mutation.resumeInspection": GraphQLCase("404", (), lambda c: (
         "mutation($i: ResumeInspectionInput!) { resumeInspection(input: $i) { switching { severity } errors { code } } }",
         {"i": {"factoryOrgId": c.ids["org"], "product": "tee", "note": "corrected"}})),
+    "Mutation.openInspectionLot": GraphQLCase("404", FACTORIES, lambda c: (
+        "mutation($i: OpenLotInput!) { openInspectionLot(input: $i) { lot { id } errors { code } } }",
+        {"i": {"allocationId": c.ids["allocation"], "quantity": 5}})),
     "Mutation.recordInspection": GraphQLCase("404", FACTORIES, lambda c: (_RECORD, {"id": c.ids["open_lot"], "input": {
         "defects": [{"defectClass": "sabotage", "severity": "critical", "count": 9}]}})),
 }

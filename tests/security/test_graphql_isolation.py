@@ -25,11 +25,11 @@ FAILING = {
     "not_found_first": (f'{{ order(id: "{MISSING}") {{ id }} {NESTED} }}', "brand", "NOT_FOUND"),
     "invalid_input_beside_nested_loaders": (f"{{ {NESTED} offers(first: 1000) {{ items {{ id }} }} }}", "brand", "INVALID_INPUT"),
     "several_failures_and_aliases": (
-        f'{{ a: {NESTED} b: order(id: "{MISSING}") {{ id allocations {{ id }} }} c: {NESTED} d: allocations(first: 0) {{ id }} }}', "brand", None,
+        f'{{ a: {NESTED} b: order(id: "{MISSING}") {{ id allocations {{ id }} }} c: {NESTED} d: allocations(first: 0) {{ items {{ id }} }} }}', "brand", None,
     ),
     "permission_denied_beside_nested_loaders": (f'{{ {NESTED} matchingRun(id: "{MISSING}") {{ id }} }}', "partner", "PERMISSION_DENIED"),
     "failure_beside_two_nested_trees": (
-        f'{{ {NESTED} allocations(first: 100) {{ id order {{ id }} offer {{ id }} }} orderPage: orders(first: 0) {{ items {{ id }} }} }}', "brand", "INVALID_INPUT",
+        f'{{ {NESTED} allocations(first: 100) {{ items {{ id order {{ id }} offer {{ id }} }} }} orderPage: orders(first: 0) {{ items {{ id }} }} }}', "brand", "INVALID_INPUT",
     ),
 }
 
