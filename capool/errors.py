@@ -55,6 +55,11 @@ class ErrorCode(enum.StrEnum):
     REPAIR_STALE = "repair_stale"
     SOLVE_AFTER_WRITE = "solve_after_write"
     STALE_MATERIAL_DEMAND = "stale_material_demand"
+    HISTORY_MISMATCH = "history_mismatch"
+    IMAGE_UNREADABLE = "image_unreadable"
+    NOT_COUNTED = "not_counted"
+    NOTHING_TO_REVIEW = "nothing_to_review"
+    NOTHING_TO_ROLL_BACK = "nothing_to_roll_back"
     UNAUTHENTICATED = "unauthenticated"
 
 
