@@ -13,7 +13,6 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.litestar import make_graphql_controller
@@ -27,6 +26,7 @@ from api.headers import add_security_headers
 from api.limits import RequestLimitsMiddleware
 from api.middleware import UnitOfWorkMiddleware
 from api.observability import ObservabilityMiddleware, metrics
+from api.openapi import CapoolOpenAPIConfig
 from api.problems import EXCEPTION_HANDLERS
 from api.rest import catenax as catenax_rest
 from api.rest import forecasting as forecasting_rest
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             "session_factory": create_session_factory(engine) if engine else None, "broker_check": lambda: "ok",
             "settings": settings, "rate_limits": RateLimits(settings),
         }),
-        openapi_config=OpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs. "
+        openapi_config=CapoolOpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs. "
                                      "Each operation's security requirement names the permission its API key needs.",
                                      path="/schema", components=Components(security_schemes=SECURITY_SCHEMES)),
         debug=False,
