@@ -574,6 +574,10 @@ class WithdrawnWorkRepair:
     can_apply: bool
     # order id -> the order's reference, for the run's plan
     references: dict[str, str]
+    # order id -> the order's currency (the plan's prices are in it), and the run's currency
+    # when all its orders share one (None otherwise: a value summed over currencies)
+    currencies: dict[str, str] = field(default_factory=dict)
+    currency: str | None = None
 
 
 async def withdrawn_work_repairs(session: AsyncSession, actor: Actor) -> list[WithdrawnWorkRepair]:
@@ -595,8 +599,13 @@ async def withdrawn_work_repairs(session: AsyncSession, actor: Actor) -> list[Wi
         can_approve = (run is not None and run.status == RunStatus.AWAITING_APPROVAL and actor.can(Permission.MATCHING_APPROVE)
                        and actor.role == Role.ORG_ADMIN and actor.user_id != run.requested_by and actor.user_id not in signed)
         can_apply = run is not None and bool(run.plan) and run.status in (RunStatus.PROPOSED, RunStatus.APPROVED) and actor.can(Permission.MATCHING_RUN)
-        references = {str(w.get("order_id")): str(w.get("reference")) for w in (alert.details or {}).get("work", [])}
-        repairs.append(WithdrawnWorkRepair(alert, run, approvals, can_approve, can_apply, references))
+        work = (alert.details or {}).get("work", [])
+        references = {str(w.get("order_id")): str(w.get("reference")) for w in work}
+        order_ids = {uuid.UUID(str(o)) for o in [*references, *((run.request or {}).get("order_ids", []) if run else [])] if o and o != "None"}
+        orders = await repository.own_orders_by_id(session, actor, sorted(order_ids))
+        currencies = {str(oid): o.currency for oid, o in orders.items()}
+        single = set(currencies.values())
+        repairs.append(WithdrawnWorkRepair(alert, run, approvals, can_approve, can_apply, references, currencies, single.pop() if len(single) == 1 else None))
     return repairs
 
 

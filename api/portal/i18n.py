@@ -6,7 +6,11 @@ one language is a bug that tests/portal/test_i18n.py catches.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_precision
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT = "zh-CN"
@@ -268,7 +272,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "match.reason": ("Why", "理由"),
     "match.unit_cost": ("Weighted unit cost", "加权单位成本"),
     "match.next_best": ("Next best", "次优方案"),
-    "match.extra_cost": ("{cost} more (minor units)", "多 {cost}（最小货币单位）"),
+    "match.extra_cost": ("{cost} more", "多 {cost}"),
+    "match.per_unit": ("{cost} per {unit} (weighted: price by cost sensitivity, plus tier, carbon, quality and lateness terms)", "每{unit} {cost}（加权：按成本敏感度加权的价格，加上层级、碳排放、质量和延期项）"),
     "match.binding": ("What limited the choice", "约束条件"),
     "match.backups": ("Backups", "备选工厂"),
     "match.extra": ("Extra cost", "额外成本"),
@@ -281,10 +286,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "match.hint": ("Match now runs the matching engine for this order and applies its plan; a large change waits for two approvals.", "立即匹配会为此订单运行匹配引擎并应用结果；大额变更需两人审批。"),
     "match.offer": ("Offer", "产能"),
     "match.nothing": ("The engine found no feasible allocation.", "匹配引擎未找到可行的分配。"),
-    "match.value": ("Plan value: {value} (minor units)", "方案金额：{value}（最小货币单位）"),
+    "match.value": ("Plan value: {value}", "方案金额：{value}"),
     "match.needs_approval": ("needs two approvals", "需两人审批"),
     "match.run": ("Latest matching run", "最近一次匹配"),
-    "match.value_label": ("Value (minor units)", "金额（最小货币单位）"),
+    "match.value_label": ("Value", "金额"),
     "match.approvals": ("Approvals", "审批"),
     "match.approvals_value": ("{done} of {needed}", "{done} / {needed}"),
     "match.approve": ("Approve", "审批通过"),
@@ -331,7 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "repair.failed": ("No proposal: {error}", "无方案：{error}"),
     "repair.empty": ("No other capacity can take these units now.", "目前没有其他产能可以承接这些数量。"),
     "repair.slot": ("Planned", "计划时间"),
-    "repair.price": ("Unit price (minor units)", "单价（最小货币单位）"),
+    "repair.price": ("Unit price", "单价"),
     "nav.statements": ("Statements", "对账单"),
     "lot.quality_reports": ("Quality reports (inspection lots)", "质量报告（检验批）"),
     "lot.inspection": ("Inspection lots and AQL decision", "检验批与 AQL 判定"),
@@ -393,7 +398,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "statement.title": ("Monthly statement {month}", "{month} 月度对账单"),
     "statement.month": ("Month", "月份"),
     "statement.show": ("Show", "查看"),
-    "statement.totals": ("Totals (minor units)", "合计（最小货币单位）"),
+    "statement.totals": ("Totals", "合计"),
     "statement.earned": ("Earned", "收入"),
     "statement.paid": ("Paid", "支付"),
     "statement.refunded": ("Refunded", "退款"),
@@ -412,6 +417,28 @@ def translate(lang: str, key: str, **values: Any) -> str:
         return key
     text = pair[1] if lang == "zh-CN" else pair[0]
     return text.format(**values) if values else text
+
+
+def locale_of(lang: str) -> Locale:
+    """The Babel locale of a portal language (zh-CN -> zh_CN)."""
+    return Locale.parse(lang, sep="-")
+
+
+def currency_digits(currency: str) -> int:
+    """How many minor digits the currency has (ISO 4217 via CLDR: JPY 0, CNY 2, BHD 3)."""
+    return get_currency_precision(currency.upper())
+
+
+def format_money(minor: int | None, currency: str | None, lang: str) -> str:
+    """An amount held in integer minor units, shown in the language's format for the currency:
+    7380 CNY reads ¥73.80 in zh-CN and CN¥73.80 in en; 7380 JPY reads JP¥7,380 / ¥7,380.
+    Exact: the minor units are shifted as a Decimal, never through a float."""
+    if minor is None or minor == "":
+        return "–"
+    if not currency:
+        return str(minor)
+    amount = Decimal(int(minor)).scaleb(-currency_digits(currency))
+    return format_currency(amount, currency.upper(), locale=locale_of(lang))
 
 
 def from_accept_language(header: str) -> str:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.response import Redirect
@@ -50,6 +51,15 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@pass_context
+def _money(context: Context, minor: int | None, currency: str | None) -> str:
+    """`{{ amount_minor | money(currency) }}`: every amount on every page goes through here."""
+    return i18n.format_money(minor, currency, context.get("lang") or i18n.DEFAULT)
+
+
+templates.filters["money"] = _money
 
 
 def _signing_key() -> bytes:

@@ -67,8 +67,8 @@ async def test_the_buyer_sees_the_alert_and_applies_the_proposal_for_the_units_n
     await _solve_queued(db, run.id)
     section = _section((await client.get(REPAIRS)).text, first["id"])
     # The proposal: the 70 units not yet produced on the partner's offer, at the partnership's
-    # agreed 450 (not the offer's 600), applicable now.
-    assert re.search(rf'<tr data-offer="{backup["id"]}"><td>{order["reference"]}</td><td>{backup["id"]}</td><td class="quantity">70</td><td>450</td>', section)
+    # agreed 450 fen (not the offer's 600), shown as money (this page is in zh-CN), applicable now.
+    assert re.search(rf'<tr data-offer="{backup["id"]}"><td>{order["reference"]}</td><td>{backup["id"]}</td><td class="quantity">70</td><td class="money">¥4.50</td>', section)
     assert 'data-status="proposed"' in section and "apply-repair" in section and "approve-repair" not in section
 
     applied = await post_form(client, REPAIRS, f"{REPAIRS}/{run.id}/apply", {})

@@ -208,7 +208,10 @@ async def test_buyer_places_an_order_and_follows_it(portal: httpx.AsyncClient, d
     assert ">allocated<" in track.text and "Partner Factory" in track.text and "partner" in track.text
     assert "not known" not in track.text
     allocations = await portal.get("/portal/buyer/allocations")
-    assert "PO-1" in allocations.text and "450 CNY" in allocations.text  # the partnership's agreed price
+    # The partnership's agreed price, 450 fen, in the reader's format for CNY.
+    assert "PO-1" in allocations.text and '<td class="money">CN¥4.50</td>' in allocations.text and "450 CNY" not in allocations.text
+    zh = await portal.get("/portal/buyer/allocations", headers={"Accept-Language": "zh-CN"})
+    assert '<td class="money">¥4.50</td>' in zh.text
 
 
 async def test_other_organisations_ids_answer_404_and_change_nothing(portal: httpx.AsyncClient, db: AsyncEngine, world: World) -> None:

@@ -150,15 +150,16 @@ async def test_monthly_statement(portal: httpx.AsyncClient, db: AsyncEngine, wor
     assert page.status_code == 200
     row = page.text[page.text.index('data-currency="CNY"'):]
     row = row[: row.index("</tr>")]
-    assert "<td>45000</td>" in row and "<td>450</td>" in row
+    # Earned 45000 fen and a 450 fen penalty, as money in the page's language.
+    assert '<td class="money">CN¥450.00</td>' in row and '<td class="money">CN¥4.50</td>' in row and "45000" not in row
     assert f"Monthly statement {month}" in page.text
     assert "No payments this month." in (await portal.get("/portal/supplier/statements?month=2020-01")).text
     bad = await portal.get("/portal/supplier/statements?month=2026-13")
     assert bad.status_code == 422 and "YYYY-MM" in bad.text
     zh = (await portal.get("/portal/lang/zh-CN?next=/portal/supplier/statements", follow_redirects=True)).text
-    assert "月度对账单" in zh and "收入" in zh
+    assert "月度对账单" in zh and "收入" in zh and '<td class="money">¥450.00</td>' in zh
 
     # Another factory's statement does not show the partner's payment.
     await sign_in(portal, db, world.floating)
     other = await portal.get("/portal/supplier/statements")
-    assert other.status_code == 200 and "45000" not in other.text and "No payments this month." in other.text
+    assert other.status_code == 200 and "450.00" not in other.text and "No payments this month." in other.text
