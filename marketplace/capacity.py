@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,6 +110,29 @@ async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> C
 async def get_offer(session: AsyncSession, actor: Actor, offer_id: uuid.UUID) -> CapacityOffer:
     actor.require(Permission.CAPACITY_READ)
     return await get_visible(session, actor, CapacityOffer, offer_id)
+
+
+async def organisation_names(session: AsyncSession, actor: Actor, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of the organisations among `ids` in the actor's alliance (a page names factories
+    and buyers instead of showing their ids)."""
+    return await repository.organisation_names(session, set(ids), alliance_id=actor.alliance_id)
+
+
+async def offer_labels(session: AsyncSession, actor: Actor, offer_ids: Iterable[uuid.UUID | str | None]) -> dict[str, str]:
+    """Id (as text) -> "factory · resource · process" of the offers among `offer_ids` the actor
+    may see, for pages that would otherwise show a bare offer id (matching plans, repairs,
+    withdrawn-work alerts); ids that are not UUIDs, or offers hidden from the actor, are absent."""
+    ids = []
+    for ident in offer_ids:
+        try:
+            ids.append(ident if isinstance(ident, uuid.UUID) else uuid.UUID(str(ident)))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    visible = await repository.visible_by_ids(session, actor, CapacityOffer, list(dict.fromkeys(ids)))
+    names = await repository.offer_names(session, list(visible))
+    return {str(oid): " · ".join(part for part in names.get(oid, ("", "")) + (offer.process,) if part) for oid, offer in visible.items()}
 
 
 async def list_offers(

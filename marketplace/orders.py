@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -152,6 +153,23 @@ async def visible_orders(session: AsyncSession, actor: Actor, order_ids: list[uu
     allocations point at orders it no longer sees, which are simply absent."""
     actor.require(Permission.ORDERS_READ)
     return await repository.visible_by_ids(session, actor, Order, list(dict.fromkeys(order_ids)))
+
+
+async def order_references(session: AsyncSession, actor: Actor, order_ids: Iterable[uuid.UUID | str | None]) -> dict[str, str]:
+    """Id (as text) -> reference of the orders among `order_ids` the actor may read, for pages
+    that would otherwise show a bare id (ledger payloads, matching plans); ids that are not
+    UUIDs, or orders the actor may not read, are simply absent."""
+    if not actor.can(Permission.ORDERS_READ):
+        return {}
+    ids = []
+    for ident in order_ids:
+        try:
+            ids.append(ident if isinstance(ident, uuid.UUID) else uuid.UUID(str(ident)))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    return {str(oid): order.reference for oid, order in (await visible_orders(session, actor, ids)).items()}
 
 
 async def list_orders(

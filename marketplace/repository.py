@@ -305,11 +305,27 @@ async def organisation(session: AsyncSession, organisation_id: uuid.UUID) -> Org
     return await session.get(Organisation, organisation_id)
 
 
-async def organisation_names(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+async def organisation_names(session: AsyncSession, ids: set[uuid.UUID], *, alliance_id: uuid.UUID | None = None) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    rows = await session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))
+    statement = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    if alliance_id is not None:
+        statement = statement.where(Organisation.alliance_id == alliance_id)
+    rows = await session.execute(statement)
     return {ident: name for ident, name in rows}
+
+
+async def offer_names(session: AsyncSession, offer_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+    """(factory name, resource name) of each offer; the caller checked the offers are visible."""
+    if not offer_ids:
+        return {}
+    rows = await session.execute(
+        select(CapacityOffer.id, Organisation.name, Resource.name)
+        .join(Organisation, Organisation.id == CapacityOffer.organisation_id)
+        .join(Resource, Resource.id == CapacityOffer.resource_id)
+        .where(CapacityOffer.id.in_(offer_ids))
+    )
+    return {ident: (org, resource) for ident, org, resource in rows}
 
 
 def partnerships_query(actor: Actor) -> Select[Any]:

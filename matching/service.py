@@ -26,6 +26,7 @@ from capool.tenancy.policy import get_visible, get_writable
 from forecasting import service as health_service
 from forecasting.models import HealthAlert
 from marketplace import allocations as marketplace_allocations
+from marketplace import capacity
 from marketplace import days as capacity_days
 from marketplace.models import Allocation, AllocationStatus, CapacityOffer, CapacityUnit, OrderStatus
 from marketplace.orders import change_status, reduce_allocation, release_allocations
@@ -578,6 +579,8 @@ class WithdrawnWorkRepair:
     # when all its orders share one (None otherwise: a value summed over currencies)
     currencies: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
+    # offer id -> "factory · resource · process", for the withdrawn offer and the plan's offers
+    offers: dict[str, str] = field(default_factory=dict)
 
 
 async def withdrawn_work_repairs(session: AsyncSession, actor: Actor) -> list[WithdrawnWorkRepair]:
@@ -605,7 +608,8 @@ async def withdrawn_work_repairs(session: AsyncSession, actor: Actor) -> list[Wi
         orders = await repository.own_orders_by_id(session, actor, sorted(order_ids))
         currencies = {str(oid): o.currency for oid, o in orders.items()}
         single = set(currencies.values())
-        repairs.append(WithdrawnWorkRepair(alert, run, approvals, can_approve, can_apply, references, currencies, single.pop() if len(single) == 1 else None))
+        offers = await capacity.offer_labels(session, actor, [alert.subject, *((item.get("offer_id") for item in run.plan or []) if run else [])])
+        repairs.append(WithdrawnWorkRepair(alert, run, approvals, can_approve, can_apply, references, currencies, single.pop() if len(single) == 1 else None, offers))
     return repairs
 
 

@@ -24,9 +24,9 @@ from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Permission
 from forecasting import service as health_service
 from marketplace import allocations as allocation_service
+from marketplace import capacity
 from marketplace import orders as order_service
 from marketplace.models import CostSensitivity, Order, OrderStatus, Urgency
-from marketplace.repository import organisation_names
 from marketplace.schemas import OrderIn
 from matching import service as matching_service
 from matching.models import MatchRun, RunStatus
@@ -149,10 +149,13 @@ async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid
     run, approvals = await latest_run(db_session, ctx, order_id)
     entries = await order_entries(db_session, ctx, tracking)
     quality_lots = [lot for t in tracking.allocations for lot in await lots_of(db_session, ctx, t.allocation.id)] if ctx.can(Permission.QUALITY_READ) else []
-    names = await organisation_names(db_session, {uuid.UUID(b["org"]) for t in tracking.allocations for b in ((t.allocation.explanation or {}).get("backups") or []) if b.get("org")})
+    backups = [b for t in tracking.allocations for b in ((t.allocation.explanation or {}).get("backups") or [])]
+    names = await capacity.organisation_names(db_session, ctx.actor, {uuid.UUID(b["org"]) for b in backups if b.get("org")})  # type: ignore[arg-type]
+    preview = extra.get("preview")
+    offers = await capacity.offer_labels(db_session, ctx.actor, [*(b.get("offer") for b in backups), *(item["offer_id"] for item in (preview or {}).get("plan", []))])  # type: ignore[arg-type]
     return render(
         ctx, "buyer/track.html", status_code, tracking=tracking, order=tracking.order, moves=buyer_moves(ctx, tracking.order), error=error,
-        run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, RunStatus=RunStatus,
+        run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, offers=offers, RunStatus=RunStatus,
         can_match=ctx.can(Permission.MATCHING_RUN) and tracking.order.buyer_org_id == ctx.actor.organisation_id and tracking.order.status.value in ("submitted", "matching"),  # type: ignore[union-attr]
         can_approve=ctx.can(Permission.MATCHING_APPROVE) and run is not None and ctx.actor.user_id not in approvals and ctx.actor.user_id != run.requested_by,  # type: ignore[union-attr]
         **({"preview": None, "verified": None} | extra),
@@ -185,7 +188,7 @@ async def allocations_page(request: Request, db_session: NamedDependency[AsyncSe
     page = await allocation_service.own_order_allocations(db_session, actor, cursor=ctx.request.query_params.get("cursor"), limit=ORDERS_PAGE)
     allocations = page.items
     orders = await order_service.visible_orders(db_session, actor, [a.order_id for a in allocations])
-    names = await organisation_names(db_session, {a.factory_org_id for a in allocations})
+    names = await capacity.organisation_names(db_session, actor, {a.factory_org_id for a in allocations})
     return render(ctx, "buyer/allocations.html", allocations=allocations, orders=orders, names=names, next_cursor=page.next_cursor)
 
 

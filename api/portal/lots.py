@@ -179,5 +179,6 @@ async def statement_page(request: Request, db_session: NamedDependency[AsyncSess
     try:
         statement = await invoice.monthly_statement(db_session, ctx.actor, month)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return render(ctx, "supplier/statement.html", 422, statement=None, month=month, error=field_errors(exc).popitem()[1])
-    return render(ctx, "supplier/statement.html", statement=statement, month=month, error=None)
+        return render(ctx, "supplier/statement.html", 422, statement=None, month=month, error=field_errors(exc).popitem()[1], references={})
+    references = await order_service.order_references(db_session, ctx.actor, [e["payload"].get("order_id") for e in statement["entries"]])  # type: ignore[arg-type]
+    return render(ctx, "supplier/statement.html", statement=statement, month=month, error=None, references=references)
