@@ -7,11 +7,11 @@ BIN := $(VENV)/bin
 # (requirements-dev.lock here and in CI: the platform with the test and embedded extras;
 # requirements.lock in the image: the platform alone). `make lock` refreshes both from
 # pyproject.toml (docs/deployment.md).
-$(VENV)/.installed: pyproject.toml requirements-dev.lock
+$(VENV)/.installed: pyproject.toml requirements-dev.lock clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
-	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip install -q --no-deps -e . -e clients/python
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,6 +25,21 @@ lock: install
 	$(BIN)/pip install -q 'uv>=0.13,<0.14'
 	$(UV_COMPILE) --extra test --extra embedded -o requirements-dev.lock
 	$(UV_COMPILE) -c requirements-dev.lock -o requirements.lock
+	$(BIN)/uv pip compile clients/python/codegen.in $(LOCK_FLAGS) --python-version 3.11 --python-platform linux --generate-hashes -q \
+		--custom-compile-command "make lock" -o clients/python/codegen.lock
+
+# The Python client (clients/python): the OpenAPI document dumped from the app (no server),
+# then the package regenerated from it by openapi-python-client, which runs in its own
+# environment (it pins httpx below the platform's). tests/clients fails when they are stale.
+CODEGEN_VENV ?= .venv-codegen
+$(CODEGEN_VENV)/.installed: clients/python/codegen.lock
+	$(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/pip install -q --require-hashes -r clients/python/codegen.lock
+	touch $@
+
+client: install $(CODEGEN_VENV)/.installed
+	$(BIN)/capool openapi --output clients/python/openapi.json
+	$(CODEGEN_VENV)/bin/python clients/python/generate.py
 
 # The platform on its embedded default: SQLite file, in-process worker, demo data.
 run: install
@@ -40,10 +55,10 @@ $(EVM_NODE): .ci/evm/package-lock.json
 	else echo "npm not found: the chain tests against a JSON-RPC node will be skipped"; fi
 
 # The whole suite: SQLite always, PostgreSQL and Redis where reachable (required when CI=true).
-test: install $(EVM_NODE)
+test: install $(EVM_NODE) $(CODEGEN_VENV)/.installed
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
 
-.PHONY: install lock run test lint
+.PHONY: install lock client run test lint

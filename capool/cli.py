@@ -282,6 +282,20 @@ def demo(orders: int, seed: int) -> None:
     click.echo(json.dumps(summary, indent=2))
 
 
+@main.command("openapi")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the document here instead of stdout.")
+def openapi_command(output: Path | None) -> None:
+    """Print the REST API's OpenAPI document (JSON) from the app itself, no server needed:
+    clients/python is generated from it (`make client`)."""
+    from api.app import create_app
+
+    document = json.dumps(create_app(run_worker=False).openapi_schema.to_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
+
+
 @main.group()
 def admin() -> None:
     """Create alliances, organisations, users and API keys."""

@@ -1,6 +1,6 @@
 """Verify capool webhook signatures (standard library only, so receivers need nothing else).
 
-    from api.client.signing import verify_signature
+    from capool_client.signing import verify_signature
     ok = verify_signature(secret, raw_body, request.headers["Capool-Signature"], request.headers["Capool-Timestamp"])
 
 The signature is `v1=` + hex(HMAC-SHA256(secret, f"{timestamp}." + raw body)); a timestamp

@@ -1,0 +1,187 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.capacity_week_out import CapacityWeekOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    process: None | str | Unset = UNSET,
+    horizon: int | Unset = 28,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_process: None | str | Unset
+    if isinstance(process, Unset):
+        json_process = UNSET
+    else:
+        json_process = process
+    params["process"] = json_process
+
+    params["horizon"] = horizon
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/forecasts/capacity",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[CapacityWeekOut] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = CapacityWeekOut.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[list[CapacityWeekOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+    horizon: int | Unset = 28,
+) -> Response[list[CapacityWeekOut]]:
+    """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
+    sees, with maintenance cuts
+
+    Args:
+        process (None | str | Unset):
+        horizon (int | Unset): days ahead, 7-28 Default: 28.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[list[CapacityWeekOut]]
+    """
+
+    kwargs = _get_kwargs(
+        process=process,
+        horizon=horizon,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+    horizon: int | Unset = 28,
+) -> list[CapacityWeekOut] | None:
+    """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
+    sees, with maintenance cuts
+
+    Args:
+        process (None | str | Unset):
+        horizon (int | Unset): days ahead, 7-28 Default: 28.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        list[CapacityWeekOut]
+    """
+
+    return sync_detailed(
+        client=client,
+        process=process,
+        horizon=horizon,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+    horizon: int | Unset = 28,
+) -> Response[list[CapacityWeekOut]]:
+    """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
+    sees, with maintenance cuts
+
+    Args:
+        process (None | str | Unset):
+        horizon (int | Unset): days ahead, 7-28 Default: 28.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[list[CapacityWeekOut]]
+    """
+
+    kwargs = _get_kwargs(
+        process=process,
+        horizon=horizon,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+    horizon: int | Unset = 28,
+) -> list[CapacityWeekOut] | None:
+    """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
+    sees, with maintenance cuts
+
+    Args:
+        process (None | str | Unset):
+        horizon (int | Unset): days ahead, 7-28 Default: 28.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        list[CapacityWeekOut]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            process=process,
+            horizon=horizon,
+        )
+    ).parsed

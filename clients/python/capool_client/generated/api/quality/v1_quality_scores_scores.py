@@ -1,0 +1,166 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.score_out import ScoreOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    process: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_process: None | str | Unset
+    if isinstance(process, Unset):
+        json_process = UNSET
+    else:
+        json_process = process
+    params["process"] = json_process
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/quality/scores",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[ScoreOut] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = ScoreOut.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[list[ScoreOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+) -> Response[list[ScoreOut]]:
+    """Supplier quality scores over the lots the caller may read
+
+    Args:
+        process (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[list[ScoreOut]]
+    """
+
+    kwargs = _get_kwargs(
+        process=process,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+) -> list[ScoreOut] | None:
+    """Supplier quality scores over the lots the caller may read
+
+    Args:
+        process (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        list[ScoreOut]
+    """
+
+    return sync_detailed(
+        client=client,
+        process=process,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+) -> Response[list[ScoreOut]]:
+    """Supplier quality scores over the lots the caller may read
+
+    Args:
+        process (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[list[ScoreOut]]
+    """
+
+    kwargs = _get_kwargs(
+        process=process,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    process: None | str | Unset = UNSET,
+) -> list[ScoreOut] | None:
+    """Supplier quality scores over the lots the caller may read
+
+    Args:
+        process (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        list[ScoreOut]
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            process=process,
+        )
+    ).parsed
