@@ -282,14 +282,19 @@ def demo(orders: int, seed: int) -> None:
     click.echo(json.dumps(summary, indent=2))
 
 
+def openapi_document() -> str:
+    """The app's OpenAPI document as committed in clients/python/openapi.json."""
+    from api.app import create_app
+
+    return json.dumps(create_app(run_worker=False).openapi_schema.to_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 @main.command("openapi")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the document here instead of stdout.")
 def openapi_command(output: Path | None) -> None:
     """Print the REST API's OpenAPI document (JSON) from the app itself, no server needed:
     clients/python is generated from it (`make client`)."""
-    from api.app import create_app
-
-    document = json.dumps(create_app(run_worker=False).openapi_schema.to_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = openapi_document()
     if output is None:
         click.echo(document, nl=False)
     else:

@@ -35,7 +35,7 @@ def generate(document: Path, output: Path) -> None:
         for line in (result.stdout + result.stderr).splitlines():
             if line.startswith(("WARNING", "Cannot parse")):
                 sys.stderr.write(line + "\n")
-        for cache in target.rglob("__pycache__"):
+        for cache in [*target.rglob("__pycache__"), *target.rglob(".ruff_cache")]:
             shutil.rmtree(cache)
         if output.exists():
             shutil.rmtree(output)
