@@ -6,11 +6,11 @@ openapi-python-client makes of the app's current OpenAPI document."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import filecmp
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from capool_client import (
     AuthenticatedClient,
     CapoolTransport,
@@ -28,6 +27,7 @@ from capool_client import (
     ProblemError,
     Retry,
     ValidationError,
+    aorder_events,
     apages,
     connect,
     idempotency_key,
@@ -39,8 +39,10 @@ from capool_client.generated.api.capacity import v1_resources_create as resource
 from capool_client.generated.api.capacity import v1_sites_create as sites_create
 from capool_client.generated.api.orders import v1_orders_list as orders_list
 from capool_client.generated.api.orders import v1_orders_order_id_read as orders_read
+from capool_client.generated.api.orders import v1_orders_order_id_transitions_transition as orders_transition
 from capool_client.generated.api.orders import v1_orders_place as orders_place
-from capool_client.generated.models import OfferIn, OrderIn, ResourceIn, SiteIn
+from capool_client.generated.models import OfferIn, OrderIn, ResourceIn, SiteIn, TransitionIn
+
 from marketplace.integrations.signing import sign
 from tests.conftest import World
 
@@ -110,6 +112,30 @@ async def test_one_idempotency_key_one_order_and_typed_problems(client, world: W
     with pytest.raises(ProblemError) as unauthenticated:
         await orders_list.asyncio(client=connect("http://capool.test", "cpk_nope", transport=client._transport))  # noqa: SLF001
     assert unauthenticated.value.status == 401
+
+
+async def test_order_status_stream(client, world: World) -> None:
+    buyer = capool(client, world.brand)
+    draft = order_in("PO-SSE")
+    draft.submit = False
+    order = await orders_place.asyncio(client=buyer, body=draft)
+    assert order is not None
+    history = [e async for e in aorder_events(buyer, str(order.id), follow=False)]
+    assert [(e.from_status, e.to) for e in history] == [(None, "draft")]
+
+    async def later() -> None:
+        await asyncio.sleep(0.3)
+        await orders_transition.asyncio(order.id, client=buyer, body=TransitionIn(to="submitted"))
+
+    task = asyncio.create_task(later())
+    seen = []
+    async for event in aorder_events(buyer, str(order.id), follow=True, max_wait=5, last_event_id=history[0].id):
+        seen.append(event)
+        break
+    await task
+    assert [(e.from_status, e.to) for e in seen] == [("draft", "submitted")]
+    with pytest.raises(NotFoundError):
+        [e async for e in aorder_events(capool(client, world.floating), str(order.id), follow=False)]
 
 
 def test_sync_calls_retry_with_the_same_key() -> None:

@@ -9,6 +9,7 @@ attrs models under `generated.models`. The rest is a thin hand-written layer:
   reused on retries; retries with backoff on 429 / 502 / 503 / 504 and connection errors;
   problem+json answers raised as ProblemError subclasses);
 * `idempotency_key()`: choose the key of a call; `pages()` / `apages()`: walk a cursor list;
+* `order_events()` / `aorder_events()`: the order status stream (server-sent events);
 * `verify_signature()`: check a webhook delivery's signature.
 
     from capool_client import connect
@@ -26,6 +27,7 @@ from typing import Any
 import httpx
 from httpx_retries import Retry
 
+from capool_client.events import OrderStatusEvent, aorder_events, order_events
 from capool_client.generated.client import AuthenticatedClient, Client
 from capool_client.paging import apages, pages
 from capool_client.problems import (
@@ -61,6 +63,6 @@ def connect(base_url: str, api_key: str, *, transport: httpx.BaseTransport | htt
 
 __all__ = [
     "DEFAULT_RETRY", "REPLAY_WINDOW_S", "AuthenticatedClient", "AuthenticationError", "BadRequestError", "CapoolTransport", "Client",
-    "ConflictError", "FieldProblem", "NotFoundError", "PermissionDeniedError", "ProblemError", "RateLimitedError", "Retry", "ServerError",
-    "ValidationError", "apages", "connect", "idempotency_key", "pages", "verify_signature",
+    "ConflictError", "FieldProblem", "NotFoundError", "OrderStatusEvent", "PermissionDeniedError", "ProblemError", "RateLimitedError", "Retry", "ServerError",
+    "ValidationError", "aorder_events", "apages", "connect", "idempotency_key", "order_events", "pages", "verify_signature",
 ]
