@@ -218,3 +218,22 @@ def test_the_committed_client_is_generated_from_the_committed_document(tmp_path:
     assert _tree(fresh) == _tree(committed), "clients/python is stale: run `make client`"
     _, mismatch, errors = filecmp.cmpfiles(fresh, committed, sorted(_tree(fresh)), shallow=False)
     assert not mismatch and not errors, f"clients/python is stale (run `make client`): {mismatch[:5]}"
+
+
+DOCUMENTED = ["README.md", "docs/integration-guide.md", "clients/python/README.md"]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTED)
+def test_the_documented_imports_exist(doc: str) -> None:
+    """The examples name generated modules and models (operation ids): they must exist."""
+    import importlib
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / doc).read_text(encoding="utf-8")
+    imports = re.findall(r"^from (capool_client[\w.]*) import ([\w, ]+?)(?:\s+as \w+)?\s*(?:#.*)?$", text, flags=re.M)
+    assert imports, f"{doc} shows no capool_client import"
+    for module_name, names in imports:
+        module = importlib.import_module(module_name)
+        for name in (n.strip() for n in names.split(",")):
+            if not hasattr(module, name):
+                importlib.import_module(f"{module_name}.{name}")
