@@ -33,14 +33,8 @@ from capool_client import (
     idempotency_key,
     verify_signature,
 )
-from capool_client.generated.api.capacity import v1_offers_list as offers_list
-from capool_client.generated.api.capacity import v1_offers_publish as offers_publish
-from capool_client.generated.api.capacity import v1_resources_create as resources_create
-from capool_client.generated.api.capacity import v1_sites_create as sites_create
-from capool_client.generated.api.orders import v1_orders_list as orders_list
-from capool_client.generated.api.orders import v1_orders_order_id_read as orders_read
-from capool_client.generated.api.orders import v1_orders_order_id_transitions_transition as orders_transition
-from capool_client.generated.api.orders import v1_orders_place as orders_place
+from capool_client.generated.api.capacity import create_resource, create_site, list_offers, publish_offer
+from capool_client.generated.api.orders import get_order, list_orders, place_order, transition_order
 from capool_client.generated.models import OfferIn, OrderIn, ResourceIn, SiteIn, TransitionIn
 
 from marketplace.integrations.signing import sign
@@ -61,56 +55,56 @@ def order_in(reference: str, quantity: int = 5) -> OrderIn:
 
 async def test_offers_page_by_page(client, world: World) -> None:
     supplier, buyer = capool(client, world.floating), capool(client, world.brand)
-    site = await sites_create.asyncio(client=supplier, body=SiteIn(name="Foshan 2", region="foshan"))
+    site = await create_site.asyncio(client=supplier, body=SiteIn(name="Foshan 2", region="foshan"))
     assert site is not None
-    resource = await resources_create.asyncio(client=supplier, body=ResourceIn(site_id=site.id, name="carousel 6", kind="machine",
+    resource = await create_resource.asyncio(client=supplier, body=ResourceIn(site_id=site.id, name="carousel 6", kind="machine",
                                                                                processes=["screen_printing"]))
     assert resource is not None
     today = dt.date.today()
     published = []
     for n in range(3):
-        offer = await offers_publish.asyncio(client=supplier, body=OfferIn(
+        offer = await publish_offer.asyncio(client=supplier, body=OfferIn(
             resource_id=resource.id, process="screen_printing", window_start=today + dt.timedelta(days=n), window_end=today + dt.timedelta(days=n + 9),
             capacity_per_day=100, unit_price_minor=480 + n, currency="CNY"))
         assert offer is not None and offer.total_capacity == 1000
         published.append(offer.id)
 
-    first = await offers_list.asyncio(client=buyer, process="screen_printing", limit=2)
+    first = await list_offers.asyncio(client=buyer, process="screen_printing", limit=2)
     assert first is not None and len(first.items) == 2 and isinstance(first.next_cursor, str)
-    second = await offers_list.asyncio(client=buyer, process="screen_printing", limit=2, cursor=first.next_cursor)
+    second = await list_offers.asyncio(client=buyer, process="screen_printing", limit=2, cursor=first.next_cursor)
     assert second is not None and len(second.items) == 1 and not second.next_cursor
     assert {o.id for o in first.items + second.items} == set(published)
-    assert {o.id async for o in apages(offers_list.asyncio, client=buyer, process="screen_printing", limit=2)} == set(published)
+    assert {o.id async for o in apages(list_offers.asyncio, client=buyer, process="screen_printing", limit=2)} == set(published)
 
 
 async def test_one_idempotency_key_one_order_and_typed_problems(client, world: World) -> None:
     buyer, body = capool(client, world.brand), order_in("PO-CLIENT-2")
     with idempotency_key("po-client-2"):
-        first = await orders_place.asyncio_detailed(client=buyer, body=body)
+        first = await place_order.asyncio_detailed(client=buyer, body=body)
     with idempotency_key("po-client-2"):
-        again = await orders_place.asyncio_detailed(client=buyer, body=body)
+        again = await place_order.asyncio_detailed(client=buyer, body=body)
     assert first.parsed is not None and again.parsed is not None and first.parsed.id == again.parsed.id
     assert first.status_code == again.status_code == 201 and again.headers.get("idempotent-replayed") == "true"
     assert "idempotent-replayed" not in first.headers
     # Without a chosen key each call gets its own: a second create is a second order (here refused as a duplicate reference).
     with pytest.raises(ConflictError) as duplicate:
-        await orders_place.asyncio(client=buyer, body=body)
+        await place_order.asyncio(client=buyer, body=body)
     assert duplicate.value.status == 409 and duplicate.value.body["status"] == 409
-    orders = await orders_list.asyncio(client=buyer)
+    orders = await list_orders.asyncio(client=buyer)
     assert orders is not None and [o.reference for o in orders.items] == ["PO-CLIENT-2"]
 
     with pytest.raises(ValidationError) as invalid:
-        await orders_place.asyncio(client=buyer, body=order_in("PO-BAD", quantity=0))
+        await place_order.asyncio(client=buyer, body=order_in("PO-BAD", quantity=0))
     assert invalid.value.status == 422 and [e.pointer for e in invalid.value.errors] == ["/quantity"]
     with pytest.raises(ValidationError) as reused:  # the same key with another body
         with idempotency_key("po-client-2"):
-            await orders_place.asyncio(client=buyer, body=order_in("PO-CLIENT-3"))
+            await place_order.asyncio(client=buyer, body=order_in("PO-CLIENT-3"))
     assert reused.value.status == 422
     with pytest.raises(NotFoundError) as hidden:
-        await orders_read.asyncio(client=capool(client, world.other_buyer), order_id=first.parsed.id)
+        await get_order.asyncio(client=capool(client, world.other_buyer), order_id=first.parsed.id)
     assert hidden.value.status == 404 and hidden.value.code != "error" and hidden.value.title
     with pytest.raises(ProblemError) as unauthenticated:
-        await orders_list.asyncio(client=connect("http://capool.test", "cpk_nope", transport=client._transport))  # noqa: SLF001
+        await list_orders.asyncio(client=connect("http://capool.test", "cpk_nope", transport=client._transport))  # noqa: SLF001
     assert unauthenticated.value.status == 401
 
 
@@ -118,14 +112,14 @@ async def test_order_status_stream(client, world: World) -> None:
     buyer = capool(client, world.brand)
     draft = order_in("PO-SSE")
     draft.submit = False
-    order = await orders_place.asyncio(client=buyer, body=draft)
+    order = await place_order.asyncio(client=buyer, body=draft)
     assert order is not None
     history = [e async for e in aorder_events(buyer, str(order.id), follow=False)]
     assert [(e.from_status, e.to) for e in history] == [(None, "draft")]
 
     async def later() -> None:
         await asyncio.sleep(0.3)
-        await orders_transition.asyncio(order.id, client=buyer, body=TransitionIn(to="submitted"))
+        await transition_order.asyncio(order.id, client=buyer, body=TransitionIn(to="submitted"))
 
     task = asyncio.create_task(later())
     seen = []
@@ -169,13 +163,13 @@ def test_sync_calls_retry_with_the_same_key() -> None:
         # raise_on_unexpected_status off: this fake server's empty 202 is no order to parse.
         with AuthenticatedClient(base_url=base, token="cpk_test", httpx_args={"transport": CapoolTransport(retry=retry)}) as sync_client:
             started = time.monotonic()
-            first = orders_place.sync_detailed(client=sync_client, body=order_in("PO-R"))
-            second = orders_place.sync_detailed(client=sync_client, body=order_in("PO-R2"))
+            first = place_order.sync_detailed(client=sync_client, body=order_in("PO-R"))
+            second = place_order.sync_detailed(client=sync_client, body=order_in("PO-R2"))
             assert first.status_code == second.status_code == 202 and time.monotonic() - started < 5
         with pytest.raises(ProblemError) as exhausted:  # out of retries: the last answer, typed
             with connect(base, "cpk_test", retry=Retry(total=1, allowed_methods=["POST"])) as once:
                 answers = iter([503, 503])
-                orders_place.sync(client=once, body=order_in("PO-R3"))
+                place_order.sync(client=once, body=order_in("PO-R3"))
         assert exhausted.value.status == 503
     finally:
         server.shutdown()

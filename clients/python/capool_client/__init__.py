@@ -13,11 +13,11 @@ attrs models under `generated.models`. The rest is a thin hand-written layer:
 * `verify_signature()`: check a webhook delivery's signature.
 
     from capool_client import connect
-    from capool_client.generated.api.orders import orders_place
+    from capool_client.generated.api.orders import place_order
     from capool_client.generated.models import OrderIn
 
     with connect("https://capool.example.com", api_key="cpk_...") as capool:
-        order = orders_place.sync(client=capool, body=OrderIn(...))
+        order = place_order.sync(client=capool, body=OrderIn(...))
 """
 
 from __future__ import annotations

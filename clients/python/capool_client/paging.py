@@ -1,10 +1,10 @@
 """Walk a cursor-paginated list (`items`, `next_cursor`) page by page.
 
     from capool_client import pages
-    from capool_client.generated.api.capacity import offers_list
-    for offer in pages(offers_list.sync, client=capool, process="screen_printing", limit=100):
+    from capool_client.generated.api.capacity import list_offers
+    for offer in pages(list_offers.sync, client=capool, process="screen_printing", limit=100):
         ...
-    async for order in apages(orders_list.asyncio, client=capool, status="in_production"):
+    async for order in apages(list_orders.asyncio, client=capool, status="in_production"):
         ...
 """
 

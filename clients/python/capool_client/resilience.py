@@ -38,7 +38,7 @@ def idempotency_key(key: str) -> Iterator[str]:
     """Send `key` as the Idempotency-Key of the POST made inside the block (wrap one call):
 
         with idempotency_key("po-4711"):
-            order = orders_place.sync(client=capool, body=OrderIn(...))
+            order = place_order.sync(client=capool, body=OrderIn(...))
 
     Calling again with the same key and body answers the first call's response."""
     token = _key.set(key)

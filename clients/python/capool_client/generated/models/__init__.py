@@ -9,6 +9,7 @@ from .active_model_out import ActiveModelOut
 from .active_model_out_validated_on import ActiveModelOutValidatedOn
 from .allocation_out import AllocationOut
 from .allocation_out_explanation_type_0 import AllocationOutExplanationType0
+from .allocation_page import AllocationPage
 from .allocation_track_out import AllocationTrackOut
 from .api_key_out import ApiKeyOut
 from .approve_in import ApproveIn
@@ -29,8 +30,10 @@ from .connector_out import ConnectorOut
 from .connector_out_mapping import ConnectorOutMapping
 from .consumption_out import ConsumptionOut
 from .cosign_in import CosignIn
+from .cosign_ledger_entry_response_201 import CosignLedgerEntryResponse201
 from .cost_sensitivity import CostSensitivity
 from .dead_letter_out import DeadLetterOut
+from .dead_letter_page import DeadLetterPage
 from .defect_count_in import DefectCountIn
 from .defect_count_in_severity import DefectCountInSeverity
 from .delivery_log_out import DeliveryLogOut
@@ -45,18 +48,27 @@ from .endpoint_in import EndpointIn
 from .endpoint_out import EndpointOut
 from .event_type_out import EventTypeOut
 from .forecast_point_out import ForecastPointOut
+from .get_health_response_200 import GetHealthResponse200
+from .get_ledger_checkpoint_response_200 import GetLedgerCheckpointResponse200
+from .get_ledger_consistency_proof_response_200 import GetLedgerConsistencyProofResponse200
+from .get_ledger_inclusion_proof_response_200 import GetLedgerInclusionProofResponse200
+from .get_material_demand_response_200 import GetMaterialDemandResponse200
+from .get_readiness_response_200 import GetReadinessResponse200
+from .get_settlement_statement_response_200 import GetSettlementStatementResponse200
 from .granularity import Granularity
 from .graph_ql_resource import GraphQLResource
 from .graph_ql_resource_data_type_0 import GraphQLResourceDataType0
 from .graph_ql_resource_extensions_type_0 import GraphQLResourceExtensionsType0
-from .health_health_response_200 import HealthHealthResponse200
 from .image_out import ImageOut
 from .image_out_defect_counts import ImageOutDefectCounts
+from .import_material_demand_body import ImportMaterialDemandBody
 from .import_out import ImportOut
 from .imported_out import ImportedOut
 from .kpi_out import KpiOut
 from .kpi_report_out import KpiReportOut
 from .light_out import LightOut
+from .list_ledger_entries_response_200 import ListLedgerEntriesResponse200
+from .list_ledger_keys_response_200 import ListLedgerKeysResponse200
 from .list_out import ListOut
 from .lot_in import LotIn
 from .lot_in_level import LotInLevel
@@ -76,34 +88,29 @@ from .match_run_out import MatchRunOut
 from .match_run_out_plan_item import MatchRunOutPlanItem
 from .match_run_out_request import MatchRunOutRequest
 from .match_run_out_result_type_0 import MatchRunOutResultType0
+from .match_run_page import MatchRunPage
 from .material_demand_out import MaterialDemandOut
 from .me_out import MeOut
 from .model_version_out import ModelVersionOut
 from .model_version_out_card import ModelVersionOutCard
 from .model_version_out_metrics import ModelVersionOutMetrics
+from .model_version_page import ModelVersionPage
 from .offer_change import OfferChange
 from .offer_in import OfferIn
 from .offer_out import OfferOut
+from .offer_page import OfferPage
 from .offer_status import OfferStatus
 from .on_time_out import OnTimeOut
 from .operation_out import OperationOut
 from .order_in import OrderIn
 from .order_out import OrderOut
+from .order_page import OrderPage
 from .org_key_in import OrgKeyIn
 from .organisation_out import OrganisationOut
-from .page_out_allocation_out import PageOutAllocationOut
-from .page_out_dead_letter_out import PageOutDeadLetterOut
-from .page_out_match_run_out import PageOutMatchRunOut
-from .page_out_model_version_out import PageOutModelVersionOut
-from .page_out_offer_out import PageOutOfferOut
-from .page_out_order_out import PageOutOrderOut
-from .page_out_partnership_out import PageOutPartnershipOut
-from .page_out_progress_out import PageOutProgressOut
-from .page_out_resource_out import PageOutResourceOut
-from .page_out_site_out import PageOutSiteOut
 from .partner_forecast_out import PartnerForecastOut
 from .partnership_in import PartnershipIn
 from .partnership_out import PartnershipOut
+from .partnership_page import PartnershipPage
 from .plan_day import PlanDay
 from .plan_in import PlanIn
 from .plan_item import PlanItem
@@ -111,27 +118,32 @@ from .plan_item_explanation_type_0 import PlanItemExplanationType0
 from .plan_out import PlanOut
 from .planned_day_out import PlannedDayOut
 from .policy_in import PolicyIn
+from .preview_matching_response_200 import PreviewMatchingResponse200
 from .progress_in import ProgressIn
 from .progress_out import ProgressOut
+from .progress_page import ProgressPage
 from .progress_step import ProgressStep
-from .ready_ready_response_200 import ReadyReadyResponse200
+from .register_ledger_key_response_201 import RegisterLedgerKeyResponse201
 from .resource_in import ResourceIn
 from .resource_in_skills import ResourceInSkills
 from .resource_kind import ResourceKind
 from .resource_out import ResourceOut
 from .resource_out_skills import ResourceOutSkills
+from .resource_page import ResourcePage
 from .response_in import ResponseIn
 from .results_in import ResultsIn
 from .resume_in import ResumeIn
 from .review_decision_in import ReviewDecisionIn
 from .review_decision_in_decision import ReviewDecisionInDecision
 from .review_in import ReviewIn
+from .run_connector_response_200 import RunConnectorResponse200
 from .score_out import ScoreOut
 from .self_check_out import SelfCheckOut
 from .self_check_out_points import SelfCheckOutPoints
 from .signal_out import SignalOut
 from .site_in import SiteIn
 from .site_out import SiteOut
+from .site_page import SitePage
 from .skipped_out import SkippedOut
 from .spc_out import SpcOut
 from .status_change_out import StatusChangeOut
@@ -145,20 +157,6 @@ from .units_in import UnitsIn
 from .urgency import Urgency
 from .utilisation_out import UtilisationOut
 from .utilisation_row_out import UtilisationRowOut
-from .v1_catenax_material_demands_demand_id_read_demand_response_200 import (
-    V1CatenaxMaterialDemandsDemandIdReadDemandResponse200,
-)
-from .v1_catenax_material_demands_import_demand_body import V1CatenaxMaterialDemandsImportDemandBody
-from .v1_connectors_connector_id_run_run_response_200 import V1ConnectorsConnectorIdRunRunResponse200
-from .v1_ledger_checkpoint_checkpoint_response_200 import V1LedgerCheckpointCheckpointResponse200
-from .v1_ledger_consistency_consistency_response_200 import V1LedgerConsistencyConsistencyResponse200
-from .v1_ledger_entries_entries_response_200 import V1LedgerEntriesEntriesResponse200
-from .v1_ledger_entries_seq_cosignatures_cosign_response_201 import V1LedgerEntriesSeqCosignaturesCosignResponse201
-from .v1_ledger_entries_seq_proof_proof_response_200 import V1LedgerEntriesSeqProofProofResponse200
-from .v1_ledger_keys_keys_response_200 import V1LedgerKeysKeysResponse200
-from .v1_ledger_keys_register_key_response_201 import V1LedgerKeysRegisterKeyResponse201
-from .v1_matching_preview_preview_response_200 import V1MatchingPreviewPreviewResponse200
-from .v1_settlement_statements_month_statement_response_200 import V1SettlementStatementsMonthStatementResponse200
 from .visibility import Visibility
 from .week_comparison_out import WeekComparisonOut
 from .withdraw_in import WithdrawIn
@@ -174,6 +172,7 @@ __all__ = (
     "ActiveModelOutValidatedOn",
     "AllocationOut",
     "AllocationOutExplanationType0",
+    "AllocationPage",
     "AllocationTrackOut",
     "ApiKeyOut",
     "ApproveIn",
@@ -194,8 +193,10 @@ __all__ = (
     "ConnectorOutMapping",
     "ConsumptionOut",
     "CosignIn",
+    "CosignLedgerEntryResponse201",
     "CostSensitivity",
     "DeadLetterOut",
+    "DeadLetterPage",
     "DefectCountIn",
     "DefectCountInSeverity",
     "DeliveryLogOut",
@@ -210,18 +211,27 @@ __all__ = (
     "EndpointOut",
     "EventTypeOut",
     "ForecastPointOut",
+    "GetHealthResponse200",
+    "GetLedgerCheckpointResponse200",
+    "GetLedgerConsistencyProofResponse200",
+    "GetLedgerInclusionProofResponse200",
+    "GetMaterialDemandResponse200",
+    "GetReadinessResponse200",
+    "GetSettlementStatementResponse200",
     "Granularity",
     "GraphQLResource",
     "GraphQLResourceDataType0",
     "GraphQLResourceExtensionsType0",
-    "HealthHealthResponse200",
     "ImageOut",
     "ImageOutDefectCounts",
     "ImportedOut",
+    "ImportMaterialDemandBody",
     "ImportOut",
     "KpiOut",
     "KpiReportOut",
     "LightOut",
+    "ListLedgerEntriesResponse200",
+    "ListLedgerKeysResponse200",
     "ListOut",
     "LotIn",
     "LotInLevel",
@@ -241,34 +251,29 @@ __all__ = (
     "MatchRunOutPlanItem",
     "MatchRunOutRequest",
     "MatchRunOutResultType0",
+    "MatchRunPage",
     "MaterialDemandOut",
     "MeOut",
     "ModelVersionOut",
     "ModelVersionOutCard",
     "ModelVersionOutMetrics",
+    "ModelVersionPage",
     "OfferChange",
     "OfferIn",
     "OfferOut",
+    "OfferPage",
     "OfferStatus",
     "OnTimeOut",
     "OperationOut",
     "OrderIn",
     "OrderOut",
+    "OrderPage",
     "OrganisationOut",
     "OrgKeyIn",
-    "PageOutAllocationOut",
-    "PageOutDeadLetterOut",
-    "PageOutMatchRunOut",
-    "PageOutModelVersionOut",
-    "PageOutOfferOut",
-    "PageOutOrderOut",
-    "PageOutPartnershipOut",
-    "PageOutProgressOut",
-    "PageOutResourceOut",
-    "PageOutSiteOut",
     "PartnerForecastOut",
     "PartnershipIn",
     "PartnershipOut",
+    "PartnershipPage",
     "PlanDay",
     "PlanIn",
     "PlanItem",
@@ -276,27 +281,32 @@ __all__ = (
     "PlannedDayOut",
     "PlanOut",
     "PolicyIn",
+    "PreviewMatchingResponse200",
     "ProgressIn",
     "ProgressOut",
+    "ProgressPage",
     "ProgressStep",
-    "ReadyReadyResponse200",
+    "RegisterLedgerKeyResponse201",
     "ResourceIn",
     "ResourceInSkills",
     "ResourceKind",
     "ResourceOut",
     "ResourceOutSkills",
+    "ResourcePage",
     "ResponseIn",
     "ResultsIn",
     "ResumeIn",
     "ReviewDecisionIn",
     "ReviewDecisionInDecision",
     "ReviewIn",
+    "RunConnectorResponse200",
     "ScoreOut",
     "SelfCheckOut",
     "SelfCheckOutPoints",
     "SignalOut",
     "SiteIn",
     "SiteOut",
+    "SitePage",
     "SkippedOut",
     "SpcOut",
     "StatusChangeOut",
@@ -310,18 +320,6 @@ __all__ = (
     "Urgency",
     "UtilisationOut",
     "UtilisationRowOut",
-    "V1CatenaxMaterialDemandsDemandIdReadDemandResponse200",
-    "V1CatenaxMaterialDemandsImportDemandBody",
-    "V1ConnectorsConnectorIdRunRunResponse200",
-    "V1LedgerCheckpointCheckpointResponse200",
-    "V1LedgerConsistencyConsistencyResponse200",
-    "V1LedgerEntriesEntriesResponse200",
-    "V1LedgerEntriesSeqCosignaturesCosignResponse201",
-    "V1LedgerEntriesSeqProofProofResponse200",
-    "V1LedgerKeysKeysResponse200",
-    "V1LedgerKeysRegisterKeyResponse201",
-    "V1MatchingPreviewPreviewResponse200",
-    "V1SettlementStatementsMonthStatementResponse200",
     "Visibility",
     "WeekComparisonOut",
     "WithdrawIn",

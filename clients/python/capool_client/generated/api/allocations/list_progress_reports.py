@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.progress_page import ProgressPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    order_id: None | Unset | UUID = UNSET,
+    allocation_id: None | Unset | UUID = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_order_id: None | str | Unset
+    if isinstance(order_id, Unset):
+        json_order_id = UNSET
+    elif isinstance(order_id, UUID):
+        json_order_id = str(order_id)
+    else:
+        json_order_id = order_id
+    params["order_id"] = json_order_id
+
+    json_allocation_id: None | str | Unset
+    if isinstance(allocation_id, Unset):
+        json_allocation_id = UNSET
+    elif isinstance(allocation_id, UUID):
+        json_allocation_id = str(allocation_id)
+    else:
+        json_allocation_id = allocation_id
+    params["allocation_id"] = json_allocation_id
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/progress",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProgressPage | None:
+    if response.status_code == 200:
+        response_200 = ProgressPage.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProgressPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    order_id: None | Unset | UUID = UNSET,
+    allocation_id: None | Unset | UUID = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[ProgressPage]:
+    """Progress reports the caller may read
+
+    Args:
+        order_id (None | Unset | UUID):
+        allocation_id (None | Unset | UUID):
+        cursor (None | str | Unset): next_cursor of the previous page
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProgressPage]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        allocation_id=allocation_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    order_id: None | Unset | UUID = UNSET,
+    allocation_id: None | Unset | UUID = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> ProgressPage | None:
+    """Progress reports the caller may read
+
+    Args:
+        order_id (None | Unset | UUID):
+        allocation_id (None | Unset | UUID):
+        cursor (None | str | Unset): next_cursor of the previous page
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProgressPage
+    """
+
+    return sync_detailed(
+        client=client,
+        order_id=order_id,
+        allocation_id=allocation_id,
+        cursor=cursor,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    order_id: None | Unset | UUID = UNSET,
+    allocation_id: None | Unset | UUID = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> Response[ProgressPage]:
+    """Progress reports the caller may read
+
+    Args:
+        order_id (None | Unset | UUID):
+        allocation_id (None | Unset | UUID):
+        cursor (None | str | Unset): next_cursor of the previous page
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProgressPage]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+        allocation_id=allocation_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    order_id: None | Unset | UUID = UNSET,
+    allocation_id: None | Unset | UUID = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+) -> ProgressPage | None:
+    """Progress reports the caller may read
+
+    Args:
+        order_id (None | Unset | UUID):
+        allocation_id (None | Unset | UUID):
+        cursor (None | str | Unset): next_cursor of the previous page
+        limit (int | Unset):  Default: 50.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProgressPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            order_id=order_id,
+            allocation_id=allocation_id,
+            cursor=cursor,
+            limit=limit,
+        )
+    ).parsed

@@ -1,0 +1,156 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.get_material_demand_response_200 import GetMaterialDemandResponse200
+from ...types import Response
+
+
+def _get_kwargs(
+    demand_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/catenax/material-demands/{demand_id}".format(
+            demand_id=quote(str(demand_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetMaterialDemandResponse200 | None:
+    if response.status_code == 200:
+        response_200 = GetMaterialDemandResponse200.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GetMaterialDemandResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    demand_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetMaterialDemandResponse200]:
+    """One material demand as the WeekBasedMaterialDemand document stored
+
+    Args:
+        demand_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetMaterialDemandResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        demand_id=demand_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    demand_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GetMaterialDemandResponse200 | None:
+    """One material demand as the WeekBasedMaterialDemand document stored
+
+    Args:
+        demand_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetMaterialDemandResponse200
+    """
+
+    return sync_detailed(
+        demand_id=demand_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    demand_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetMaterialDemandResponse200]:
+    """One material demand as the WeekBasedMaterialDemand document stored
+
+    Args:
+        demand_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetMaterialDemandResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        demand_id=demand_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    demand_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GetMaterialDemandResponse200 | None:
+    """One material demand as the WeekBasedMaterialDemand document stored
+
+    Args:
+        demand_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetMaterialDemandResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            demand_id=demand_id,
+            client=client,
+        )
+    ).parsed

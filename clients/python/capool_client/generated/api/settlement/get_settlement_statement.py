@@ -1,0 +1,155 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.get_settlement_statement_response_200 import GetSettlementStatementResponse200
+from ...types import Response
+
+
+def _get_kwargs(
+    month: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/settlement/statements/{month}".format(
+            month=quote(str(month), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetSettlementStatementResponse200 | None:
+    if response.status_code == 200:
+        response_200 = GetSettlementStatementResponse200.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GetSettlementStatementResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    month: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetSettlementStatementResponse200]:
+    """Monthly statement of the caller's organisation (earned, paid, in escrow)
+
+    Args:
+        month (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetSettlementStatementResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        month=month,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    month: str,
+    *,
+    client: AuthenticatedClient,
+) -> GetSettlementStatementResponse200 | None:
+    """Monthly statement of the caller's organisation (earned, paid, in escrow)
+
+    Args:
+        month (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetSettlementStatementResponse200
+    """
+
+    return sync_detailed(
+        month=month,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    month: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetSettlementStatementResponse200]:
+    """Monthly statement of the caller's organisation (earned, paid, in escrow)
+
+    Args:
+        month (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetSettlementStatementResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        month=month,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    month: str,
+    *,
+    client: AuthenticatedClient,
+) -> GetSettlementStatementResponse200 | None:
+    """Monthly statement of the caller's organisation (earned, paid, in escrow)
+
+    Args:
+        month (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetSettlementStatementResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            month=month,
+            client=client,
+        )
+    ).parsed
