@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 
+from api.portal.i18n import N_
 from api.portal.web import CsrfRejected, LoginRequired, PageContext, choose_language, login_redirect, render
 from capool.errors import DomainError
 
@@ -20,21 +21,21 @@ def login_required(request: Request, exc: LoginRequired) -> Response:
 
 
 def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
-    return _error_page(request, 403, "error.csrf")
+    return _error_page(request, 403, N_("error.csrf"))
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
     if exc.status == 404:
-        return _error_page(request, 404, "error.404")
+        return _error_page(request, 404, N_("error.404"))
     if exc.status == 403:
-        return _error_page(request, 403, "error.403")
+        return _error_page(request, 403, N_("error.403"))
     if exc.status == 409:
-        return _error_page(request, 409, "error.409", detail=exc.detail)
-    return _error_page(request, exc.status, "error.other", detail=exc.detail)
+        return _error_page(request, 409, N_("error.409"), detail=exc.detail)
+    return _error_page(request, exc.status, N_("error.other"), detail=exc.detail)
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code in (400, 404):
         # A malformed id in the path is as unknown as someone else's id.
-        return _error_page(request, 404, "error.404")
-    return _error_page(request, exc.status_code, "error.other", detail=str(exc.detail))
+        return _error_page(request, 404, N_("error.404"))
+    return _error_page(request, exc.status_code, N_("error.other"), detail=str(exc.detail))

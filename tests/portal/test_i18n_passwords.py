@@ -1,9 +1,6 @@
-"""The message catalogue covers every page string in both languages; passwords use scrypt."""
+"""The visitor's language from Accept-Language; passwords use scrypt (the catalogues: test_i18n.py)."""
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 import pytest
 
@@ -11,47 +8,6 @@ from api.portal import i18n
 from capool.errors import InvalidInput
 from capool.tenancy.models import Role, User
 from capool.tenancy.passwords import check_password_hash, hash_password, set_password, verify_password
-from marketplace.models import AllocationStatus, CapacityUnit, CostSensitivity, OfferStatus, OrderStatus, ProgressStep, ResourceKind, Tier, Urgency, Visibility
-from marketplace.orders import BUYER_MOVES, FACTORY_MOVES
-
-TEMPLATES = Path(i18n.__file__).parent / "templates"
-SOURCES = [*TEMPLATES.rglob("*.html"), *Path(i18n.__file__).parent.glob("*.py")]
-
-
-def test_every_literal_key_used_is_in_the_catalogue() -> None:
-    used = set()
-    for path in SOURCES:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", path.read_text()))
-    used |= {f"error.{code}" for code in ("404", "403", "409", "csrf", "other")}
-    assert len(used) > 100
-    assert sorted(used - set(i18n.MESSAGES)) == []
-
-
-def test_every_enum_value_shown_has_both_languages() -> None:
-    families = {"kind": ResourceKind, "unit": CapacityUnit, "visibility": Visibility, "urgency": Urgency, "cost": CostSensitivity,
-                "tier": Tier, "order_status": OrderStatus, "allocation_status": AllocationStatus, "step": ProgressStep, "offer_status": OfferStatus}
-    missing = [f"{prefix}.{member.value}" for prefix, enum in families.items() for member in enum if f"{prefix}.{member.value}" not in i18n.MESSAGES]
-    missing += [f"move.{status.value}" for status in (*BUYER_MOVES, *FACTORY_MOVES) if f"move.{status.value}" not in i18n.MESSAGES]
-    assert missing == []
-
-
-def test_every_health_matching_and_quality_value_shown_has_both_languages() -> None:
-    from forecasting import health
-    from forecasting.models import AlertKind
-    from matching.models import RunStatus
-    from quality.models import InspectionSeverity, LotDecision
-
-    keys = [f"alert.{kind.value}" for kind in AlertKind] + [f"run_status.{status.value}" for status in RunStatus]
-    keys += [f"kpi.{name}" for name in health.TARGETS] + [f"light.{colour}" for colour in (health.GREEN, health.YELLOW, health.RED)]
-    keys += [f"scope.{scope}" for scope in ("alliance", "factory", "process")]
-    keys += [f"check.{name}" for name in health.self_check(None, None, None, False).points]
-    keys += [f"verdict.{health.self_check(True, 0.3, 0.8, True).verdict.replace(' ', '_')}", f"verdict.{health.self_check(None, None, None, False).verdict.replace(' ', '_')}"]
-    keys += [f"decision.{d.value}" for d in LotDecision] + [f"severity_mode.{s.value}" for s in InspectionSeverity]
-    keys += [f"severity.{s}" for s in ("critical", "major", "minor")]
-    assert [key for key in keys if key not in i18n.MESSAGES] == []
-    for key, (english, chinese) in i18n.MESSAGES.items():
-        assert english.strip() and chinese.strip(), key
-        assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", chinese)), key
 
 
 def test_accept_language_picks_the_best_supported() -> None:

@@ -1,0 +1,123 @@
+"""The portal's gettext catalogues (api/portal/locale): every key the templates and the
+portal's Python use is in both catalogues, every zh_CN entry is translated, placeholders
+agree, and the keys built at run time cover the enums and code lists they are built from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
+from api.portal import i18n
+from marketplace.models import AllocationStatus, CapacityUnit, CostSensitivity, OfferStatus, OrderStatus, ProgressStep, ResourceKind, Tier, Urgency, Visibility
+from marketplace.orders import BUYER_MOVES, FACTORY_MOVES
+
+ROOT = Path(__file__).resolve().parents[2]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# zh_CN entries that rightly hold no Chinese character.
+NO_HAN = {"lang.switch": "English", "match.approvals_value": "{done} / {needed}"}
+
+
+def extracted() -> set[str]:
+    """The keys `pybabel extract -F babel.cfg -k t -k N_` finds in templates and Python."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords={"t": None, "N_": None}):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def keys(lang: str) -> set[str]:
+    return {m.id for m in i18n.catalogue(lang) if m.id}
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"{(\w+)[^}]*}", text))
+
+
+def untranslated(catalogue: Catalog, english: Catalog) -> list[str]:
+    """Keys of a Chinese catalogue that a reader would see untranslated: no msgstr, fuzzy,
+    the English text or the key itself, no Chinese at all, or other placeholders."""
+    bad = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        source = english.get(message.id)
+        text = message.string if isinstance(message.string, str) else ""
+        if (not text.strip() or message.fuzzy or text == message.id or (source is not None and text == source.string and message.id not in NO_HAN)
+                or (not HAN.search(text) and NO_HAN.get(message.id) != text)
+                or source is None or placeholders(text) != placeholders(source.string)):
+            bad.append(message.id)
+    return bad
+
+
+def test_every_key_used_is_in_both_catalogues_and_none_is_stale() -> None:
+    used = extracted()
+    assert len(used) > 250
+    for lang in i18n.LANGUAGES:
+        assert sorted(used - keys(lang)) == [], lang
+    # A catalogue key that no template or module uses literally must be a run-time family's.
+    assert sorted(k for k in keys("zh-CN") - used if not k.startswith(i18n.DYNAMIC)) == []
+    assert keys("zh-CN") == keys("en")
+
+
+def test_no_msgid_is_untranslated_in_zh_cn() -> None:
+    zh, en = i18n.catalogue("zh-CN"), i18n.catalogue("en")
+    assert untranslated(zh, en) == []
+    for message in en:
+        if message.id:
+            assert isinstance(message.string, str) and message.string.strip() and not message.fuzzy, message.id
+
+
+def test_the_untranslated_check_catches_each_kind_of_gap() -> None:
+    en = Catalog(locale="en")
+    zh = Catalog(locale="zh_CN")
+    for key, english, chinese, fuzzy in [
+        ("a.empty", "Save", "", False), ("a.fuzzy", "Save", "保存", True), ("a.copied", "Save", "Save", False),
+        ("a.key", "Save", "a.key", False), ("a.placeholder", "Hello {name}", "你好", False), ("a.good", "Hello {name}", "你好 {name}", False),
+    ]:
+        en.add(key, english)
+        zh.add(key, chinese, flags=("fuzzy",) if fuzzy else ())
+    zh.add("a.english_only", "no english source")
+    assert untranslated(zh, en) == ["a.empty", "a.fuzzy", "a.copied", "a.key", "a.placeholder", "a.english_only"]
+
+
+def test_the_catalogues_are_what_the_pages_read() -> None:
+    assert i18n.translate("zh-CN", "home.hello", name="王", org="厂") == "欢迎，王（厂）"
+    assert i18n.translate("en", "home.hello", name="Wang", org="Works") == "Welcome, Wang (Works)"
+    assert i18n.translate("fr", "nav.orders") == "我的订单"  # an unknown language reads the default
+    assert i18n.translate("en", "no.such.key") == "no.such.key"
+    assert i18n.catalogue_path("zh-CN") == ROOT / "api/portal/locale/zh_CN/LC_MESSAGES/messages.po"
+
+
+def test_every_enum_value_shown_has_both_languages() -> None:
+    families = {"kind": ResourceKind, "unit": CapacityUnit, "visibility": Visibility, "urgency": Urgency, "cost": CostSensitivity,
+                "tier": Tier, "order_status": OrderStatus, "allocation_status": AllocationStatus, "step": ProgressStep, "offer_status": OfferStatus}
+    wanted = [f"{prefix}.{member.value}" for prefix, enum in families.items() for member in enum]
+    wanted += [f"move.{status.value}" for status in (*BUYER_MOVES, *FACTORY_MOVES)]
+    for lang in i18n.LANGUAGES:
+        assert [key for key in wanted if key not in keys(lang)] == [], lang
+
+
+def test_every_health_matching_and_quality_value_shown_has_both_languages() -> None:
+    from forecasting import health
+    from forecasting.models import AlertKind
+    from matching.models import RunStatus
+    from quality.models import InspectionSeverity, LotDecision
+
+    wanted = [f"alert.{kind.value}" for kind in AlertKind] + [f"run_status.{status.value}" for status in RunStatus]
+    wanted += [f"kpi.{name}" for name in health.TARGETS] + [f"light.{colour}" for colour in (health.GREEN, health.YELLOW, health.RED)]
+    wanted += [f"scope.{scope}" for scope in ("alliance", "factory", "process")]
+    wanted += [f"check.{name}" for name in health.self_check(None, None, None, False).points]
+    wanted += [f"verdict.{health.self_check(True, 0.3, 0.8, True).verdict.replace(' ', '_')}", f"verdict.{health.self_check(None, None, None, False).verdict.replace(' ', '_')}"]
+    wanted += [f"decision.{d.value}" for d in LotDecision] + [f"severity_mode.{s.value}" for s in InspectionSeverity]
+    wanted += [f"severity.{s}" for s in ("critical", "major", "minor")]
+    wanted += [f"review.{r}" for r in ("counted", "proposed", "confirmed", "dismissed", "flagged")]
+    wanted += [f"dcm.status.{s}" for s in ("zero_deviation", "surplus", "bottleneck_actual", "bottleneck_maximum")]
+    wanted += [f"dcm.volatility.{v}" for v in ("increase", "decrease")]
+    for lang in i18n.LANGUAGES:
+        assert [key for key in wanted if key not in keys(lang)] == [], lang
