@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,9 +33,14 @@ def generate(document: Path, output: Path) -> None:
             sys.stderr.write(result.stdout + result.stderr)
             raise SystemExit(f"openapi-python-client failed ({result.returncode})")
         # What the generator skipped (e.g. a response schema it cannot model), one line each.
+        where = ""
         for line in (result.stdout + result.stderr).splitlines():
-            if line.startswith(("WARNING", "Cannot parse")):
-                sys.stderr.write(line + "\n")
+            if line.startswith("WARNING parsing "):
+                where = line.removeprefix("WARNING parsing ")
+            elif where and (reason := re.search(r"\(([^()]*)\)[^()]*$", line)):
+                detail = re.sub(r"\s*<[^<>]* object at 0x[0-9a-f]+>", "", reason.group(1))
+                sys.stderr.write(f"skipped a response of {where.rstrip('.')}: {detail}\n")
+                where = ""
         for cache in [*target.rglob("__pycache__"), *target.rglob(".ruff_cache")]:
             shutil.rmtree(cache)
         if output.exists():

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T", covariant=True)
@@ -18,7 +18,7 @@ T = TypeVar("T", covariant=True)
 
 class Page(Protocol[T]):
     @property
-    def items(self) -> list[T]: ...
+    def items(self) -> Sequence[T]: ...
 
     @property
     def next_cursor(self) -> Any: ...
