@@ -78,6 +78,9 @@ OPERATION_IDS: dict[str, str] = {
     "GET /v1/ledger/keys": "listLedgerKeys",
     "POST /v1/ledger/keys": "registerLedgerKey",
     "GET /v1/settlement/statements/{month}": "getSettlementStatement",
+    "GET /v1/settlement/accounts": "listChainAccounts",
+    "POST /v1/settlement/accounts": "registerChainAccount",
+    "GET /v1/allocations/{allocation_id}/escrow": "getAllocationEscrow",
     # quality
     "GET /v1/quality/plan": "getSamplingPlan",
     "POST /v1/quality/lots": "createInspectionLot",

@@ -56,6 +56,23 @@ class AnchorSettings(BaseModel):
     registry: str | None = None
 
 
+class EscrowSettings(BaseModel):
+    """The escrow contract on the consortium chain (CAPOOL_CHAIN_RPC_URL). Escrow runs only
+    with all three of the RPC URL, `contract` and `private_key` set (the account that funds
+    and, as the contract's arbiter, releases, refunds and opens disputes; keep it apart
+    from CAPOOL_CHAIN_PRIVATE_KEY, which anchors: each key's nonces are managed by one
+    component). Without them every alliance settles by invoice."""
+
+    contract: str | None = None
+    private_key: SecretStr | None = None
+    # How long a job waits for a receipt before leaving the transaction "sent" for the retry.
+    confirm_timeout_s: float = 30.0
+    # Pending or sent operations are retried by the scheduler this often (and back off
+    # exponentially per attempt up to `max_backoff_s`).
+    retry_seconds: int = 60
+    max_backoff_s: int = 3600
+
+
 class MatchingSettings(BaseModel):
     # A plan worth at least this much (minor units) waits for two approvals. So does a repair
     # (after a factory withdrew capacity) that moves both at least `approval_moved_units`
@@ -164,6 +181,7 @@ class Settings(BaseSettings):
 
     chain: ChainSettings = Field(default_factory=ChainSettings, validation_alias=_section("chain"))
     anchor: AnchorSettings = Field(default_factory=AnchorSettings, validation_alias=_section("anchor"))
+    escrow: EscrowSettings = Field(default_factory=EscrowSettings, validation_alias=_section("escrow"))
     matching: MatchingSettings = Field(default_factory=MatchingSettings, validation_alias=_section("matching"))
     inspection: InspectionSettings = Field(default_factory=InspectionSettings, validation_alias=_section("inspection"))
     outbox: OutboxSettings = Field(default_factory=OutboxSettings, validation_alias=_section("outbox"))

@@ -216,3 +216,66 @@ def rotate_key(alliance_id: uuid.UUID) -> None:
     click.echo(f"new log key (pin it with --log-key, beside the old ones): {vkey}")
 
 
+
+
+@ledger.command("escrow-mode")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+@click.option("--mode", type=click.Choice(["invoice", "escrow"]), required=True)
+@click.option("--currency", required=True, help="the one currency settled in escrow (ISO 4217), e.g. CNY")
+@click.option("--currency-decimals", type=int, required=True, help="decimals of its minor unit: 2 for CNY (fen)")
+@click.option("--token-decimals", type=int, required=True, help="decimals of the chain's token: 18 for native ETH value (wei)")
+def escrow_mode(alliance_id: uuid.UUID, mode: str, currency: str, currency_decimals: int, token_decimals: int) -> None:
+    """Set how an alliance settles from now on. Escrow also needs the chain and the escrow
+    contract configured (CAPOOL_CHAIN_RPC_URL, CAPOOL_ESCROW_CONTRACT, CAPOOL_ESCROW_PRIVATE_KEY);
+    allocations confirmed earlier keep the mode they were confirmed in."""
+    from capool.clitools import in_transaction
+    from capool.errors import DomainError
+    from settlement import escrow_ops
+    from settlement.models import SettlementMode
+
+    try:
+        row = in_transaction(lambda session: escrow_ops.set_alliance_settlement(
+            session, alliance_id, mode=SettlementMode(mode), currency=currency, currency_decimals=currency_decimals, token_decimals=token_decimals))
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"alliance {alliance_id} settles by {row.mode.value}: 1 {row.currency} minor unit = "
+               f"10^{row.token_decimals - row.currency_decimals} token units")
+    if mode == "escrow" and not escrow_ops.configured():
+        click.echo("warning: no escrow chain is configured; allocations settle by invoice until it is")
+
+
+@ledger.command("escrow-deploy")
+def escrow_deploy() -> None:
+    """Deploy the milestone escrow contract on the configured chain, with the escrow account
+    (CAPOOL_ESCROW_PRIVATE_KEY) as owner and arbiter; prints the address for CAPOOL_ESCROW_CONTRACT."""
+    from capool.config import get_settings
+    from settlement.chain import ChainAccount, MilestoneEscrow, SettlementChain
+
+    settings = get_settings()
+    if not settings.chain.rpc_url or settings.escrow.private_key is None:
+        raise click.ClickException("set CAPOOL_CHAIN_RPC_URL and CAPOOL_ESCROW_PRIVATE_KEY first")
+    key = settings.escrow.private_key.get_secret_value()
+    chain = SettlementChain.connect(settings.chain.rpc_url, key)
+    contract, tx = MilestoneEscrow.deploy(chain, ChainAccount.from_key(key).address)
+    click.echo(f"deployed the escrow at {contract.address} (tx {tx.tx_hash}); set CAPOOL_ESCROW_CONTRACT={contract.address}")
+
+
+@ledger.command("escrow-status")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+def escrow_status(alliance_id: uuid.UUID) -> None:
+    """Escrow operations of an alliance by status, and every one not confirmed with its last error."""
+    from sqlalchemy import select
+
+    from capool.clitools import in_transaction
+    from settlement.models import EscrowOperation, EscrowStatus
+
+    async def work(session):  # type: ignore[no-untyped-def]
+        return list((await session.execute(select(EscrowOperation).where(EscrowOperation.alliance_id == alliance_id).order_by(EscrowOperation.id))).scalars())
+
+    operations = in_transaction(work)
+    counts = {status.value: sum(op.status is status for op in operations) for status in EscrowStatus}
+    click.echo(json.dumps(counts))
+    for op in operations:
+        if op.status is not EscrowStatus.CONFIRMED:
+            click.echo(f"{op.id} {op.kind.value} {op.status.value} allocation={op.allocation_id} attempts={op.attempts} nonce={op.nonce} "
+                       f"tx={op.tx_hash} next={op.next_attempt_at.isoformat()} error={op.last_error}")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool.events import OutboxEvent, consumer
 from capool.jobs import periodic
 from marketplace.models import ACTIVE_ALLOCATION, Allocation, Order
-from settlement import anchoring, invoice, service
+from settlement import anchoring, escrow_ops, invoice, service
 from settlement.ledger.entries import EntryType
 
 ORDER_MILESTONES = {
@@ -115,11 +115,38 @@ async def capacity_withdrawn(session: Any, event: OutboxEvent) -> None:
 
 @consumer("quality.lot_decided")
 async def lot_decided(session: Any, event: OutboxEvent) -> None:
+    """The decision on the ledger, then its settlement: by invoice, or, for an allocation
+    funded in escrow, an intended release or refund (sent by a job, entered on the ledger
+    when the chain confirms it)."""
     payload = event.payload
     parties = [payload["factory_org_id"]] + ([payload["buyer_org_id"]] if payload.get("buyer_org_id") else [])
-    await service.append(session, event.alliance_id, EntryType.LOT_DECISION, payload, parties=parties, source_key=_source(event))
-    await invoice.settle_lot(session, event.alliance_id, payload)
+    decision = await service.append(session, event.alliance_id, EntryType.LOT_DECISION, payload, parties=parties, source_key=_source(event))
+    funding = await escrow_ops.funding_of(session, uuid.UUID(payload["allocation_id"])) if payload.get("allocation_id") else None
+    if funding is None:
+        await invoice.settle_lot(session, event.alliance_id, payload)
+    elif (payout := await invoice.claim_lot(session, payload)) is not None:
+        await escrow_ops.record_lot(session, event.alliance_id, funding, payout, decision.leaf_hash)
     await service.issue_checkpoint(session, event.alliance_id)
+
+
+@consumer("allocation.accepted")
+async def escrow_funding(session: Any, event: OutboxEvent) -> None:
+    """A confirmed allocation of an alliance that settles in escrow: intend its funding."""
+    allocation = await session.get(Allocation, uuid.UUID(event.payload["allocation_id"]))
+    if allocation is not None:
+        await escrow_ops.record_funding(session, event.alliance_id, allocation)
+
+
+@consumer("order.disputed")
+async def escrow_dispute(session: Any, event: OutboxEvent) -> None:
+    """A disputed order opens a dispute on each of its escrowed allocations: payouts hold."""
+    from sqlalchemy import select
+
+    allocations = (await session.execute(select(Allocation).where(Allocation.order_id == uuid.UUID(event.payload["order_id"])))).scalars()
+    for allocation in allocations:
+        funding = await escrow_ops.funding_of(session, allocation.id)
+        if funding is not None:
+            await escrow_ops.record_dispute(session, event.alliance_id, allocation, funding, event.payload.get("reason") or "order disputed")
 
 
 @consumer("settlement.")
@@ -131,6 +158,12 @@ async def settlement_event(session: Any, event: OutboxEvent) -> None:
     parties = payload.pop("parties", None) or [str(event.organisation_id)]
     await service.append(session, event.alliance_id, entry_type, payload, parties=parties, source_key=_source(event))
     await service.issue_checkpoint(session, event.alliance_id)
+
+
+@periodic(timedelta(minutes=1))
+async def retry_escrow_operations(session: AsyncSession) -> None:
+    """Re-send the escrow operations a chain outage (or a crash) left pending or sent."""
+    await escrow_ops.enqueue_due(session)
 
 
 @periodic(timedelta(minutes=10))

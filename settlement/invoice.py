@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,8 +54,22 @@ def late_penalty_minor(gross_minor: int, due_at: datetime, settled_at: datetime)
     return days, gross_minor * rate_bp // 10_000
 
 
-async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dict[str, Any]) -> None:
-    """Pay (accepted) or credit (rejected) one decided lot, exactly once per lot.
+@dataclass(frozen=True)
+class LotPayout:
+    """What one decided lot settles: accepted, the factory is paid gross less the penalty;
+    rejected, the buyer owes nothing for the lot's gross."""
+
+    lot: InspectionLot
+    allocation: Allocation
+    accepted: bool
+    gross_minor: int
+    days_late: int
+    penalty_minor: int
+
+
+async def claim_lot(session: AsyncSession, payload: dict[str, Any]) -> LotPayout | None:
+    """Claim one decided lot for settlement and compute its payout, exactly once per lot
+    (invoice and escrow mode alike); None when there is nothing (more) to settle.
 
     The lot's `settled_at` is claimed with a conditional UPDATE first, so a redelivered or
     concurrently handled decision settles nothing twice; an accepted lot's units are then
@@ -62,15 +77,32 @@ async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dic
     allocation's total pay within quantity x unit price whatever the lots say."""
     lot_id = payload.get("lot_id")
     if not lot_id:
-        return
+        return None
     lot = await session.get(InspectionLot, uuid.UUID(lot_id))
     if lot is None or lot.decision is None:
-        return
+        return None
     allocation = await session.get(Allocation, lot.allocation_id)
     if allocation is None or not await quality_repository.mark_settled(session, lot.id):
-        return
-    order = await session.get(Order, allocation.order_id)
+        return None
     gross = lot.quantity * allocation.unit_price_minor
+    if lot.decision != LotDecision.ACCEPTED:
+        return LotPayout(lot, allocation, False, gross, 0, 0)
+    if not await marketplace_repository.add_paid_quantity(session, allocation.id, lot.quantity):
+        # Unreachable while lots are claimed within the allocation; refuse to overpay
+        # rather than append a payment the allocation does not owe (the event retries).
+        raise RuntimeError(f"lot {lot.id} would pay allocation {allocation.id} beyond its quantity {allocation.quantity}")
+    order = await session.get(Order, allocation.order_id)
+    settled_at = (order.delivered_at if order and order.delivered_at else None) or utcnow()
+    days_late, penalty = late_penalty_minor(gross, order.due_at, settled_at) if order else (0, 0)
+    return LotPayout(lot, allocation, True, gross, days_late, penalty)
+
+
+async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dict[str, Any]) -> None:
+    """Pay (accepted) or credit (rejected) one decided lot by invoice, exactly once per lot."""
+    payout = await claim_lot(session, payload)
+    if payout is None:
+        return
+    lot, allocation, gross = payout.lot, payout.allocation, payout.gross_minor
     common = {
         "mode": "invoice",
         "order_id": str(allocation.order_id),
@@ -85,16 +117,10 @@ async def settle_lot(session: AsyncSession, alliance_id: uuid.UUID, payload: dic
     }
     parties = [str(allocation.buyer_org_id), str(allocation.factory_org_id)]
     source_key = f"lot:{lot.id}:settlement"
-    if lot.decision == LotDecision.ACCEPTED:
-        if not await marketplace_repository.add_paid_quantity(session, allocation.id, lot.quantity):
-            # Unreachable while lots are claimed within the allocation; refuse to overpay
-            # rather than append a payment the allocation does not owe (the event retries).
-            raise RuntimeError(f"lot {lot.id} would pay allocation {allocation.id} beyond its quantity {allocation.quantity}")
-        settled_at = (order.delivered_at if order and order.delivered_at else None) or utcnow()
-        days_late, penalty = late_penalty_minor(gross, order.due_at, settled_at) if order else (0, 0)
+    if payout.accepted:
         await service.append(
             session, alliance_id, EntryType.PAYMENT_RELEASED,
-            common | {"days_late": days_late, "penalty_minor": penalty, "amount_minor": gross - penalty},
+            common | {"days_late": payout.days_late, "penalty_minor": payout.penalty_minor, "amount_minor": gross - payout.penalty_minor},
             parties=parties, source_key=source_key,
         )
     else:

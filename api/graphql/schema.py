@@ -118,6 +118,43 @@ class Offer:
         )
 
 
+@strawberry.type(name="EscrowOperation")
+class EscrowOperation_:
+    id: uuid.UUID
+    kind: str
+    status: str
+    lot_id: uuid.UUID | None
+    amount_minor: int
+    supplier_minor: int
+    buyer_minor: int
+    amount_units: str
+    tx_hash: str | None
+    attempts: int
+    last_error: str | None
+
+
+@strawberry.type
+class AllocationEscrow:
+    state: str
+    currency: str
+    funded_minor: int
+    released_minor: int
+    refunded_minor: int
+    held_minor: int
+    operations: list[EscrowOperation_]
+
+    @classmethod
+    def of(cls, state: dict[str, Any]) -> AllocationEscrow:
+        return cls(
+            state=state["state"], currency=state["currency"], funded_minor=state["funded_minor"], released_minor=state["released_minor"],
+            refunded_minor=state["refunded_minor"], held_minor=state["held_minor"],
+            operations=[EscrowOperation_(id=uuid.UUID(op["id"]), kind=op["kind"], status=op["status"], lot_id=uuid.UUID(op["lot_id"]) if op["lot_id"] else None,
+                                         amount_minor=op["amount_minor"], supplier_minor=op["supplier_minor"], buyer_minor=op["buyer_minor"],
+                                         amount_units=op["amount_units"], tx_hash=op["tx_hash"], attempts=op["attempts"], last_error=op["last_error"])
+                        for op in state["operations"]],
+        )
+
+
 @strawberry.type(name="Allocation")
 class Allocation_:
     id: uuid.UUID
@@ -141,6 +178,16 @@ class Allocation_:
     async def order(self, info: Info) -> Order_ | None:
         row = await context_of(info)["loaders"]["order"].load(self.order_id)
         return Order_.of(row) if row else None
+
+    @strawberry.field(description="The allocation's escrow (null in invoice mode or without ledger:read): state and amounts in minor units")
+    async def escrow(self, info: Info) -> AllocationEscrow | None:
+        from settlement import escrow_ops
+
+        ctx = context_of(info)
+        if not ctx["actor"].can(Permission.LEDGER_READ):
+            return None
+        state = await ctx["gate"].run(lambda session: escrow_ops.allocation_escrow(session, ctx["actor"], self.id))
+        return AllocationEscrow.of(state) if state["mode"] == "escrow" else None
 
     @classmethod
     def of(cls, row: Allocation) -> Allocation_:

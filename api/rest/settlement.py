@@ -7,6 +7,7 @@ Proofs use the transparency-dev / Rekor field names (logIndex, treeSize, rootHas
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -18,11 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.authz import requires
 from capool.tenancy.actor import Actor, Permission
-from settlement import invoice, service
+from settlement import escrow_ops, invoice, service
 
 
 class OrgKeyIn(Struct):
     vkey: str
+
+
+class ChainAccountIn(Struct):
+    address: str
 
 
 class CosignIn(Struct):
@@ -89,4 +94,30 @@ class StatementController(Controller):
         return await invoice.monthly_statement(db_session, actor, month)
 
 
-ROUTES: list[Any] = [LedgerController, StatementController]
+class EscrowController(Controller):
+    """Escrow settlement (settlement/escrow_ops.py): the chain addresses organisations are paid
+    and refunded at, and the escrow of an allocation."""
+
+    tags = ["settlement"]
+
+    @post("/v1/settlement/accounts", **requires(Permission.MEMBERS_ADMIN), status_code=201,
+          summary="Register (or replace) the caller organisation's chain address for escrow payouts and refunds")
+    async def register_account(self, data: JSONBody[ChainAccountIn], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
+        row = await escrow_ops.register_account(db_session, actor, data.address)
+        return _account_json(row)
+
+    @get("/v1/settlement/accounts", **requires(Permission.MEMBERS_ADMIN), summary="The caller organisation's registered chain address")
+    async def accounts(self, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
+        return {"accounts": [_account_json(row) for row in await escrow_ops.list_accounts(db_session, actor)]}
+
+    @get("/v1/allocations/{allocation_id:uuid}/escrow", **requires(Permission.LEDGER_READ),
+         summary="The escrow of an allocation: state, what is held, released and refunded, and every chain operation")
+    async def allocation_escrow(self, allocation_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor]) -> dict[str, Any]:
+        return await escrow_ops.allocation_escrow(db_session, actor, allocation_id)
+
+
+def _account_json(row: Any) -> dict[str, Any]:
+    return {"organisation_id": str(row.organisation_id), "address": row.address, "registered_at": row.registered_at.isoformat()}
+
+
+ROUTES: list[Any] = [LedgerController, StatementController, EscrowController]

@@ -11,6 +11,10 @@
           splitting the amount between supplier and buyer.
         Evidence and reasons are 32-byte hashes, normally ledger leaf hashes, so every
         payment event points at the ledger entry that justified it.
+        The platform's escrow sender may fund an order for a named buyer
+        (`fund_order_for`: refunds are credited to that buyer) and, as the arbiter,
+        pay out one part of a milestone (`settle_part`: an accepted or rejected lot),
+        each part id at most once, so a resent transaction never pays twice.
 @dev Payouts are credited and pulled with `withdraw`, so a recipient that cannot
      receive ETH blocks only its own withdrawal, never a release or a refund.
 """
@@ -66,6 +70,15 @@ event DisputeResolved:
     buyer_amount: uint256
     resolution_hash: bytes32
 
+event PartSettled:
+    order_id: indexed(bytes32)
+    milestone: uint256
+    part_id: indexed(bytes32)
+    supplier_amount: uint256
+    buyer_amount: uint256
+    evidence_hash: bytes32
+
+
 event Withdrawn:
     account: indexed(address)
     amount: uint256
@@ -79,6 +92,8 @@ arbiter: public(address)
 orders: public(HashMap[bytes32, Order])
 milestones: public(HashMap[bytes32, HashMap[uint256, Milestone]])
 withdrawable: public(HashMap[address, uint256])
+# Parts (lots) already paid out of a milestone: each part id settles at most once.
+part_settled: public(HashMap[bytes32, bool])
 
 
 @deploy
@@ -100,8 +115,21 @@ def set_arbiter(new_arbiter: address):
 @payable
 @external
 def fund_order(order_id: bytes32, supplier: address, amounts: DynArray[uint256, MAX_MILESTONES]):
+    self._fund(order_id, msg.sender, supplier, amounts)
+
+
+@payable
+@external
+def fund_order_for(order_id: bytes32, buyer: address, supplier: address, amounts: DynArray[uint256, MAX_MILESTONES]):
+    assert buyer != empty(address), "buyer cannot be the zero address"
+    self._fund(order_id, buyer, supplier, amounts)
+
+
+@internal
+@payable
+def _fund(order_id: bytes32, buyer: address, supplier: address, amounts: DynArray[uint256, MAX_MILESTONES]):
     assert self.orders[order_id].buyer == empty(address), "order already funded"
-    assert supplier != empty(address) and supplier != msg.sender, "supplier must be another account"
+    assert supplier != empty(address) and supplier != buyer, "supplier must be another account"
     assert len(amounts) > 0, "an order has at least one milestone"
     total: uint256 = 0
     for index: uint256 in range(len(amounts), bound=MAX_MILESTONES):
@@ -109,8 +137,8 @@ def fund_order(order_id: bytes32, supplier: address, amounts: DynArray[uint256, 
         self.milestones[order_id][index] = Milestone(amount=amounts[index], status=Status.FUNDED)
         total += amounts[index]
     assert msg.value == total, "value must equal the milestone total"
-    self.orders[order_id] = Order(buyer=msg.sender, supplier=supplier, milestone_count=len(amounts))
-    log OrderFunded(order_id=order_id, buyer=msg.sender, supplier=supplier, total=total, milestone_count=len(amounts))
+    self.orders[order_id] = Order(buyer=buyer, supplier=supplier, milestone_count=len(amounts))
+    log OrderFunded(order_id=order_id, buyer=buyer, supplier=supplier, total=total, milestone_count=len(amounts))
 
 
 @external
@@ -141,7 +169,7 @@ def refund(order_id: bytes32, milestone: uint256, evidence_hash: bytes32):
 @external
 def open_dispute(order_id: bytes32, milestone: uint256, reason_hash: bytes32):
     order: Order = self._order(order_id, milestone)
-    assert msg.sender == order.buyer or msg.sender == order.supplier, "only the buyer or the supplier disputes"
+    assert msg.sender == order.buyer or msg.sender == order.supplier or msg.sender == self.arbiter, "only the buyer, the supplier or the arbiter disputes"
     assert self.milestones[order_id][milestone].status == Status.FUNDED, "milestone is not open for dispute"
     self.milestones[order_id][milestone].status = Status.DISPUTED
     log DisputeOpened(order_id=order_id, milestone=milestone, opened_by=msg.sender, reason_hash=reason_hash)
@@ -163,6 +191,30 @@ def resolve_dispute(order_id: bytes32, milestone: uint256, supplier_amount: uint
         supplier_amount=supplier_amount,
         buyer_amount=amount - supplier_amount,
         resolution_hash=resolution_hash,
+    )
+
+
+@external
+def settle_part(
+    order_id: bytes32, milestone: uint256, part_id: bytes32, supplier_amount: uint256, buyer_amount: uint256, evidence_hash: bytes32
+):
+    order: Order = self._order(order_id, milestone)
+    assert msg.sender == self.arbiter, "only the arbiter settles a part"
+    assert self.milestones[order_id][milestone].status == Status.FUNDED, "milestone is not open for settlement"
+    assert not self.part_settled[part_id], "part already settled"
+    total: uint256 = supplier_amount + buyer_amount
+    assert total > 0, "a part pays something"
+    remaining: uint256 = self.milestones[order_id][milestone].amount
+    assert total <= remaining, "part exceeds what the milestone holds"
+    self.part_settled[part_id] = True
+    self.milestones[order_id][milestone].amount = remaining - total
+    if total == remaining:
+        self.milestones[order_id][milestone].status = Status.SETTLED
+    self.withdrawable[order.supplier] += supplier_amount
+    self.withdrawable[order.buyer] += buyer_amount
+    log PartSettled(
+        order_id=order_id, milestone=milestone, part_id=part_id, supplier_amount=supplier_amount, buyer_amount=buyer_amount,
+        evidence_hash=evidence_hash,
     )
 
 

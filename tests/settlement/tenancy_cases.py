@@ -12,9 +12,12 @@ import uuid
 
 from capool.clock import utcnow
 from capool.db import create_session_factory
-from settlement import service
+from capool.tenancy.models import OrgKind, Role
+from settlement import escrow_ops, service
+from settlement.chain import ChainAccount
 from settlement.ledger.entries import EntryType
 from settlement.ledger.keys import SigningKey
+from tests.conftest import _member
 from tests.tenancy import Case, Ctx, GraphQLCase, Request
 
 READERS = ("other_buyer", "floating", "outsider")
@@ -35,7 +38,12 @@ async def seed(ctx: Ctx) -> None:
     key = SigningKey.generate("victim-brand")
     registered = await ctx.client.post("/v1/ledger/keys", json={"vkey": key.verifier.vkey}, headers=ctx.world.brand.headers)
     assert registered.status_code == 201, registered.text
-    ctx.ids.update({"ledger_marker": marker, "ledger_org_key": key.verifier.vkey})
+    victim_address = ChainAccount.from_key("0x" + uuid.uuid4().hex * 2).address
+    async with create_session_factory(ctx.engine)() as session:
+        admin = await _member(session, ctx.world.alliance_id, "Brand admin", OrgKind.BOTH, Role.ORG_ADMIN, ctx.world.brand.org_id)
+        await escrow_ops.register_account(session, admin.actor, victim_address)
+        await session.commit()
+    ctx.ids.update({"ledger_marker": marker, "ledger_org_key": key.verifier.vkey, "chain_account": victim_address})
     ctx.ledger_seq = entry.seq  # type: ignore[attr-defined]
 
 
@@ -56,6 +64,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/v1/ledger/keys"): Case("own", ("outsider",), lambda c: Request("/v1/ledger/keys", {"vkey": SigningKey.generate("attacker").verifier.vkey})),
     ("POST", "/v1/ledger/entries/{seq:int}/cosignatures"): Case("404", WRITERS, lambda c: Request(
         f"/v1/ledger/entries/{_seq(c)}/cosignatures", {"signed_at": utcnow().isoformat(), "signature": SigningKey.generate("attacker").sign("x").line()})),
+    ("POST", "/v1/settlement/accounts"): Case("own", ("outsider",), lambda c: Request(
+        "/v1/settlement/accounts", {"address": ChainAccount.from_key("0x" + uuid.uuid4().hex * 2).address})),
+    ("GET", "/v1/settlement/accounts"): Case("absent", ("outsider", "admin"), lambda c: Request("/v1/settlement/accounts")),
+    ("GET", "/v1/allocations/{allocation_id:uuid}/escrow"): Case("404", READERS, lambda c: Request(
+        f"/v1/allocations/{c.ids['allocation']}/escrow")),
     ("GET", "/v1/settlement/statements/{month:str}"): Case("absent", READERS, lambda c: Request(f"/v1/settlement/statements/{_month()}")),
 }
 

@@ -19,6 +19,7 @@ from .capacity_export_out import CapacityExportOut
 from .capacity_export_out_items_item import CapacityExportOutItemsItem
 from .capacity_unit import CapacityUnit
 from .capacity_week_out import CapacityWeekOut
+from .chain_account_in import ChainAccountIn
 from .chart_out import ChartOut
 from .chart_point_out import ChartPointOut
 from .comparison_out import ComparisonOut
@@ -48,6 +49,7 @@ from .endpoint_in import EndpointIn
 from .endpoint_out import EndpointOut
 from .event_type_out import EventTypeOut
 from .forecast_point_out import ForecastPointOut
+from .get_allocation_escrow_response_200 import GetAllocationEscrowResponse200
 from .get_health_response_200 import GetHealthResponse200
 from .get_ledger_checkpoint_response_200 import GetLedgerCheckpointResponse200
 from .get_ledger_consistency_proof_response_200 import GetLedgerConsistencyProofResponse200
@@ -67,6 +69,7 @@ from .imported_out import ImportedOut
 from .kpi_out import KpiOut
 from .kpi_report_out import KpiReportOut
 from .light_out import LightOut
+from .list_chain_accounts_response_200 import ListChainAccountsResponse200
 from .list_ledger_entries_response_200 import ListLedgerEntriesResponse200
 from .list_ledger_keys_response_200 import ListLedgerKeysResponse200
 from .list_out import ListOut
@@ -123,6 +126,7 @@ from .progress_in import ProgressIn
 from .progress_out import ProgressOut
 from .progress_page import ProgressPage
 from .progress_step import ProgressStep
+from .register_chain_account_response_201 import RegisterChainAccountResponse201
 from .register_ledger_key_response_201 import RegisterLedgerKeyResponse201
 from .resource_in import ResourceIn
 from .resource_in_skills import ResourceInSkills
@@ -182,6 +186,7 @@ __all__ = (
     "CapacityExportOutItemsItem",
     "CapacityUnit",
     "CapacityWeekOut",
+    "ChainAccountIn",
     "ChartOut",
     "ChartPointOut",
     "ComparisonOut",
@@ -211,6 +216,7 @@ __all__ = (
     "EndpointOut",
     "EventTypeOut",
     "ForecastPointOut",
+    "GetAllocationEscrowResponse200",
     "GetHealthResponse200",
     "GetLedgerCheckpointResponse200",
     "GetLedgerConsistencyProofResponse200",
@@ -230,6 +236,7 @@ __all__ = (
     "KpiOut",
     "KpiReportOut",
     "LightOut",
+    "ListChainAccountsResponse200",
     "ListLedgerEntriesResponse200",
     "ListLedgerKeysResponse200",
     "ListOut",
@@ -286,6 +293,7 @@ __all__ = (
     "ProgressOut",
     "ProgressPage",
     "ProgressStep",
+    "RegisterChainAccountResponse201",
     "RegisterLedgerKeyResponse201",
     "ResourceIn",
     "ResourceInSkills",

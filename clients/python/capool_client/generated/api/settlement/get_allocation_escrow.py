@@ -1,0 +1,156 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.get_allocation_escrow_response_200 import GetAllocationEscrowResponse200
+from ...types import Response
+
+
+def _get_kwargs(
+    allocation_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/allocations/{allocation_id}/escrow".format(
+            allocation_id=quote(str(allocation_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetAllocationEscrowResponse200 | None:
+    if response.status_code == 200:
+        response_200 = GetAllocationEscrowResponse200.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GetAllocationEscrowResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    allocation_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetAllocationEscrowResponse200]:
+    """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
+
+    Args:
+        allocation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetAllocationEscrowResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        allocation_id=allocation_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    allocation_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GetAllocationEscrowResponse200 | None:
+    """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
+
+    Args:
+        allocation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetAllocationEscrowResponse200
+    """
+
+    return sync_detailed(
+        allocation_id=allocation_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    allocation_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[GetAllocationEscrowResponse200]:
+    """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
+
+    Args:
+        allocation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetAllocationEscrowResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        allocation_id=allocation_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    allocation_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> GetAllocationEscrowResponse200 | None:
+    """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
+
+    Args:
+        allocation_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetAllocationEscrowResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            allocation_id=allocation_id,
+            client=client,
+        )
+    ).parsed
