@@ -132,6 +132,32 @@ async def test_order_status_stream(client, world: World) -> None:
         [e async for e in aorder_events(capool(client, world.floating), str(order.id), follow=False)]
 
 
+class LosesFirstAnswer(httpx.AsyncBaseTransport):
+    """Between the client and the app: the first POST reaches the app, then its answer is lost."""
+
+    def __init__(self, app: httpx.AsyncBaseTransport) -> None:
+        self.app, self.keys = app, []  # type: ignore[var-annotated]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.app.handle_async_request(request)
+        if request.method == "POST":
+            self.keys.append(request.headers["Idempotency-Key"])
+            if len(self.keys) == 1:
+                await response.aclose()
+                raise httpx.ReadError("connection lost before the answer arrived", request=request)
+        return response
+
+
+async def test_a_create_whose_answer_is_lost_is_retried_and_applied_once(client, world: World) -> None:
+    hop = LosesFirstAnswer(client._transport)  # noqa: SLF001
+    buyer = connect("http://capool.test", world.brand.token, transport=hop, retry=Retry(total=2, backoff_factor=0.01, allowed_methods=["POST"]))
+    answer = await place_order.asyncio_detailed(client=buyer, body=order_in("PO-LOST"))
+    assert answer.status_code == 201 and answer.headers.get("idempotent-replayed") == "true"
+    assert len(hop.keys) == 2 and hop.keys[0] == hop.keys[1]
+    orders = await list_orders.asyncio(client=capool(client, world.brand))
+    assert orders is not None and [o.reference for o in orders.items] == ["PO-LOST"]
+
+
 def test_sync_calls_retry_with_the_same_key() -> None:
     """503 (twice) and a dropped connection are retried with backoff; every try of one call
     carries the same Idempotency-Key, the next call its own; 429 honours Retry-After."""
