@@ -22,6 +22,7 @@ from api import portal
 from api.authz import SECURITY_SCHEMES
 from api.deps import provide_actor, provide_session
 from api.graphql.schema import build_schema, graphql_context
+from api.graphql.subscriptions import with_websocket_auth
 from api.headers import add_security_headers
 from api.limits import RequestLimitsMiddleware
 from api.middleware import UnitOfWorkMiddleware
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     # app, and the tests, take the same path: the scheme decides Secure cookies, the client
     # address is what rate limits count.
     proxy = [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)] if settings.trusted_proxies else []
-    graphql = make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql")
+    graphql = with_websocket_auth(make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql"))
     return Litestar(
         route_handlers=[
             health, ready, metrics, SiteController, ResourceController, OfferController, PartnershipController,

@@ -11,15 +11,18 @@ against the key's scopes and the user's role (403), before any parameter or body
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.spec import SecurityScheme
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.middleware import ACTOR_KEY, SESSION_KEY, authenticate_counted, credential_of
-from capool.errors import PermissionDenied
+from capool.errors import PermissionDenied, Unauthenticated
 from capool.tenancy.actor import Actor
+from capool.tenancy.service import authenticate
 
 PERMISSION_OPT = "permission"
 # Any authenticated member may call the route (GET /v1/me); still a declaration, not an omission.
@@ -41,6 +44,19 @@ async def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
         actor = await authenticate_counted(connection.scope, state[SESSION_KEY], credential_of(connection.scope))
         state[ACTOR_KEY] = actor
     return actor
+
+
+def reauthenticating(token: str | None) -> Callable[[AsyncSession], Awaitable[Actor]]:
+    """For a stream that outlives its request (server-sent events, a GraphQL subscription): the
+    caller as its key stands at each read (Unauthenticated once it is revoked). Not counted
+    against the key's rate limit: the stream was, when it was opened."""
+
+    async def actor_now(session: AsyncSession) -> Actor:
+        if not token:
+            raise Unauthenticated()
+        return await authenticate(session, token)
+
+    return actor_now
 
 
 def check(actor: Actor, permissions: tuple[str, ...]) -> None:

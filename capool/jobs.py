@@ -25,7 +25,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from capool import events
+from capool import events, live
 from capool.clock import utcnow
 from capool.config import get_settings
 from capool.db import READ_ONLY, create_engine, create_session_factory
@@ -59,6 +59,9 @@ def job(**options: Any) -> Callable[[Callable[..., Any]], dramatiq.Actor[Any, An
 
 
 def use_broker(redis_url: str | None) -> dramatiq.Broker:
+    """The broker every job goes to; also the transport of live notifications (capool/live.py),
+    so that every process publishing events does it the same way."""
+    live.use(redis_url)
     broker = _make_broker(redis_url)
     from capool.observability import JobObservability
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from capool import events
+from capool import events, live
 from capool.clock import ensure_utc, utcnow
 from capool.errors import Conflict, InvalidInput, PermissionDenied
 from capool.pagination import Page, paginate
@@ -62,6 +62,19 @@ def buyer_moves(order: Order) -> list[OrderStatus]:
     return [s for s in OrderStatus if s in BUYER_MOVES and s in TRANSITIONS[order.status] and not (order.status == S.ALLOCATED and s == S.SUBMITTED)]
 
 
+def status_channel(order_id: uuid.UUID) -> str:
+    """The live channel (capool/live.py) that announces the order's committed status changes."""
+    return f"order-status:{order_id}"
+
+
+def _record_change(session: AsyncSession, change: OrderStatusChange) -> None:
+    """Every status change goes into the order's history, and is announced once committed."""
+    session.add(change)
+    live.publish_after_commit(session, status_channel(change.order_id), {
+        "id": str(change.id), "order_id": str(change.order_id), "from": change.from_status.value if change.from_status else None,
+        "to": change.to_status.value, "reason": change.reason, "occurred_at": change.occurred_at.isoformat()})
+
+
 async def change_status(
     session: AsyncSession, actor: Actor, order: Order, to: OrderStatus, reason: str | None = None, at: datetime | None = None
 ) -> None:
@@ -72,17 +85,10 @@ async def change_status(
             "illegal_transition",
         )
     occurred_at = at or utcnow()
-    session.add(
-        OrderStatusChange(
-            order_id=order.id,
-            buyer_org_id=order.buyer_org_id,
-            from_status=order.status,
-            to_status=to,
-            actor_user_id=actor.user_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
-    )
+    _record_change(session, OrderStatusChange(
+        order_id=order.id, buyer_org_id=order.buyer_org_id, from_status=order.status, to_status=to,
+        actor_user_id=actor.user_id, reason=reason, occurred_at=occurred_at,
+    ))
     previous = order.status
     order.status = to
     order.version += 1
@@ -130,12 +136,10 @@ async def place_order(session: AsyncSession, actor: Actor, data: OrderIn, *, now
     )
     session.add(order)
     await session.flush()
-    session.add(
-        OrderStatusChange(
-            order_id=order.id, buyer_org_id=order.buyer_org_id, from_status=None, to_status=S.DRAFT,
-            actor_user_id=actor.user_id, reason=None, occurred_at=now,
-        )
-    )
+    _record_change(session, OrderStatusChange(
+        order_id=order.id, buyer_org_id=order.buyer_org_id, from_status=None, to_status=S.DRAFT,
+        actor_user_id=actor.user_id, reason=None, occurred_at=now,
+    ))
     events.emit(session, actor, "order.created", "order", order.id, {"order_id": str(order.id), "reference": order.reference, "quantity": order.quantity, "process": order.process}, occurred_at=now)
     if data.submit:
         await change_status(session, actor, order, S.SUBMITTED, at=now)

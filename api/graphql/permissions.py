@@ -7,13 +7,14 @@ api.authz.check), before its resolver runs, and puts `@requiresPermission(permis
 on the field in the schema, where clients and tests/api/test_tenancy.py read it. With several
 permissions any one admits the caller.
 
-A query answers the refusal as a GraphQL error with code PERMISSION_DENIED (as the services'
+A query or subscription answers the refusal as a GraphQL error with code PERMISSION_DENIED (as the services'
 own refusals); a mutation whose payload carries typed errors answers it there, as its other
 errors, and the request is marked rollback-only.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import strawberry
@@ -67,7 +68,11 @@ class RequiresExtension(FieldExtension):
 
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
         refusal = self._refusal(info)
-        return refusal if refusal is not None else await next_(source, info, **kwargs)
+        if refusal is not None:
+            return refusal
+        result = next_(source, info, **kwargs)
+        # A subscription's resolver may be an async generator: its stream is the answer.
+        return await result if inspect.isawaitable(result) else result
 
 
 def requires(*permissions: str) -> list[FieldExtension]:

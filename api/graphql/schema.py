@@ -31,6 +31,7 @@ from api.graphql import matching as matching_graphql
 from api.graphql import quality as quality_graphql
 from api.graphql import settlement as settlement_graphql
 from api.graphql.permissions import requires
+from api.graphql.subscriptions import MarketplaceSubscription
 from api.graphql.support import (
     ROLLBACK_KEY,
     SessionGate,
@@ -554,6 +555,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", (MarketplaceQuery, *(q for area in AREAS for q in area.QUERIES))),
         mutation=merge_types("Mutation", (MarketplaceMutation, *(m for area in AREAS for m in area.MUTATIONS))),
+        subscription=merge_types("Subscription", (MarketplaceSubscription,)),
         # Factories, so that every request gets fresh extension instances.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),

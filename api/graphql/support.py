@@ -81,7 +81,12 @@ async def call(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) 
     try:
         return await ctx["gate"].run(lambda session: work(session, ctx["actor"]))
     except DomainError as exc:
-        raise GraphQLError(exc.detail, extensions={"code": exc.code.upper(), "status": exc.status, "fields": [e.path for e in exc.errors]}) from exc
+        raise domain_error(exc) from exc
+
+
+def domain_error(exc: DomainError) -> GraphQLError:
+    """A domain error as a GraphQL error: its code upper-cased, its status and field paths."""
+    return GraphQLError(exc.detail, extensions={"code": exc.code.upper(), "status": exc.status, "fields": [e.path for e in exc.errors]})
 
 
 def page_limit(first: int) -> int:

@@ -4,7 +4,6 @@ every handler in ROUTES."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -17,16 +16,17 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from msgspec import Struct
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.authz import requires
-from capool.errors import InvalidInput
+from api.authz import reauthenticating, requires
+from api.middleware import credential_of
+from capool.errors import DomainError, InvalidInput
 from capool.tenancy.actor import Actor, Permission
-from capool.tenancy.policy import get_visible, scoped
+from capool.tenancy.policy import get_visible
 from marketplace.integrations import connectors, exchange, mapping, webhooks
 from marketplace.integrations.schemas import ConnectorIn, EndpointChange, EndpointIn, MappingIn
-from marketplace.models import Order, OrderStatusChange
+from marketplace.models import Order
+from marketplace.status_feed import StatusFeed
 
 
 class EndpointOut(Struct):
@@ -265,34 +265,18 @@ class ConnectorController(Controller):
 async def order_events(order_id: FromPath[uuid.UUID], request: Request, db_session: NamedDependency[AsyncSession], actor: NamedDependency[Actor], follow: FromQuery[bool] = True,
                        max_wait: Annotated[int, QueryParameter(ge=1, le=3600)] = 300) -> ServerSentEvent:
     order_id = (await get_visible(db_session, actor, Order, order_id)).id
-    last_seen = request.headers.get("last-event-id")
-    sessions = request.app.state.session_factory
+    feed = StatusFeed(request.app.state.session_factory, reauthenticating(credential_of(request.scope)), order_id, after=request.headers.get("last-event-id"))
     await db_session.rollback()  # hold no transaction (on SQLite: no lock) while the stream is open
 
     async def stream() -> AsyncIterator[ServerSentEventMessage]:
-        seen: set[uuid.UUID] = set()
-        skipping = last_seen is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + max_wait
-        while True:
-            statement = scoped(select(OrderStatusChange), actor, OrderStatusChange).where(OrderStatusChange.order_id == order_id) \
-                .order_by(OrderStatusChange.occurred_at, OrderStatusChange.id)
-            async with sessions() as poll:  # a short read per poll, so each sees new commits
-                changes = list((await poll.execute(statement)).scalars())
-            for change in changes:
-                if change.id in seen:
-                    continue
-                seen.add(change.id)
-                if skipping:
-                    skipping = str(change.id) != last_seen
-                    continue
-                yield ServerSentEventMessage(event="status", id=str(change.id), data=json.dumps({
-                    "order_id": str(change.order_id), "from": change.from_status.value if change.from_status else None,
-                    "to": change.to_status.value, "reason": change.reason, "occurred_at": change.occurred_at.isoformat()}))
-            skipping = False
-            if not follow or loop.time() >= deadline:
-                return
-            await asyncio.sleep(1.0)
+        try:
+            async with feed:
+                async for change in feed.changes(follow=follow, max_wait=max_wait):
+                    yield ServerSentEventMessage(event="status", id=str(change.id), data=json.dumps({
+                        "order_id": str(change.order_id), "from": change.from_status.value if change.from_status else None,
+                        "to": change.to_status.value, "reason": change.reason, "occurred_at": change.occurred_at.isoformat()}))
+        except DomainError:
+            return  # the key was revoked or the order is no longer visible to it: the stream ends
 
     return ServerSentEvent(stream())
 

@@ -12,6 +12,7 @@ import json
 from functools import cache
 
 import pytest
+from litestar.exceptions import WebSocketDisconnect
 
 from api.app import create_app
 from api.authz import AUTHENTICATED, PERMISSION_OPT
@@ -30,6 +31,7 @@ from tests.outbox import tenancy_cases as outbox_cases
 from tests.quality import tenancy_cases as quality_cases
 from tests.settlement import tenancy_cases as settlement_cases
 from tests.tenancy import Case, Ctx, GraphQLCase, snapshot
+from tests.websocket import PROTOCOL, GraphQLSocket, live_app
 
 AREAS = (marketplace_cases, quality_cases, inspection_cases, settlement_cases, integrations_cases, matching_cases, forecasting_cases,
          outbox_cases)
@@ -67,7 +69,7 @@ def _declared_fields() -> dict[str, tuple[str, ...] | None]:
     """Every root field and the permission it declares (its @requiresPermission directive)."""
     schema = build_schema()
     return {f"{kind}.{name}": declared_permissions(field.extensions["strawberry-definition"])
-            for kind, root in (("Query", schema.query), ("Mutation", schema.mutation)) if root is not None
+            for kind, root in (("Query", schema.query), ("Mutation", schema.mutation), ("Subscription", schema.subscription)) if root is not None
             for name, field in schema._schema.get_type(kind).fields.items()}
 
 
@@ -169,7 +171,10 @@ async def test_rest_route_keeps_tenants_apart(client, db, world: World, key: tup
         assert await snapshot(db) == before, "a refused call changed stored data"
 
 
-@pytest.mark.parametrize("key", sorted(GRAPHQL_CASES))
+SUBSCRIPTION = "Subscription."
+
+
+@pytest.mark.parametrize("key", sorted(k for k in GRAPHQL_CASES if not k.startswith(SUBSCRIPTION)))
 async def test_graphql_field_keeps_tenants_apart(client, db, world: World, key: str) -> None:
     area, case = GRAPHQL_CASES[key]
     ctx = await _seeded(client, world, db, area)
@@ -205,3 +210,42 @@ async def test_graphql_field_keeps_tenants_apart(client, db, world: World, key: 
         codes += [e["code"] for value in (body.get("data") or {}).values() if isinstance(value, dict) for e in value.get("errors") or []]
         assert codes == ["PERMISSION_DENIED"], f"a key without {_declared_fields()[key]}: {response.text}"
         assert await snapshot(db) == before, "a refused call changed stored data"
+
+
+@pytest.mark.parametrize("key", sorted(k for k in GRAPHQL_CASES if k.startswith(SUBSCRIPTION)))
+async def test_graphql_subscription_keeps_tenants_apart(client, db, world: World, database_url: str, key: str) -> None:
+    """Subscriptions over the websocket: no key closes the connection (4403); another tenant's
+    row answers an `error` message with NOT_FOUND; a key without the declared permission one
+    with PERMISSION_DENIED; none of them changes anything or sees the victim's data."""
+    area, case = GRAPHQL_CASES[key]
+    ctx = await _seeded(client, world, db, area)
+    query, variables = case.query(ctx)
+    assert case.expect == "404", "a subscription follows one row: another tenant's answers NOT_FOUND"
+    unscoped = await _key_without(ctx, case.attackers, _declared_fields()[key])
+
+    def refusal(app, headers: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
+        with GraphQLSocket.connect(app, headers) as socket:
+            socket.subscribe(query, variables)
+            message = socket.receive()
+        assert message["type"] == "error", message
+        return message
+
+    with live_app(database_url) as app:
+        with app.websocket_connect(GRAPHQL_PATH, subprotocols=[PROTOCOL]) as anonymous:
+            anonymous.send_json({"type": "connection_init", "payload": {}})
+            with pytest.raises(WebSocketDisconnect) as closed:
+                anonymous.receive_json(timeout=10)
+            assert closed.value.code == 4403
+
+        for name in case.attackers:
+            before = await snapshot(db)
+            message = refusal(app, getattr(world, name).headers)
+            assert [e["extensions"]["code"] for e in message["payload"]] == ["NOT_FOUND"], f"{name}: {message}"
+            assert await snapshot(db) == before, f"{name}: a denied subscription changed stored data"
+            assert _leaks(ctx, json.dumps(message), variables) == [], f"{name} saw the victim's data"
+
+        if unscoped is not None:
+            before = await snapshot(db)
+            message = refusal(app, unscoped)
+            assert [e["extensions"]["code"] for e in message["payload"]] == ["PERMISSION_DENIED"], message
+            assert await snapshot(db) == before, "a refused subscription changed stored data"

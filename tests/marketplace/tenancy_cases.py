@@ -114,5 +114,8 @@ GRAPHQL_CASES: dict[str, GraphQLCase] = {
     "Mutation.reportProgress": GraphQLCase("404", FACTORIES, lambda c: (
         "mutation($id: UUID!) { reportProgress(allocationId: $id, input: {operation: \"screen_printing\", step: DONE, quantity: 50, operator: \"x\"}) "
         "{ progress { id } errors { code } } }", {"id": c.ids["allocation"]})),
+    # Over the websocket (the walker subscribes with graphql-transport-ws).
+    "Subscription.orderStatus": GraphQLCase("404", EVERYONE, lambda c: (
+        "subscription($id: UUID!) { orderStatus(orderId: $id, replay: true) { id orderId toStatus } }", {"id": c.ids["order"]})),
 }
 
