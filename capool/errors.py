@@ -69,6 +69,10 @@ class FieldError:
 
     path: str
     message: str
+    # What kind of problem, with its values ("min", {"limit": 1}), for a page that says it in
+    # its reader's language; None where only the message says it.
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

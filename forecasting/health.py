@@ -104,6 +104,9 @@ class Risk:
     code: str  # high_utilisation | few_suppliers | warning_line | equipment_alert
     subject: str
     detail: str
+    # The values `detail` is written from, so that a page can say it in its own language
+    # (ratios as fractions: 0.93, not "93%").
+    params: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Light:
     label: str
     colour: str
     reasons: list[str] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def colour_of(risks: Sequence[Risk]) -> str:
 
 
 def _light(scope: str, key: str, label: str, risks: list[Risk]) -> Light:
-    return Light(scope, key, label, colour_of(risks), [r.detail for r in risks])
+    return Light(scope, key, label, colour_of(risks), [r.detail for r in risks], list(risks))
 
 
 def traffic_lights(data: HealthInput) -> list[Light]:
@@ -143,7 +147,8 @@ def traffic_lights(data: HealthInput) -> list[Light]:
     process_risks: dict[str, list[Risk]] = {p: [] for p in set(data.suppliers) | set(data.warnings)}
     for fid, (name, utilisation) in data.factories.items():
         if utilisation is not None and utilisation >= HIGH_UTILISATION:
-            risk = Risk("high_utilisation", fid, f"{name} at {utilisation:.0%} utilisation (>= {HIGH_UTILISATION:.0%})")
+            risk = Risk("high_utilisation", fid, f"{name} at {utilisation:.0%} utilisation (>= {HIGH_UTILISATION:.0%})",
+                        {"name": name, "utilisation": utilisation, "threshold": HIGH_UTILISATION})
             factory_risks[fid].append(risk)
             for process, suppliers in data.suppliers.items():
                 if fid in suppliers:
@@ -151,15 +156,17 @@ def traffic_lights(data: HealthInput) -> list[Light]:
     for process, suppliers in data.suppliers.items():
         if len(suppliers) < MIN_QUALIFIED_SUPPLIERS:
             process_risks[process].append(
-                Risk("few_suppliers", process, f"{process}: {len(suppliers)} qualified supplier(s), fewer than {MIN_QUALIFIED_SUPPLIERS}")
+                Risk("few_suppliers", process, f"{process}: {len(suppliers)} qualified supplier(s), fewer than {MIN_QUALIFIED_SUPPLIERS}",
+                     {"process": process, "count": len(suppliers), "minimum": MIN_QUALIFIED_SUPPLIERS})
             )
     for process, ratio in data.warnings.items():
         process_risks[process].append(
-            Risk("warning_line", process, f"{process}: forecast demand at {ratio:.0%} of available capacity (warning line {WARNING_RATIO:.0%})")
+            Risk("warning_line", process, f"{process}: forecast demand at {ratio:.0%} of available capacity (warning line {WARNING_RATIO:.0%})",
+                 {"process": process, "ratio": ratio, "threshold": WARNING_RATIO})
         )
     for fid, resource, processes in data.equipment_alerts:
         name = data.factories.get(fid, (fid, None))[0]
-        risk = Risk("equipment_alert", f"{fid}/{resource}", f"{name}: maintenance alert on {resource}")
+        risk = Risk("equipment_alert", f"{fid}/{resource}", f"{name}: maintenance alert on {resource}", {"name": name, "resource": resource})
         factory_risks.setdefault(fid, []).append(risk)
         for process in processes:
             process_risks.setdefault(process, []).append(risk)

@@ -355,6 +355,9 @@ class LightOut:
     label: str
     colour: str
     reasons: list[str]
+    # The reasons as codes with their values ({"code": "few_suppliers", "params": {...}}), for
+    # a page that says them in the reader's language.
+    risks: list[dict[str, object]] = dataclasses.field(default_factory=list)
 
 
 async def traffic_lights(session: AsyncSession, actor: Actor, now: datetime | None = None) -> list[LightOut]:
@@ -394,7 +397,8 @@ async def traffic_lights(session: AsyncSession, actor: Actor, now: datetime | No
             for a in equipment
         ],
     )
-    return [LightOut(light.scope, light.key, light.label, light.colour, list(light.reasons)) for light in health.traffic_lights(data)]
+    return [LightOut(light.scope, light.key, light.label, light.colour, list(light.reasons), [{"code": r.code, "params": dict(r.params)} for r in light.risks])
+            for light in health.traffic_lights(data)]
 
 
 async def record_red_lights(session: AsyncSession, actor: Actor) -> list[HealthAlert]:
@@ -407,7 +411,7 @@ async def record_red_lights(session: AsyncSession, actor: Actor) -> list[HealthA
             alert.resolved_at = utcnow()
     for subject, light in red.items():
         if await repository.open_alert(session, actor.organisation_id, AlertKind.TRAFFIC_LIGHT, subject) is None:
-            payload = {"scope": light.scope, "key": light.key, "label": light.label, "colour": light.colour, "reasons": light.reasons}
+            payload = {"scope": light.scope, "key": light.key, "label": light.label, "colour": light.colour, "reasons": light.reasons, "risks": light.risks}
             alert = HealthAlert(organisation_id=actor.organisation_id, kind=AlertKind.TRAFFIC_LIGHT, subject=subject,
                                 message=f"{light.label} is red: " + "; ".join(light.reasons), details=payload)
             session.add(alert)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -550,3 +551,14 @@ async def list_progress(
 ) -> Page[ProgressReport]:
     actor.require(Permission.ORDERS_READ)
     return await paginate(session, repository.progress_query(actor, order_id=order_id, allocation_id=allocation_id), ProgressReport.id, cursor, limit)
+
+
+def offers_named_in(explanations: Iterable[dict[str, Any] | None]) -> list[str]:
+    """The offer ids the matching engine's coded statements name (the `offer` and `offers`
+    values of `binding_codes`), so that a page can name them."""
+    ids: list[str] = []
+    for ex in explanations:
+        for item in (ex or {}).get("binding_codes") or []:
+            params = item.get("params") or {}
+            ids += [str(o) for o in ([params["offer"]] if params.get("offer") else []) + list(params.get("offers") or [])]
+    return ids

@@ -25,7 +25,7 @@ from capool.tenancy.actor import Permission
 from forecasting import repository as health_repository
 from forecasting import service as health_service
 from forecasting.models import AlertKind
-from marketplace import analytics
+from marketplace import analytics, capacity
 from marketplace.integrations.catenax import service as dcm_service
 
 BOTTLENECK_TOP = 3
@@ -78,13 +78,14 @@ async def dashboard(request: Request, db_session: NamedDependency[AsyncSession])
     # traffic_lights uses); the lights are built from them.
     alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT, AlertKind.WITHDRAWN_WORK)]
     bottlenecks = bottleneck_processes(lights, by_process)
+    offers = await capacity.offer_labels(db_session, actor, [a.subject for a in alerts if a.kind == AlertKind.WITHDRAWN_WORK])
     # Catena-X DCM: this week and the weeks after it, the heat map's future columns.
     dcm = await dcm_service.compare(db_session, actor, now.date(), WEEKS_AFTER)
     return render(
         ctx, "admin/dashboard.html", heatmap=heat_map(factories, columns, factory_cells, ctx.t("dash.heatmap")),
         process_heatmap=heat_map(processes, columns, process_cells, ctx.t("dash.process_heatmap")), by_tier=by_tier, by_process=by_process, on_time=on_time, bar=bar,
         window_start=start.date(), window_end=(end - timedelta(days=1)).date(),
-        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks, dcm=dcm, dcm_thresholds=dcm_thresholds(dcm.volatility_parameters),
+        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks, dcm=dcm, dcm_thresholds=dcm_thresholds(dcm.volatility_parameters), offers=offers,
     )
 
 
@@ -103,11 +104,11 @@ def bottleneck_processes(lights, by_process) -> list[dict]:  # type: ignore[no-u
     utilisation = {row.key: row.utilisation for row in by_process}
     for light in lights:
         if light.scope == "process" and light.colour != "green":
-            rows[light.key] = {"process": light.key, "colour": light.colour, "reasons": light.reasons, "utilisation": utilisation.get(light.key)}
+            rows[light.key] = {"process": light.key, "colour": light.colour, "reasons": light.reasons, "risks": light.risks, "utilisation": utilisation.get(light.key)}
     busiest = sorted((r for r in by_process if r.utilisation is not None), key=lambda r: r.utilisation, reverse=True)[:BOTTLENECK_TOP]
     colours = {light.key: light.colour for light in lights if light.scope == "process"}
     for row in busiest:
-        rows.setdefault(row.key, {"process": row.key, "colour": colours.get(row.key, "green"), "reasons": [], "utilisation": row.utilisation})
+        rows.setdefault(row.key, {"process": row.key, "colour": colours.get(row.key, "green"), "reasons": [], "risks": [], "utilisation": row.utilisation})
     return sorted(rows.values(), key=lambda r: ({"red": 0, "yellow": 1}.get(r["colour"], 2), -(r["utilisation"] or 0.0)))
 
 
@@ -122,7 +123,7 @@ async def _dead_letters_page(request: Request, db_session: AsyncSession, status_
         page = await dead_letters.list_dead_letters(db_session, ctx.actor, cursor=cursor, limit=DEAD_LETTERS_PAGE)
     except InvalidInput as exc:  # a cursor this portal did not hand out: start from the first page
         page = await dead_letters.list_dead_letters(db_session, ctx.actor, limit=DEAD_LETTERS_PAGE)
-        status_code, error = exc.status, exc.detail
+        status_code, error = exc.status, ctx.error(exc)
     total = await dead_letters.count_dead_letters(db_session, ctx.actor)
     retried = request.query_params.get("retried")
     return render(ctx, "admin/dead_letters.html", status_code=status_code, letters=page.items, next_cursor=page.next_cursor,
@@ -141,5 +142,5 @@ async def retry_dead_letter(request: Request, db_session: NamedDependency[AsyncS
     try:
         await dead_letters.retry_dead_letter(db_session, ctx.actor, event_id)  # type: ignore[arg-type]
     except Conflict as exc:
-        return await _dead_letters_page(request, db_session, exc.status, exc.detail)
+        return await _dead_letters_page(request, db_session, exc.status, ctx.error(exc))
     return redirect(ctx, f"{PREFIX}/admin/dead-letters?retried={event_id}")

@@ -92,12 +92,12 @@ async def place_order(request: Request, db_session: NamedDependency[AsyncSession
         })
         order = await order_service.place_order(db_session, ctx.actor, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc, ctx.lang)
         if "due_at" in errors:
             errors["due"] = errors.pop("due_at")
         return _order_form_page(ctx, 422, errors, form)
     except Conflict as exc:
-        return _order_form_page(ctx, 409, {"reference": exc.detail}, form)
+        return _order_form_page(ctx, 409, {"reference": ctx.error(exc)}, form)
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order.id}")
 
 
@@ -149,13 +149,17 @@ async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid
     run, approvals = await latest_run(db_session, ctx, order_id)
     entries = await order_entries(db_session, ctx, tracking)
     quality_lots = [lot for t in tracking.allocations for lot in await lots_of(db_session, ctx, t.allocation.id)] if ctx.can(Permission.QUALITY_READ) else []
-    backups = [b for t in tracking.allocations for b in ((t.allocation.explanation or {}).get("backups") or [])]
+    explanations = [t.allocation.explanation or {} for t in tracking.allocations]
+    backups = [b for ex in explanations for b in (ex.get("backups") or [])]
     names = await capacity.organisation_names(db_session, ctx.actor, {uuid.UUID(b["org"]) for b in backups if b.get("org")})  # type: ignore[arg-type]
     preview = extra.get("preview")
-    offers = await capacity.offer_labels(db_session, ctx.actor, [*(b.get("offer") for b in backups), *(item["offer_id"] for item in (preview or {}).get("plan", []))])  # type: ignore[arg-type]
+    offers = await capacity.offer_labels(db_session, ctx.actor, [  # type: ignore[arg-type]
+        *(b.get("offer") for b in backups), *(item["offer_id"] for item in (preview or {}).get("plan", [])),
+        *((ex.get("next_best") or {}).get("offer") for ex in explanations), *allocation_service.offers_named_in(explanations),
+    ])
     return render(
         ctx, "buyer/track.html", status_code, tracking=tracking, order=tracking.order, moves=buyer_moves(ctx, tracking.order), error=error,
-        run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, offers=offers, RunStatus=RunStatus,
+        run=run, approvals=approvals, entries=entries, quality_lots=quality_lots, names={str(k): v for k, v in names.items()}, offers=offers, currency=tracking.order.currency, RunStatus=RunStatus,
         can_match=ctx.can(Permission.MATCHING_RUN) and tracking.order.buyer_org_id == ctx.actor.organisation_id and tracking.order.status.value in ("submitted", "matching"),  # type: ignore[union-attr]
         can_approve=ctx.can(Permission.MATCHING_APPROVE) and run is not None and ctx.actor.user_id not in approvals and ctx.actor.user_id != run.requested_by,  # type: ignore[union-attr]
         **({"preview": None, "verified": None} | extra),
@@ -176,7 +180,7 @@ async def transition(request: Request, db_session: NamedDependency[AsyncSession]
     try:
         await order_service.transition(db_session, ctx.actor, order_id, form.get("to", ""), optional(form.get("reason")))  # type: ignore[arg-type]
     except (InvalidInput, Conflict) as exc:
-        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+        return await _track_page(ctx, db_session, order_id, exc.status, ctx.error(exc))
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
 
 
@@ -201,7 +205,7 @@ async def preview_match(request: Request, db_session: NamedDependency[AsyncSessi
     try:
         preview = await matching_service.preview(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
     except (InvalidInput, Conflict) as exc:
-        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+        return await _track_page(ctx, db_session, order_id, exc.status, ctx.error(exc))
     return await _track_page(ctx, db_session, order_id, preview=preview)
 
 
@@ -215,7 +219,7 @@ async def match_now(request: Request, db_session: NamedDependency[AsyncSession],
     try:
         await matching_service.run_and_apply(db_session, ctx.actor, MatchIn(order_ids=[order_id], time_limit_s=MATCH_TIME_LIMIT_S))  # type: ignore[arg-type]
     except (InvalidInput, Conflict) as exc:
-        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+        return await _track_page(ctx, db_session, order_id, exc.status, ctx.error(exc))
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
 
 
@@ -235,7 +239,7 @@ async def _on_run(request: Request, db_session: AsyncSession, order_id: uuid.UUI
         await _run_of_order(db_session, ctx, order_id, run_id)
         await action(db_session, ctx.actor, run_id)
     except (InvalidInput, Conflict) as exc:
-        return await _track_page(ctx, db_session, order_id, exc.status, exc.detail)
+        return await _track_page(ctx, db_session, order_id, exc.status, ctx.error(exc))
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order_id}")
 
 
@@ -270,7 +274,7 @@ async def _on_repair(request: Request, db_session: AsyncSession, run_id: uuid.UU
     try:
         await action(db_session, ctx.actor, run_id)
     except (InvalidInput, Conflict) as exc:
-        return _repairs_page(ctx, await matching_service.withdrawn_work_repairs(db_session, ctx.actor), exc.status, exc.detail)  # type: ignore[arg-type]
+        return _repairs_page(ctx, await matching_service.withdrawn_work_repairs(db_session, ctx.actor), exc.status, ctx.error(exc))  # type: ignore[arg-type]
     return redirect(ctx, f"{PREFIX}/buyer/repairs")
 
 

@@ -26,7 +26,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 from babel.support import Translations
 
 LANGUAGES = ("zh-CN", "en")
@@ -41,6 +41,8 @@ DYNAMIC = (
     "kind.", "unit.", "visibility.", "urgency.", "cost.", "tier.", "order_status.", "allocation_status.", "step.",
     "offer_status.", "move.", "run_status.", "alert.", "kpi.", "light.", "scope.", "check.", "verdict.", "decision.",
     "severity.", "severity_mode.", "review.", "dcm.status.", "dcm.volatility.",
+    # Codes the services hand over with their values (see `message`).
+    "risk.", "why.", "binding.", "match_risk.", "next_best.", "alert_message.", "field.", "error_code.",
 )
 
 
@@ -120,3 +122,73 @@ def from_accept_language(header: str) -> str:
         if tag.startswith("en"):
             return "en"
     return DEFAULT
+
+
+# ----------------------------------------------------------------- codes from the services
+def has(lang: str, key: str) -> bool:
+    return key in catalogue(lang if lang in LANGUAGES else DEFAULT)
+
+
+def _join(lang: str, items: list[str]) -> str:
+    return ("、" if lang == "zh-CN" else ", ").join(items)
+
+
+def display(lang: str, value: object) -> str:
+    """A parameter of a coded message as the language writes it: a float is a ratio (0.93 ->
+    93%), an int a count (1,200), a list a list."""
+    locale = locale_of(lang)
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        return format_percent(value, locale=locale)
+    if isinstance(value, int):
+        return format_decimal(value, locale=locale)
+    if isinstance(value, (list, tuple)):
+        return _join(lang, [display(lang, v) for v in value])
+    return str(value)
+
+
+def message(lang: str, family: str, code: str | None, params: dict[str, object] | None = None) -> str | None:
+    """A service's coded statement ("risk" / "few_suppliers" / {"process": ..., "count": 2})
+    in the language; None when the catalogue has no such code (the caller shows the
+    service's own text)."""
+    key = f"{family}.{code}"
+    if not code or not has(lang, key):
+        return None
+    return translate(lang, key, **{name: display(lang, value) for name, value in (params or {}).items()})
+
+
+def target_text(lang: str, target: Any, *, percent: bool = True) -> str:
+    """A KPI target (forecasting.health.Target) in the language: "≥ 75% 且 ≤ 85%" (a plain
+    number where the KPI is no share, like the cycle-time volatility's std / mean)."""
+
+    def number(value: float) -> str:
+        return format_percent(value, locale=locale_of(lang), format="#,##0.#%") if percent else format_decimal(value, locale=locale_of(lang))
+
+    parts = []
+    if target.low is not None:
+        parts.append(translate(lang, N_("target.above") if target.low_exclusive else N_("target.at_least"), value=number(target.low)))
+    if target.high is not None:
+        parts.append(translate(lang, N_("target.below") if target.high_exclusive else N_("target.at_most"), value=number(target.high)))
+    return translate(lang, N_("target.and")).join(parts)
+
+
+def field_text(lang: str, error: Any) -> str:
+    """A field error (capool.errors.FieldError) in the language: by its code where it has one
+    (the portal's form conversion gives every one a code); else the service's own words."""
+    if lang != "en" and error.code:
+        text = message(lang, "field", error.code, error.params)
+        if text is not None:
+            return text
+    return str(error.message)
+
+
+def error_text(lang: str, exc: Any) -> str:
+    """A domain error (capool.errors.DomainError) for a page: English readers get the service's
+    own detail; others its code's text, or its field errors' texts where its code is the
+    generic one."""
+    if lang == "en":
+        return str(exc.detail)
+    if exc.errors and exc.code in ("invalid_input", "error"):
+        return "；".join(field_text(lang, e) for e in exc.errors)
+    return message(lang, "error_code", exc.code) or translate(lang, N_("error_code.error"))

@@ -77,12 +77,12 @@ async def open_lot(request: Request, db_session: NamedDependency[AsyncSession], 
         })
         lot = await quality_service.create_lot(db_session, ctx.actor, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc, ctx.lang)
         if "aqls" in errors:
             errors["aql_" + next((p.path.split("/")[2] for p in exc.errors if p.path.startswith("/aqls/") and p.path.count("/") >= 2), "major")] = errors.pop("aqls")
         return await _allocation_page(ctx, db_session, allocation_id, 422, errors, form)
     except Conflict as exc:
-        return await _allocation_page(ctx, db_session, allocation_id, 409, {"_": exc.detail}, form)
+        return await _allocation_page(ctx, db_session, allocation_id, 409, {"_": ctx.error(exc)}, form)
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot.id}")
 
 
@@ -123,9 +123,9 @@ async def lot_results(request: Request, db_session: NamedDependency[AsyncSession
         data = convert(ResultsIn, {"defects": rows, "final": form.get("final") == "on"})
         await quality_service.record_results(db_session, ctx.actor, lot_id, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _lot_page(ctx, db_session, lot_id, 422, {"_": "; ".join(f"{e.path}: {e.message}" for e in exc.errors) or exc.detail}, form)
+        return await _lot_page(ctx, db_session, lot_id, 422, {"_": ctx.error(exc)}, form)
     except Conflict as exc:
-        return await _lot_page(ctx, db_session, lot_id, 409, {"_": exc.detail}, form)
+        return await _lot_page(ctx, db_session, lot_id, 409, {"_": ctx.error(exc)}, form)
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
 
 
@@ -140,9 +140,9 @@ async def lot_images(request: Request, db_session: NamedDependency[AsyncSession]
     try:
         await inspection_service.upload_images(db_session, ctx.actor, lot_id, files)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _lot_page(ctx, db_session, lot_id, 422, {"_": "; ".join(f"{e.path}: {e.message}" for e in exc.errors) or exc.detail})
+        return await _lot_page(ctx, db_session, lot_id, 422, {"_": ctx.error(exc)})
     except Conflict as exc:
-        return await _lot_page(ctx, db_session, lot_id, 409, {"_": exc.detail})
+        return await _lot_page(ctx, db_session, lot_id, 409, {"_": ctx.error(exc)})
     return redirect(ctx, f"{PREFIX}/supplier/lots/{lot_id}")
 
 
@@ -165,9 +165,9 @@ async def image_review(request: Request, db_session: NamedDependency[AsyncSessio
     try:
         await inspection_service.review_image(db_session, ctx.actor, image_id, decisions)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _lot_page(ctx, db_session, image.lot_id, 422, {"_": "; ".join(f"{e.path}: {e.message}" for e in exc.errors) or exc.detail})
+        return await _lot_page(ctx, db_session, image.lot_id, 422, {"_": ctx.error(exc)})
     except Conflict as exc:
-        return await _lot_page(ctx, db_session, image.lot_id, 409, {"_": exc.detail})
+        return await _lot_page(ctx, db_session, image.lot_id, 409, {"_": ctx.error(exc)})
     return redirect(ctx, f"{PREFIX}/supplier/lots/{image.lot_id}")
 
 
@@ -179,6 +179,6 @@ async def statement_page(request: Request, db_session: NamedDependency[AsyncSess
     try:
         statement = await invoice.monthly_statement(db_session, ctx.actor, month)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return render(ctx, "supplier/statement.html", 422, statement=None, month=month, error=field_errors(exc).popitem()[1], references={})
+        return render(ctx, "supplier/statement.html", 422, statement=None, month=month, error=field_errors(exc, ctx.lang).popitem()[1], references={})
     references = await order_service.order_references(db_session, ctx.actor, [e["payload"].get("order_id") for e in statement["entries"]])  # type: ignore[arg-type]
     return render(ctx, "supplier/statement.html", statement=statement, month=month, error=None, references=references)

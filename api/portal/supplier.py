@@ -58,7 +58,7 @@ async def create_site(request: Request, db_session: NamedDependency[AsyncSession
         data = convert(SiteIn, {"name": form.get("name", "").strip(), "region": form.get("region", "").strip(), "address": optional(form.get("address"))})
         await capacity.create_site(db_session, ctx.actor, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _sites_page(ctx, db_session, 422, field_errors(exc), form)
+        return await _sites_page(ctx, db_session, 422, field_errors(exc, ctx.lang), form)
     return redirect(ctx, f"{PREFIX}/supplier/sites")
 
 
@@ -83,7 +83,7 @@ async def create_resource(request: Request, db_session: NamedDependency[AsyncSes
         })
         await capacity.create_resource(db_session, ctx.actor, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _sites_page(ctx, db_session, 422, field_errors(exc), form)
+        return await _sites_page(ctx, db_session, 422, field_errors(exc, ctx.lang), form)
     except NotFound:
         return await _sites_page(ctx, db_session, 422, {"site_id": ctx.t("error.404")}, form)
     return redirect(ctx, f"{PREFIX}/supplier/sites")
@@ -165,7 +165,7 @@ async def publish_offer(request: Request, db_session: NamedDependency[AsyncSessi
         })
         await capacity.publish_offer(db_session, ctx.actor, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _offers_page(ctx, db_session, 422, field_errors(exc), form)
+        return await _offers_page(ctx, db_session, 422, field_errors(exc, ctx.lang), form)
     except NotFound:
         return await _offers_page(ctx, db_session, 422, {"resource_id": ctx.t("error.404")}, form)
     return redirect(ctx, f"{PREFIX}/supplier/offers?published=1")
@@ -180,7 +180,7 @@ async def withdraw_offer(request: Request, db_session: NamedDependency[AsyncSess
     try:
         await capacity.withdraw_offer(db_session, ctx.actor, offer_id, (form.get("reason") or "").strip() or "withdrawn in the portal")  # type: ignore[arg-type]
     except Conflict as exc:
-        return await _offers_page(ctx, db_session, 409, {"_": exc.detail})
+        return await _offers_page(ctx, db_session, 409, {"_": ctx.error(exc)})
     return redirect(ctx, f"{PREFIX}/supplier/offers")
 
 
@@ -192,7 +192,7 @@ async def record_inspected(request: Request, db_session: NamedDependency[AsyncSe
     try:
         await order_service.transition(db_session, ctx.actor, order_id, "inspected")  # type: ignore[arg-type]
     except Conflict as exc:
-        return await _incoming_page(ctx, db_session, 409, {"_": exc.detail})
+        return await _incoming_page(ctx, db_session, 409, {"_": ctx.error(exc)})
     return redirect(ctx, f"{PREFIX}/supplier/allocations")
 
 
@@ -222,7 +222,7 @@ async def respond(request: Request, db_session: NamedDependency[AsyncSession], a
     try:
         await allocation_service.respond(db_session, ctx.actor, allocation_id, accept, optional(form.get("reason")))  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _incoming_page(ctx, db_session, 422, {str(allocation_id): field_errors(exc).popitem()[1]})
+        return await _incoming_page(ctx, db_session, 422, {str(allocation_id): field_errors(exc, ctx.lang).popitem()[1]})
     return redirect(ctx, f"{PREFIX}/supplier/allocations")
 
 
@@ -285,5 +285,5 @@ async def floor_report(request: Request, db_session: NamedDependency[AsyncSessio
         data = convert(ProgressIn, {"operation": operation, "step": form.get("step", ""), "quantity": form.get("quantity", ""), "operator": form.get("operator", "").strip()})
         await allocation_service.report_progress(db_session, ctx.actor, allocation_id, data)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return await _floor_page(ctx, db_session, allocation_id, operation, 422, field_errors(exc))
+        return await _floor_page(ctx, db_session, allocation_id, operation, 422, field_errors(exc, ctx.lang))
     return redirect(ctx, f"{PREFIX}/floor/{allocation_id}/{operation}?recorded={data.step.value}-{data.quantity}")

@@ -62,6 +62,74 @@ def _money(context: Context, minor: int | None, currency: str | None) -> str:
 templates.filters["money"] = _money
 
 
+def _params(context: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """A coded message's values as the page shows them: offer ids as the page's offer labels,
+    `*_minor` amounts as money in the page's currency."""
+    lang = context.get("lang") or i18n.DEFAULT
+    offers: dict[str, str] = context.get("offers") or {}
+    hidden = i18n.translate(lang, i18n.N_("match.hidden_offer"))
+    shown: dict[str, Any] = {}
+    for name, value in params.items():
+        if name == "offer":
+            value = offers.get(str(value)) or hidden
+        elif name == "offers":
+            value = [offers.get(str(v)) or hidden for v in value or []]
+        elif name.endswith("_minor"):
+            value = i18n.format_money(value, context.get("currency"), lang)
+        shown[name] = value
+    return shown
+
+
+@pass_context
+def _say(context: Context, family: str, item: Any, fallback: str = "") -> str:
+    """`{{ say("risk", {"code": ..., "params": {...}}, english) }}`: a service's coded statement
+    in the page's language; the service's own text where the catalogue lacks the code."""
+    if isinstance(item, str):
+        item = {"code": item}
+    if not isinstance(item, dict):
+        return fallback
+    text = i18n.message(context.get("lang") or i18n.DEFAULT, family, item.get("code"), _params(context, item.get("params") or {}))
+    return fallback if text is None else text
+
+
+@pass_context
+def _alert_text(context: Context, alert: Any) -> str:
+    """A health alert's message from its kind and details, in the page's language."""
+    from forecasting import health
+
+    lang = context.get("lang") or i18n.DEFAULT
+    details = alert.details or {}
+    kind = alert.kind.value
+    if kind == "forecast_warning" and "process" in details:
+        values = {"process": details["process"], "demand": round(float(details.get("forecast_demand") or 0)),
+                  "capacity": int(details.get("available_capacity") or 0), "threshold": health.WARNING_RATIO}
+    elif kind == "equipment" and "resource" in details:
+        values = {"resource": details["resource"], "tolerance": health.EQUIPMENT_TOLERANCE, "cycles": health.EQUIPMENT_CONSECUTIVE}
+    elif kind == "traffic_light" and "label" in details:
+        risks = [_say(context, "risk", risk, "") for risk in details.get("risks") or []]
+        if risks and all(risks):
+            values = {"label": details["label"], "reasons": risks}
+        else:
+            return i18n.message(lang, "alert_message", "traffic_light_plain", {"label": details["label"]}) or str(alert.message)
+    elif kind == "withdrawn_work":
+        offers = context.get("offers") or {}
+        return i18n.translate(lang, i18n.N_("repair.alert"), offer=offers.get(str(alert.subject)) or i18n.translate(lang, i18n.N_("match.hidden_offer")),
+                              units=details.get("units_not_produced", "?"))
+    else:
+        return str(alert.message)
+    return i18n.message(lang, "alert_message", kind, values) or str(alert.message)
+
+
+@pass_context
+def _kpi_target(context: Context, name: str) -> str:
+    from forecasting import health
+
+    return i18n.target_text(context.get("lang") or i18n.DEFAULT, health.TARGETS[name], percent=name != "cycle_volatility")
+
+
+templates.globals.update(say=_say, alert_text=_alert_text, kpi_target=_kpi_target)
+
+
 def _signing_key() -> bytes:
     # A key of its own, derived from the sessions' secret, so that a portal cookie can
     # never be confused with anything else signed by the platform.
@@ -127,6 +195,10 @@ class PageContext:
 
     def t(self, key: str, **values: Any) -> str:
         return i18n.translate(self.lang, key, **values)
+
+    def error(self, exc: DomainError) -> str:
+        """A service's refusal in the page's language."""
+        return i18n.error_text(self.lang, exc)
 
     def can(self, permission: str) -> bool:
         return self.actor is not None and self.actor.can(permission)
@@ -297,14 +369,15 @@ def safe_next(target: str | None) -> str:
     return PREFIX + "/"
 
 
-def field_errors(exc: DomainError) -> dict[str, str]:
-    """Field errors keyed by the form field's name (the JSON pointer's first segment)."""
+def field_errors(exc: DomainError, lang: str) -> dict[str, str]:
+    """Field errors keyed by the form field's name (the JSON pointer's first segment), in the
+    page's language (by their codes: api/portal/i18n.py)."""
     errors: dict[str, str] = {}
     for error in exc.errors:
         name = error.path.strip("/").split("/")[0] or "_"
-        errors.setdefault(name, error.message)
+        errors.setdefault(name, i18n.field_text(lang, error))
     if not errors:
-        errors["_"] = exc.detail
+        errors["_"] = i18n.error_text(lang, exc)
     return errors
 
 

@@ -142,40 +142,54 @@ class Explainer:
         cheaper_blocked = [x for x in cheaper if x[1] is None and "share" not in (x[2] or "")]
         share_blocked = [x for x in cheaper if (x[1] is None and "share" in (x[2] or "")) or (x[1] is not None and x[1] >= 0)]
         improving = [x for x in takers if x[1] < 0]
-        binding = []
+        # Each statement also as a code with its values ("binding_codes", "why_code", ...), so
+        # that a page can say it in its reader's language (api/portal translates them).
+        binding, binding_codes = [], []
         if self.state.room(k) < p.use(1):
             binding.append(f"capacity of offer {m.offer_ids[p.offer]} fully used")
+            binding_codes.append({"code": "offer_full", "params": {"offer": m.offer_ids[p.offer]}})
         for n in self.state.limits_of.get(p.offer, ()):
             if self.state.limit_used[n] >= m.limits[n][1]:
                 binding.append("shared resource capacity fully used")
+                binding_codes.append({"code": "shared_resource_full", "params": {}})
                 break
         if cheaper_blocked:
             binding.append("cheaper offers have no room for it: " + "; ".join(x[2] or "" for x in cheaper_blocked[:5]))
+            binding_codes.append({"code": "cheaper_no_room", "params": {"offers": [m.offer_ids[m.pairs[x[0]].offer] for x in cheaper_blocked[:5]]}})
         if share_blocked:
             b = m.buyer[i]
             t, c = self.totals[b]
+            pol = m.policy
             binding.append(
                 f"core / external share band of buyer {b} ({self.band()}; now {100 * c // max(t, 1)}% core): "
                 + ", ".join(m.offer_ids[m.pairs[x[0]].offer] for x in share_blocked[:5]) + " would be cheaper but move the buyer's share out of or further from its band"
             )
+            binding_codes.append({"code": "share_band", "params": {
+                "core_min": pol.core_min_pct / 100, "external_min": pol.external_min_pct / 100, "external_max": pol.external_max_pct / 100,
+                "core_now": (100 * c // max(t, 1)) / 100, "offers": [m.offer_ids[m.pairs[x[0]].offer] for x in share_blocked[:5]]}})
         late = self.lateness(i, k, q, alternatives)
         if late:
-            binding.append(late)
-        risks = []
+            binding.append(late[0])
+            binding_codes.append(late[1])
+        risks, risk_codes = [], []
         if len(self.by_order[i]) - 1 < 2:
             risks.append(f"only {len(self.by_order[i]) - 1} alternative qualified offer(s)")
+            risk_codes.append({"code": "few_alternatives", "params": {"count": len(self.by_order[i]) - 1}})
         if not cheaper:
-            why = "lowest weighted cost among its eligible offers"
+            why, why_code = "lowest weighted cost among its eligible offers", "lowest_cost"
         elif improving:
-            why = "cheaper offers with room exist: this answer is not proven optimal" if not self.optimal else "cheaper offers with room exist"
+            why, why_code = ("cheaper offers with room exist: this answer is not proven optimal", "cheaper_with_room_unproven") if not self.optimal else ("cheaper offers with room exist", "cheaper_with_room")
         elif cheaper_blocked and not share_blocked:
-            why = "cheaper eligible offers had no room left for it"
+            why, why_code = "cheaper eligible offers had no room left for it", "cheaper_no_room"
         elif share_blocked and not cheaper_blocked:
-            why = "cheaper offers would move the buyer's core / external share out of its band"
+            why, why_code = "cheaper offers would move the buyer's core / external share out of its band", "cheaper_break_share"
         else:
-            why = "cheaper offers had no room for it or would break the buyer's share band"
+            why, why_code = "cheaper offers had no room for it or would break the buyer's share band", "cheaper_no_room_or_share"
         explanation = {
             "why": why,
+            "why_code": why_code,
+            "binding_codes": binding_codes,
+            "risk_codes": risk_codes,
             "unit_cost": p.unit_cost,
             "cost": own_cost,
             "cost_breakdown": p.breakdown or {"cost": p.whole_cost},
@@ -185,9 +199,11 @@ class Explainer:
         }
         if nxt is None:
             explanation["next_best_note"] = "no other eligible offer could take it now" if alternatives else "no other eligible offer"
+            explanation["next_best_code"] = "none_can_take" if alternatives else "none_eligible"
         return explanation, backups
 
-    def lateness(self, i: int, k: int, q: int, alternatives: list) -> str | None:  # noqa: ANN001
+    def lateness(self, i: int, k: int, q: int, alternatives: list) -> tuple[str, dict[str, object]] | None:  # noqa: ANN001
+        """Why the allocation is late, as text and as a code with its values."""
         m = self.m
         p = m.pairs[k]
         if not p.late_days:
@@ -195,15 +211,17 @@ class Explainer:
         sooner = [x for x in alternatives if m.pairs[x[0]].late_days < p.late_days]
         text = f"late by {p.late_days} day(s): "
         if not sooner:
-            return text + "no eligible offer can finish it sooner"
+            return text + "no eligible offer can finish it sooner", {"code": "late_none_sooner", "params": {"days": p.late_days}}
         takers = [x for x in sooner if x[1] is not None]
         if not takers:
-            return text + "the offers that finish sooner have no room for it (" + "; ".join(x[2] or "" for x in sooner[:5]) + ")"
+            return (text + "the offers that finish sooner have no room for it (" + "; ".join(x[2] or "" for x in sooner[:5]) + ")",
+                    {"code": "late_sooner_full", "params": {"days": p.late_days, "offers": [m.offer_ids[m.pairs[x[0]].offer] for x in sooner[:5]]}})
         best = min(takers, key=lambda x: x[1])
         name = m.offer_ids[m.pairs[best[0]].offer]
         if m.policy.cheaper_but_late and best[1] >= 0:
-            return text + f"the buyer accepts cheaper-but-late; {name} would finish sooner at {best[1]} more"
-        return text + f"{name} could finish it sooner and has room; this answer is not proven optimal"
+            return (text + f"the buyer accepts cheaper-but-late; {name} would finish sooner at {best[1]} more",
+                    {"code": "late_accepted", "params": {"days": p.late_days, "offer": name, "extra_minor": best[1]}})
+        return text + f"{name} could finish it sooner and has room; this answer is not proven optimal", {"code": "late_unproven", "params": {"days": p.late_days, "offer": name}}
 
     # Unplaced orders ------------------------------------------------------------------
     def unplaced_reason(self, i: int) -> str:

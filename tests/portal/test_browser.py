@@ -378,7 +378,7 @@ def test_admin_sees_a_red_light_after_a_factory_fails(browser, live: Live) -> No
     reasons = factory.inner_text()
     assert "maintenance alert on cutting line 2" in reasons and "utilisation" in reasons
     assert factory.locator(".lamp.red").count() == 1
-    assert "maintenance alert on cutting line 2" in admin.inner_text("#alerts")
+    assert "Maintenance alert on cutting line 2" in admin.inner_text("#alerts")
     assert "sewing" in admin.inner_text("#bottlenecks")
     assert admin.locator("#kpis tr[data-kpi]").count() == 7
     assert "/ 4" in admin.inner_text("#self-check")

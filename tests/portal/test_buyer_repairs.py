@@ -113,7 +113,7 @@ async def test_a_large_repair_waits_for_two_org_admins_and_other_buyers_cannot_s
     section = _section((await client.get(REPAIRS)).text, first["id"])
     assert 'data-status="awaiting_approval"' in section and "approve-repair" not in section and "apply-repair" not in section
     early = await post_form(client, REPAIRS, f"{REPAIRS}/{run.id}/apply", {})
-    assert early.status_code == 409 and 'id="form-errors"' in early.text and "needs two approvals" in early.text
+    assert early.status_code == 409 and 'id="form-errors"' in early.text and "此方案需两人审批后才能应用。" in early.text  # the code's text (zh-CN page)
     assert await _allocations(db, order["id"]) == [(first["id"], "accepted", 100)]
 
     for n, approver in enumerate(approvers, start=1):

@@ -47,19 +47,24 @@ async def test_admin_sees_kpis_lights_alerts_bottlenecks_and_the_self_check(port
     assert 'data-colour="red"' in row and "maintenance alert on" in row
     assert 'data-kind="equipment"' in page
     alerts = page[page.index('id="alerts"'): page.index("</table>", page.index('id="alerts"'))]
-    assert "maintenance alert on" in alerts
+    assert "Maintenance alert on" in alerts and "cycle peak outside the rolling mean ±15% for 3 cycles in a row" in alerts
     # Bottlenecks: one qualified supplier for screen printing, fewer than three.
     bottleneck = row_of(page, 'data-process="screen_printing"')
     assert "1 qualified supplier(s), fewer than 3" in bottleneck and "red" in bottleneck
     # KPIs with their targets, and the self-check score.
     kpis = row_of(page, 'data-kpi="utilisation"')
-    assert "Capacity utilisation" in kpis and "&gt;= 0.75 and &lt;= 0.85" in kpis
+    assert "Capacity utilisation" in kpis and "≥ 75% and ≤ 85%" in kpis
     assert 'data-kpi="on_time_rate"' in page and 'data-kpi="cycle_volatility"' in page
     assert 'id="self-check"' in page and "/ 4</span>" in page
     assert 'data-point="real_time_capacity_visibility"' in page
 
     zh = (await portal.get("/portal/lang/zh-CN?next=/portal/admin", follow_redirects=True)).text
     assert "红绿灯" in zh and "KPI 与目标对比" in zh and "红灯" in row_of(zh, factory) and "自检得分" in zh
+    # The reasons, targets and alerts in Chinese, from the services' codes and values.
+    assert "Partner Factory 利用率 93%（≥ 90%）" in row_of(zh, factory) and "设备维护告警" in row_of(zh, factory)
+    assert "screen_printing：合格供应商 1 家，少于 3 家" in row_of(zh, 'data-process="screen_printing"')
+    assert "不低于 75%，且不高于 85%" in row_of(zh, 'data-kpi="utilisation"')
+    assert "maintenance alert" not in zh and "qualified supplier" not in zh
 
 
 async def test_members_do_not_get_the_dashboard(portal: httpx.AsyncClient, db: AsyncEngine, world: World) -> None:

@@ -121,3 +121,21 @@ def test_every_health_matching_and_quality_value_shown_has_both_languages() -> N
     wanted += [f"dcm.volatility.{v}" for v in ("increase", "decrease")]
     for lang in i18n.LANGUAGES:
         assert [key for key in wanted if key not in keys(lang)] == [], lang
+
+
+def test_every_code_the_services_hand_over_has_both_languages() -> None:
+    from capool.errors import ErrorCode
+
+    wanted = [f"error_code.{code.value}" for code in ErrorCode]
+    wanted += [f"risk.{code}" for code in ("high_utilisation", "few_suppliers", "warning_line", "equipment_alert")]
+    wanted += [f"why.{code}" for code in ("lowest_cost", "cheaper_with_room", "cheaper_with_room_unproven", "cheaper_no_room", "cheaper_break_share", "cheaper_no_room_or_share")]
+    wanted += [f"binding.{code}" for code in ("offer_full", "shared_resource_full", "cheaper_no_room", "share_band", "late_none_sooner", "late_sooner_full", "late_accepted", "late_unproven")]
+    wanted += ["match_risk.few_alternatives", "next_best.none_can_take", "next_best.none_eligible"]
+    wanted += [f"alert_message.{kind}" for kind in ("forecast_warning", "equipment", "traffic_light", "traffic_light_plain")]
+    wanted += [f"field.{code}" for code in ("required", "number", "decimal", "text", "min", "max", "min_length", "max_length", "choice", "date", "pattern", "invalid", "entry")]
+    for lang in i18n.LANGUAGES:
+        assert [key for key in wanted if key not in keys(lang)] == [], lang
+    # Every statement code the engine writes is translated (a new one fails here).
+    written = set(re.findall(r'\{"code": "(\w+)"', (ROOT / "matching/engine/explain.py").read_text()))
+    assert len(written) >= 8
+    assert sorted(c for c in written if f"binding.{c}" not in keys("zh-CN") and f"match_risk.{c}" not in keys("zh-CN")) == []
