@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from capool.clitools import in_transaction, load_wiring
+from capool.clitools import JSON, QUIET, in_transaction, load_wiring, progress_bars
 
 if TYPE_CHECKING:
     from capool.config import Settings
@@ -69,6 +69,12 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _settings_with_secrets() -> Settings:
     """The settings of a command that hashes, signs or derives keys: refused, with the
     missing settings named, when the deployment lacks its secrets."""
@@ -81,7 +87,8 @@ def _settings_with_secrets() -> Settings:
 
 
 @main.command()
-def migrate() -> None:
+@JSON
+def migrate(as_json: bool) -> None:
     """Apply database migrations up to the newest."""
     from capool.config import get_settings
     from capool.migrate import upgrade
@@ -90,7 +97,12 @@ def migrate() -> None:
     settings = get_settings()
     settings.ensure_sqlite_directory()
     upgrade(settings.database_url)
-    click.echo(f"database at head: {settings.database_url}")
+    if as_json:
+        from capool.migrate import heads
+
+        click.echo(json.dumps({"database_url": _without_password(settings.database_url), "heads": heads(settings.database_url)}))
+    else:
+        click.echo(f"database at head: {settings.database_url}")
 
 
 @main.command()
@@ -247,38 +259,57 @@ def scheduler_command(status: bool, metrics_port: int | None, metrics_host: str)
 @click.option("--port", type=int, default=None, help="Ask the worker or scheduler whose --metrics-port this is: http://127.0.0.1:PORT/health.")
 @click.option("--url", default=None, help="Ask this URL instead (e.g. an API process's http://127.0.0.1:8000/ready).")
 @click.option("--timeout", "timeout_s", default=5.0, show_default=True, type=float)
-def health_command(port: int | None, url: str | None, timeout_s: float) -> None:
+@JSON
+def health_command(port: int | None, url: str | None, timeout_s: float, as_json: bool) -> None:
     """Exit 0 when the process answers healthy (HTTP 200), 1 otherwise, printing its answer: a
-    container's or orchestrator's health check (the image has no curl)."""
+    container's or orchestrator's health check (the image has no curl). --json: one object
+    {url, healthy, status, body (the answer, parsed when it is JSON), error}."""
     import urllib.error
     import urllib.request
 
     if (port is None) == (url is None):
         raise click.UsageError("give --port (a worker's or scheduler's metrics port) or --url")
     target = url or f"http://127.0.0.1:{port}/health"
+    status: int | None = None
+    body: str | None = None
+    error: str | None = None
     try:
         with urllib.request.urlopen(target, timeout=timeout_s) as response:  # noqa: S310 (an operator's own URL)
-            click.echo(response.read().decode(errors="replace"))
-            return
+            status, body = response.status, response.read().decode(errors="replace")
     except urllib.error.HTTPError as exc:
-        click.echo(exc.read().decode(errors="replace"))
+        status, body = exc.code, exc.read().decode(errors="replace")
     except (OSError, ValueError) as exc:
-        click.echo(f"{target}: {exc}", err=True)
-    raise SystemExit(1)
+        error = f"{target}: {exc}"
+    healthy = status == 200
+    if as_json:
+        try:
+            parsed = json.loads(body) if body is not None else None
+        except ValueError:
+            parsed = body
+        click.echo(json.dumps({"url": target, "healthy": healthy, "status": status, "body": parsed, "error": error}))
+    elif error:
+        click.echo(error, err=True)
+    else:
+        click.echo(body)
+    if not healthy:
+        raise SystemExit(1)
 
 
 @main.command()
 @click.option("--orders", default=300, show_default=True, help="historical orders to generate")
 @click.option("--seed", default=7, show_default=True)
-def demo(orders: int, seed: int) -> None:
-    """Load a demo alliance (a brand with 3 workshops, 5 partners, 20 floating factories)."""
+@QUIET
+@JSON
+def demo(orders: int, seed: int, quiet: bool, as_json: bool) -> None:
+    """Load a demo alliance (a brand with 3 workshops, 5 partners, 20 floating factories).
+    Prints the summary and the demo keys as JSON (with or without --json)."""
     from capool.config import get_settings
     from capool.demo import load_demo
 
     settings = get_settings()
     settings.ensure_sqlite_directory()
-    # Progress on stderr: stdout is the JSON summary.
-    summary = in_transaction(lambda session: load_demo(session, orders=orders, seed=seed, progress=lambda line: click.echo(line, err=True)))
+    with progress_bars(quiet) as progress:
+        summary = in_transaction(lambda session: load_demo(session, orders=orders, seed=seed, progress=progress))
     click.echo(json.dumps(summary, indent=2))
 
 
@@ -308,7 +339,9 @@ def admin() -> None:
 
 @admin.command("create-alliance")
 @click.argument("name")
-def create_alliance(name: str) -> None:
+@JSON
+def create_alliance(name: str, as_json: bool) -> None:
+    """Create an alliance; prints it as JSON (with or without --json)."""
     from capool.tenancy import service
 
     alliance = in_transaction(lambda s: service.create_alliance(s, name))
@@ -320,7 +353,9 @@ def create_alliance(name: str) -> None:
 @click.option("--kind", type=click.Choice(["factory", "buyer", "both"]), required=True)
 @click.option("--region", default=None)
 @click.argument("name")
-def create_org(alliance_id: uuid.UUID, kind: str, region: str | None, name: str) -> None:
+@JSON
+def create_org(alliance_id: uuid.UUID, kind: str, region: str | None, name: str, as_json: bool) -> None:
+    """Create a member organisation; prints it as JSON (with or without --json)."""
     from capool.tenancy import service
     from capool.tenancy.models import OrgKind
 
@@ -333,7 +368,9 @@ def create_org(alliance_id: uuid.UUID, kind: str, region: str | None, name: str)
 @click.option("--role", type=click.Choice(["org_admin", "supplier_operator", "buyer", "alliance_admin", "auditor"]), required=True)
 @click.option("--name", required=True)
 @click.argument("email")
-def create_user(org_id: uuid.UUID, role: str, name: str, email: str) -> None:
+@JSON
+def create_user(org_id: uuid.UUID, role: str, name: str, email: str, as_json: bool) -> None:
+    """Create a user of an organisation; prints it as JSON (with or without --json)."""
     from capool.tenancy import service
     from capool.tenancy.models import Role
 
@@ -345,8 +382,9 @@ def create_user(org_id: uuid.UUID, role: str, name: str, email: str) -> None:
 @click.option("--user", "user_id", required=True, type=click.UUID)
 @click.option("--scope", "scopes", multiple=True, help="permission such as orders:write; default all of the role's")
 @click.argument("name")
-def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str) -> None:
-    """Issue an API key; the secret is printed once and stored only as a hash."""
+@JSON
+def create_key(user_id: uuid.UUID, scopes: tuple[str, ...], name: str, as_json: bool) -> None:
+    """Issue an API key; the secret is printed once (JSON, with or without --json) and stored only as a hash."""
     from capool.tenancy import service
 
     issued = in_transaction(lambda s: service.issue_api_key(s, user_id, name, list(scopes) or None))

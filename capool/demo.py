@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool import jobs
 from capool.clock import utcnow
 from capool.errors import Conflict
+from capool.progress import Progress, silent
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
@@ -97,20 +97,16 @@ async def _factory(session: AsyncSession, actor: Actor, name: str, region: str, 
     return offers
 
 
-def _silent(_line: str) -> None:
-    pass
-
-
 async def load_demo(
-    session: AsyncSession, *, orders: int = 300, seed: int = 7, now: datetime | None = None, progress: Callable[[str], None] = _silent
+    session: AsyncSession, *, orders: int = 300, seed: int = 7, now: datetime | None = None, progress: Progress = silent
 ) -> dict[str, Any]:
-    """Load the demo alliance in the caller's transaction; `progress` gets a line per phase
-    (the default size takes minutes)."""
+    """Load the demo alliance in the caller's transaction; `progress` hears each phase and
+    each order (the default size takes minutes)."""
     now = now or utcnow()
     rng = random.Random(seed)
     if (await session.execute(select(Alliance).where(Alliance.name == ALLIANCE))).scalar_one_or_none():
         return await _fresh_keys(session)
-    progress("demo: members, sites and capacity offers")
+    progress("members, sites and capacity offers", 0, 1)
     alliance = await members.create_alliance(session, ALLIANCE)
     brand, brand_buyer = await _member(session, alliance, "Inkwell Tees", OrgKind.BOTH, "guangzhou", Role.BUYER, "buyer@inkwell.example")
     brand_ops_user = await members.create_user(session, brand.id, "ops@inkwell.example", "Inkwell workshop lead", Role.SUPPLIER_OPERATOR)
@@ -142,24 +138,25 @@ async def load_demo(
             offers.append((offer, operator))
     _, other_buyer = await _member(session, alliance, "Northwind Outfitters", OrgKind.BUYER, "shenzhen", Role.BUYER, "buyer@northwind.example")
 
+    progress("members, sites and capacity offers", 1, 1)
     status_counts: dict[str, int] = {}
     start = now - timedelta(days=90)
-    step = max(1, orders // 10)
+    progress("orders with allocations, progress, lots and deliveries", 0, orders)
     for number in range(orders):
-        if number % step == 0:
-            progress(f"demo: orders {number}/{orders} with allocations, progress, lots and deliveries")
         buyer = brand_buyer if number % 10 else other_buyer
         created = start + timedelta(hours=number * 90 * 24 / orders)
         process = rng.choice(GARMENT)
         order = await orders_service_place(session, buyer, number, process, rng, created)
         status = await _history(session, buyer, order, offers, rng, created, now, partnerships)
         status_counts[status] = status_counts.get(status, 0) + 1
+        progress("orders with allocations, progress, lots and deliveries", number + 1, orders)
 
-    progress("demo: the brand's Catena-X material demand for the next 12 weeks (two versions)")
+    progress("the brand's Catena-X material demand (two versions)", 0, 1)
     await _dcm_demand(session, brand_buyer, partner_actors[0], [o for o, owner in offers if owner is partner_actors[0]], rng, now)
-    progress(f"demo: orders {orders}/{orders}; working off the outbox into the ledger")
-    processed = await jobs.work_off_outbox(session)
-    progress(f"demo: {processed} outbox events processed; issuing API keys")
+    progress("the brand's Catena-X material demand (two versions)", 1, 1)
+    progress("working off the outbox into the ledger", 0, 1)
+    await jobs.work_off_outbox(session)
+    progress("working off the outbox into the ledger", 1, 1)
     keys = await _issue_keys(session, {"buyer (Inkwell Tees)": brand_buyer, "supplier (Inkwell workshops)": brand_ops,
                                        "supplier (Partner Garments 1)": partner_actors[0], "supplier (Floating Works 01)": floating_actors[0],
                                        "alliance admin": admin, "buyer (Northwind Outfitters)": other_buyer,

@@ -17,3 +17,10 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(database_url), revision)
+
+
+def heads(database_url: str) -> list[str]:
+    """The newest revisions, which `upgrade` brings the database to."""
+    from alembic.script import ScriptDirectory
+
+    return list(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())

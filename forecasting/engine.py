@@ -44,13 +44,16 @@ How a series is forecast:
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from capool.progress import Progress
 
 ENGINE_NAME = "capool-statsforecast-cv"
 ENGINE_VERSION = "2.0.0"
@@ -89,8 +92,6 @@ class ForecastConfig:
     n_jobs: int = 1
     # The global LightGBM model joins the pool when mlforecast and lightgbm are installed.
     global_model: bool = True
-    # A progress bar on stderr (tqdm) over the series.
-    progress: bool = False
     # How the expensive models (AutoETS, AutoTheta) are fitted, see the module docstring:
     # "full" fits once on the full history and forwards to the CV windows; "cv" fits once
     # before the first window and forwards to the final forecast; "both" fits twice (clean).
@@ -395,10 +396,13 @@ def _conformal(group: list[_Series], chosen: dict[str, str], levels: tuple[int, 
     return out
 
 
-def forecast(history: pd.DataFrame, config: ForecastConfig) -> ForecastResult:
-    """Forecast `config.horizon` steps for every series in `history` (unique_id, ds, y)."""
-    from tqdm import tqdm
+def _silent(phase: str, done: int, total: int | None = None) -> None:
+    pass
 
+
+def forecast(history: pd.DataFrame, config: ForecastConfig, progress: Progress | None = None) -> ForecastResult:
+    """Forecast `config.horizon` steps for every series in `history` (unique_id, ds, y).
+    `progress` (capool.progress) hears each series fitted, then each global model."""
     frame = prepare(history, config.max_history)
     h, m = config.horizon, config.season_length
     series: list[_Series] = []
@@ -408,22 +412,20 @@ def forecast(history: pd.DataFrame, config: ForecastConfig) -> ForecastResult:
         abs_scale, sq_scale = _scale(y)
         series.append(_Series(str(uid), y, kind, hv, windows, abs_scale, sq_scale))
 
-    bar = tqdm(total=len(series), desc="forecast", unit="series", file=sys.stderr, disable=not config.progress,
-               mininterval=1.0 if sys.stderr.isatty() else 30.0)
+    report = progress or _silent
+    report("series (statistical models)", 0, len(series))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for s in series:
+        for done, s in enumerate(series, start=1):
             if s.kind != "unvalidated":
                 zero_heavy = float((s.y == 0).mean()) >= config.intermittent_share
                 _run_statistical(s, _model_specs(s.kind, len(s.y) - s.windows * s.hv, m, zero_heavy), h, config.expensive_fit)
-            bar.update(1)
-    bar.close()
+            report("series (statistical models)", done, len(series))
     if config.global_model and global_model_available():
-        for kind in ("regular", "intermittent"):
-            group = [s for s in series if s.kind == kind]
-            if config.progress:
-                print(f"forecast: global model over {len(group)} {kind} series", file=sys.stderr, flush=True)
-            _global_forecasts(group, h, m, config.cv_windows)
+        report("global model (regular, intermittent)", 0, 2)
+        for done, kind in enumerate(("regular", "intermittent"), start=1):
+            _global_forecasts([s for s in series if s.kind == kind], h, m, config.cv_windows)
+            report("global model (regular, intermittent)", done, 2)
 
     chosen: dict[str, str] = {}
     kinds = {s.uid: s.kind for s in series}

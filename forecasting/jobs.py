@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from capool.jobs import job, job_transaction
+from capool.progress import Progress, silent
 from forecasting import repository, service
 from forecasting.models import Granularity
 
@@ -40,3 +41,16 @@ async def refresh_one(session, organisation_id: uuid.UUID, alliance_id: uuid.UUI
     if run is not None and granularity == Granularity.DAILY:
         await service.record_red_lights(session, service.buyer_actor(organisation_id, alliance_id))
     return run
+
+
+async def refresh_all(session, granularity: Granularity, horizon_days: int, progress: Progress = silent) -> int:  # type: ignore[no-untyped-def]
+    """Every buyer with order history in one transaction (`capool forecasts-refresh`);
+    `progress` hears each buyer. Returns how many got a new run."""
+    buyers = await repository.buyers_with_orders(session)
+    refreshed = 0
+    progress("buyer forecasts", 0, len(buyers))
+    for done, (organisation_id, alliance_id) in enumerate(buyers, start=1):
+        if await refresh_one(session, organisation_id, alliance_id, granularity, horizon_days) is not None:
+            refreshed += 1
+        progress("buyer forecasts", done, len(buyers))
+    return refreshed

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from capool.clitools import JSON
 from quality import aql
 
 
@@ -20,8 +21,9 @@ def quality() -> None:
 @click.option("--level", default="II", show_default=True, type=click.Choice(list(aql.t.LEVELS)), help="Inspection level.")
 @click.option("--aql", "aql_value", type=float, required=True, help="AQL from the ISO 2859-1 series (0 = zero acceptance).")
 @click.option("--severity", default="normal", show_default=True, type=click.Choice([s.value for s in aql.Severity]))
-def plan_command(lot_size: int, level: str, aql_value: float, severity: str) -> None:
-    """Print the single-sampling plan as JSON: code letter, sample size, Ac and Re."""
+@JSON
+def plan_command(lot_size: int, level: str, aql_value: float, severity: str, as_json: bool) -> None:
+    """Print the single-sampling plan as JSON (with or without --json): code letter, sample size, Ac and Re."""
     try:
         found = aql.plan(lot_size, aql_value, level, severity)
     except aql.AqlError as exc:

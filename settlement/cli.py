@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from capool.clitools import JSON
 from settlement.export import AnchorHistory, PinnedCheckpoint, verify_export
 
 
@@ -140,7 +141,8 @@ def _anchor_registry(rpc_url: str, address: str) -> AnchorHistory:
 @ledger.command()
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID, help="The alliance whose ledger to export.")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def export(alliance_id: uuid.UUID, out: Path) -> None:
+@JSON
+def export(alliance_id: uuid.UUID, out: Path, as_json: bool) -> None:
     """Write the complete ledger (keys, entries, co-signatures, checkpoints, anchors) to OUT."""
     from capool.clitools import in_transaction
     from settlement import service
@@ -159,6 +161,10 @@ def export(alliance_id: uuid.UUID, out: Path) -> None:
         partial.unlink(missing_ok=True)
         raise
     partial.replace(out)
+    if as_json:
+        click.echo(json.dumps({"file": str(out), "entries": counts.entries, "checkpoints": counts.checkpoints, "cosignatures": counts.cosignatures,
+                               "anchors": counts.anchors, "keys": counts.keys}))
+        return
     click.echo(
         f"exported {counts.entries} entries, {counts.checkpoints} checkpoints, {counts.cosignatures} co-signatures, "
         f"{counts.anchors} anchors, {counts.keys} keys to {out}"
@@ -167,18 +173,23 @@ def export(alliance_id: uuid.UUID, out: Path) -> None:
 
 @ledger.command()
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
-def checkpoint(alliance_id: uuid.UUID) -> None:
-    """Sign a checkpoint of the ledger head now."""
+@JSON
+def checkpoint(alliance_id: uuid.UUID, as_json: bool) -> None:
+    """Sign a checkpoint of the ledger head now (--json: {"checkpoint": the signed note, or null when the ledger is empty})."""
     from capool.clitools import in_transaction
     from settlement import service
 
     note = in_transaction(lambda session: service.issue_checkpoint(session, alliance_id))
-    click.echo(note.format() if note else "ledger is empty")
+    if as_json:
+        click.echo(json.dumps({"checkpoint": note.format() if note else None}))
+    else:
+        click.echo(note.format() if note else "ledger is empty")
 
 
 @ledger.command()
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
-def anchor(alliance_id: uuid.UUID) -> None:
+@JSON
+def anchor(alliance_id: uuid.UUID, as_json: bool) -> None:
     """Anchor the latest checkpoint on the configured chain (settings.chain: CAPOOL_CHAIN_RPC_URL ...)."""
     from capool.clitools import in_transaction
     from capool.config import get_settings
@@ -197,6 +208,10 @@ def anchor(alliance_id: uuid.UUID) -> None:
         row = in_transaction(lambda session: anchor_latest(session, alliance_id, registry))
     except (ChainError, ConnectionError, OSError) as exc:
         raise click.ClickException(f"anchoring failed: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps({"registry": registry.address, "registry_configured": bool(get_settings().anchor.registry),
+                               "anchored": None if row is None else {"tree_size": row.tree_size, "position": row.position, "tx_hash": row.tx_hash}}))
+        return
     click.echo(f"anchored size {row.tree_size} at position {row.position} in tx {row.tx_hash}" if row else "nothing new to anchor")
     if not get_settings().anchor.registry:
         # Without the setting every process deploys its own registry: anchors scatter over many.
@@ -205,7 +220,8 @@ def anchor(alliance_id: uuid.UUID) -> None:
 
 @ledger.command("rotate-key")
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
-def rotate_key(alliance_id: uuid.UUID) -> None:
+@JSON
+def rotate_key(alliance_id: uuid.UUID, as_json: bool) -> None:
     """Retire the ledger's log key now and start a new one (a new key id) from the current
     ledger secret. Checkpoints signed before keep verifying with the retired key; give
     verifiers the new key as another --log-key. See docs/operations.md."""
@@ -213,6 +229,9 @@ def rotate_key(alliance_id: uuid.UUID) -> None:
     from settlement import service
 
     vkey = in_transaction(lambda session: service.rotate_log_key(session, alliance_id))
+    if as_json:
+        click.echo(json.dumps({"log_key": vkey}))
+        return
     click.echo(f"new log key (pin it with --log-key, beside the old ones): {vkey}")
 
 

@@ -44,12 +44,15 @@ async def _ledger(session, alliance_id: uuid.UUID) -> list[tuple[int, str, dict]
 
 async def test_the_demo_commits_a_causal_verifiable_ledger_with_lots_payments_and_a_statement(db, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # the demo writes var/demo-keys.json
-    lines: list[str] = []
+    heard: list[tuple[str, int, int | None]] = []
     async with create_session_factory(db)() as session:
-        summary = await load_demo(session, orders=60, seed=5, progress=lines.append)
+        summary = await load_demo(session, orders=60, seed=5, progress=lambda phase, done, total=None: heard.append((phase, done, total)))
         await session.commit()
-    assert lines[0] == "demo: members, sites and capacity offers"
-    assert any(line.startswith("demo: orders 60/60; working off the outbox") for line in lines)
+    # The progress comes from the loading loop itself: every order, in order, then the ledger.
+    assert heard[:2] == [("members, sites and capacity offers", 0, 1), ("members, sites and capacity offers", 1, 1)]
+    orders = [done for phase, done, _ in heard if phase.startswith("orders")]
+    assert orders == list(range(61))
+    assert heard[-1] == ("working off the outbox into the ledger", 1, 1)
 
     async with create_session_factory(db)() as session:
         alliance = (await session.execute(select(Alliance))).scalar_one()

@@ -29,6 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from capool.clitools import progress_bars  # noqa: E402
 from forecasting.engine import ForecastConfig, baseline, forecast  # noqa: E402
 
 DATA = Path("/work/shared/bench/forecasting")
@@ -107,9 +108,10 @@ def main() -> None:
         fc = anchor(train, h, m, name)
         score(name, fc, time.process_time() - t0)
     t0 = time.process_time()
-    result = forecast(train, ForecastConfig(horizon=h, season_length=m, cv_windows=args.cv_windows, progress=True,
-                                               max_history=args.max_history or None, switch_margin=args.switch_margin,
-                                               global_model=not args.no_global, expensive_fit=args.expensive_fit))
+    with progress_bars() as progress:
+        result = forecast(train, ForecastConfig(horizon=h, season_length=m, cv_windows=args.cv_windows,
+                                                max_history=args.max_history or None, switch_margin=args.switch_margin,
+                                                global_model=not args.no_global, expensive_fit=args.expensive_fit), progress)
     seconds = time.process_time() - t0
     score("capool", result.points[["unique_id", "step", "yhat"]], seconds)
     test = pd.read_csv(ddir / "test.csv", dtype={"unique_id": str})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from capool.clitools import JSON
+
 
 @click.command("simulate")
 @click.option("--days", default=5, show_default=True, type=click.IntRange(min=1), help="simulated days")
@@ -24,10 +26,12 @@ import click
               help="seconds to wait for the --api-url processes to answer /ready")
 @click.option("--factories", default=6, show_default=True, type=click.IntRange(min=2), help="factories in the simulated alliance")
 @click.option("--retry-share", default=0.15, show_default=True, type=click.FloatRange(min=0, max=1), help="share of POSTs retried with the same Idempotency-Key")
+@JSON
 def simulate(days: int, seed: int, orders_per_day: int, workers: int, database_url: str | None, redis_url: str | None, time_limit_s: float, utilisation: float, retry_share: float,
-             api_urls: tuple[str, ...], factories: int, ready_timeout_s: float) -> None:
+             api_urls: tuple[str, ...], factories: int, ready_timeout_s: float, as_json: bool) -> None:
     """Drive a seeded market through the real API and job system; check the invariants after
-    every day. Prints a JSON summary; exits 1 on any violation."""
+    every day. Prints a JSON summary (with or without --json; a line per day on stderr);
+    exits 1 on any violation."""
     import asyncio
     import json
     import logging

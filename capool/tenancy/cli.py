@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from capool.clitools import in_transaction
+from capool.clitools import JSON, in_transaction
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @click.command("set-password")
 @click.argument("email")
 @click.password_option("--password", envvar="CAPOOL_NEW_PASSWORD", help="The new password (prompted when not given; env CAPOOL_NEW_PASSWORD).")
-def set_password_command(email: str, password: str) -> None:
+@JSON
+def set_password_command(email: str, password: str, as_json: bool) -> None:
     """Set the portal password of the user with EMAIL; their open sessions end."""
     from sqlalchemy import func, select
 
@@ -32,5 +33,11 @@ def set_password_command(email: str, password: str) -> None:
         await change_password(session, user, password)
         return user.email
 
-    click.echo(f"password set for {in_transaction(work)}")
+    changed = in_transaction(work)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"email": changed, "password_set": True}))
+    else:
+        click.echo(f"password set for {changed}")
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.errors import DomainError, FieldError, InvalidInput
+from capool.progress import Progress, silent
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import scoped
 from marketplace import allocations, capacity, orders
@@ -158,9 +159,11 @@ def _pointer(row: int, exc: msgspec.ValidationError) -> FieldError:
 
 # --- importing -------------------------------------------------------------------------
 
-async def import_file(session: AsyncSession, actor: Actor, kind_name: str, content: bytes, fmt: str, system: str | None = None) -> list[uuid.UUID]:
+async def import_file(session: AsyncSession, actor: Actor, kind_name: str, content: bytes, fmt: str, system: str | None = None,
+                      progress: Progress = silent) -> list[uuid.UUID]:
     """Import every row or none: raises InvalidInput listing every bad row (the caller's
-    transaction must then roll back, which the API and the drop folder do)."""
+    transaction must then roll back, which the API, the drop folder and the command do).
+    `progress` hears each row."""
     kind = kind_of(kind_name)
     actor.require({"offers": Permission.CAPACITY_WRITE, "orders": Permission.ORDERS_WRITE, "progress": Permission.PROGRESS_WRITE}[kind.name])
     table = read_table(content, fmt)
@@ -169,19 +172,18 @@ async def import_file(session: AsyncSession, actor: Actor, kind_name: str, conte
     if errors:
         raise InvalidInput("the file has columns this import does not know", errors)
     created: list[uuid.UUID] = []
-    for number, cells in table:
+    progress(f"{kind.name} rows", 0, len(table))
+    for done, (number, cells) in enumerate(table, start=1):
         try:
-            row_id = await _import_row(session, actor, kind, number, cells, system)
+            created.append(await _import_row(session, actor, kind, number, cells, system))
         except _RowErrors as exc:
             errors.extend(exc.errors)
-            continue
         except DomainError as exc:
             if exc.errors:
                 errors.extend(FieldError(f"/rows/{number}{e.path if e.path.startswith('/') else '/' + e.path}", e.message) for e in exc.errors)
             else:
                 errors.append(FieldError(f"/rows/{number}", exc.detail))
-            continue
-        created.append(row_id)
+        progress(f"{kind.name} rows", done, len(table))
     if errors:
         rows = sorted({int(e.path.split("/")[2]) for e in errors})
         raise InvalidInput(f"{len(rows)} of {len(table)} rows are invalid (rows {', '.join(map(str, rows[:50]))}); nothing was imported", errors,

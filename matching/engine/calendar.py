@@ -20,9 +20,13 @@ import re
 import time
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from matching.engine.model import Model, build_model
 from matching.engine.types import Mode, Offer, Problem, ResourceLimit, Result
+
+if TYPE_CHECKING:
+    from capool.progress import Progress
 
 SEP = "@"
 LATE_PREFIXES = 3
@@ -137,7 +141,7 @@ def prune(model: Model, problem: Problem, prefixes: dict[str, Prefix]) -> None:
     model.pairs = [model.pairs[k] for k in kept]
 
 
-def solve_in_days(problem: Problem, time_limit: float, workers: int, use_lp: bool, decompose: bool) -> Result:
+def solve_in_days(problem: Problem, time_limit: float, workers: int, use_lp: bool, decompose: bool, progress: Progress | None = None) -> Result:
     """Solve a problem with timed offers: prefixes and nested limits, then per-day slots."""
     from matching.engine.schedule import lay_out
     from matching.engine.solve import solve_model
@@ -146,6 +150,6 @@ def solve_in_days(problem: Problem, time_limit: float, workers: int, use_lp: boo
     expanded, prefixes = expand(problem)
     model = build_model(expanded)
     prune(model, problem, prefixes)
-    result = solve_model(model, time_limit=time_limit, workers=workers, use_lp=use_lp, decompose=decompose, started=started)
+    result = solve_model(model, time_limit=time_limit, workers=workers, use_lp=use_lp, decompose=decompose, started=started, progress=progress)
     result.mode = problem.mode.value if isinstance(problem.mode, Mode) else str(problem.mode)
     return lay_out(problem, prefixes, result)

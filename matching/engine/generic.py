@@ -11,11 +11,14 @@ and the capacity it uses there: the Generalized Assignment Problem exactly. With
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matching.engine.model import Model
 from matching.engine.solve import solve, solve_model
 from matching.engine.types import Mode, Offer, Order, Pair, Partnership, Policy, Problem, ResourceLimit, Result
+
+if TYPE_CHECKING:
+    from capool.progress import Progress
 
 
 class ProblemError(ValueError):
@@ -132,17 +135,17 @@ def problem_from_attributes(data: dict[str, Any]) -> Problem:
     )
 
 
-def solve_json(data: dict[str, Any], time_limit: float = 10.0, workers: int = 2) -> dict[str, Any]:
+def solve_json(data: dict[str, Any], time_limit: float = 10.0, workers: int = 2, progress: Progress | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ProblemError("", "the problem must be a JSON object")
     if "pairs" in data:
         if not isinstance(data["pairs"], list):
             raise ProblemError("/pairs", "must be a list")
         model, sign = model_from_pairs(data)
-        result = solve_model(model, time_limit=time_limit, workers=workers)
+        result = solve_model(model, time_limit=time_limit, workers=workers, progress=progress)
         result.gap_semantics = True
         return result_json(result, sign)
-    return result_json(solve(problem_from_attributes(data), time_limit=time_limit, workers=workers), 1)
+    return result_json(solve(problem_from_attributes(data), time_limit=time_limit, workers=workers, progress=progress), 1)
 
 
 def result_json(result: Result, sign: int = 1) -> dict[str, Any]:

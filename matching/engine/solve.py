@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from matching.engine import calendar
 from matching.engine.explain import fill
@@ -16,14 +17,18 @@ from matching.engine.model import Model, build_model
 from matching.engine.solvers import solve_cpsat, solve_lp
 from matching.engine.types import Allocation, Mode, Problem, Result
 
+if TYPE_CHECKING:
+    from capool.progress import Progress
 
-def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, use_lp: bool = True, decompose: bool = True) -> Result:
+
+def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2, use_lp: bool = True, decompose: bool = True,
+          progress: Progress | None = None) -> Result:
     """Match a marketplace problem (batch, incremental or repair, as problem.mode says)."""
     if calendar.timed(problem):
-        return calendar.solve_in_days(problem, time_limit, workers, use_lp, decompose)
+        return calendar.solve_in_days(problem, time_limit, workers, use_lp, decompose, progress)
     started = time.perf_counter()
     model = build_model(problem)
-    result = solve_model(model, time_limit=time_limit, workers=workers, use_lp=use_lp, decompose=decompose, started=started)
+    result = solve_model(model, time_limit=time_limit, workers=workers, use_lp=use_lp, decompose=decompose, started=started, progress=progress)
     result.mode = problem.mode.value if isinstance(problem.mode, Mode) else str(problem.mode)
     by_id = {o.id: o for o in problem.offers}
     allocations = []
@@ -47,7 +52,11 @@ def solve_model(
     decompose: bool = True,
     use_heuristic: bool = True,
     started: float | None = None,
+    progress: Progress | None = None,
 ) -> Result:
+    """`progress` (capool.progress) hears each component solved (and, first, each part of
+    the warm start when the share band joins a buyer's parts)."""
+    report = progress or _silent
     started = started or time.perf_counter()
     deadline = started + time_limit
     components = model.components() if decompose else [(sorted({p.order for p in model.pairs}), sorted({p.offer for p in model.pairs}))]
@@ -71,7 +80,8 @@ def solve_model(
             warm_deadline = started + 0.45 * time_limit
             warm_sizes = [len(c[0]) * max(1, len(c[1])) for c in loose]
             warm_left = sum(warm_sizes)
-            for (orders, offers), size in zip(loose, warm_sizes, strict=True):
+            report("warm start (parts)", 0, len(loose))
+            for part, ((orders, offers), size) in enumerate(zip(loose, warm_sizes, strict=True), start=1):
                 now = time.perf_counter()
                 share = max(0.05, (warm_deadline - now) * size / max(warm_left, 1))
                 warm_left -= size
@@ -80,9 +90,11 @@ def solve_model(
                 for k, q in sol.items():
                     p = sub.pairs[k]
                     warm[index[(omap[p.order], fmap[p.offer])]] = q
+                report("warm start (parts)", part, len(loose))
             if check(model, warm):
                 warm = {}
-    for (orders, offers), size in zip(components, sizes, strict=True):
+    report("components", 0, len(components))
+    for done, ((orders, offers), size) in enumerate(zip(components, sizes, strict=True), start=1):
         now = time.perf_counter()
         share = max(0.05, (deadline - now) * size / max(left, 1))
         left -= size
@@ -99,6 +111,7 @@ def solve_model(
         for k, q in sol.items():
             p = sub.pairs[k]
             full[index[(omap[p.order], fmap[p.offer])]] = q
+        report("components", done, len(components))
     # Orders without a single eligible pair are unassigned in every solution.
     for i in range(len(model.order_ids)):
         if i in model.no_pair_reason:
@@ -119,6 +132,10 @@ def solve_model(
     fill(model, full, result, optimal=status == "OPTIMAL")
     result.provably_incomplete = bool(model.no_pair_reason) or (model.lexicographic and status == "OPTIMAL" and bool(result.unassigned))
     return result
+
+
+def _silent(phase: str, done: int, total: int | None = None) -> None:
+    pass
 
 
 def _solve_component(

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from capool.clitools import in_transaction
+from capool.clitools import JSON, QUIET, in_transaction, progress_bars
 
 API_KEY = click.option("--api-key", envvar="CAPOOL_API_KEY", required=True, help="The organisation's API key (or CAPOOL_API_KEY).")
 START = click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="a day of the first ISO week (default: this week)")
@@ -47,14 +47,22 @@ def dcm_group() -> None:
 @dcm_group.command("validate")
 @click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--aspect", type=click.Choice(["auto", "WeekBasedMaterialDemand", "WeekBasedCapacityGroup"]), default="auto", show_default=True)
-def validate(document: Path, aspect: str) -> None:
-    """Check DOCUMENT against the official schema; print each error at its JSON pointer."""
+@JSON
+def validate(document: Path, aspect: str, as_json: bool) -> None:
+    """Check DOCUMENT against the official schema; print each error at its JSON pointer.
+    --json: {document, aspect, valid, errors: [{path, message}]} (exit 1 when not valid)."""
     from marketplace.integrations.catenax import validation
 
     data = _read_json(document)
     if aspect == "auto":
         aspect = validation.CAPACITY_GROUP if isinstance(data, dict) and "capacityGroupId" in data else validation.MATERIAL_DEMAND
     errors = validation.schema_errors(aspect, data)
+    if as_json:
+        click.echo(json.dumps({"document": str(document), "aspect": aspect, "valid": not errors,
+                               "errors": [{"path": error.path or "/", "message": error.message} for error in errors]}, indent=2))
+        if errors:
+            raise SystemExit(1)
+        return
     for error in errors:
         click.echo(f"{error.path or '/'}: {error.message}", err=True)
     if errors:
@@ -65,22 +73,19 @@ def validate(document: Path, aspect: str) -> None:
 @dcm_group.command("import-demand")
 @click.argument("documents", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @API_KEY
-def import_demand(documents: tuple[Path, ...], api_key: str) -> None:
-    """Import WeekBasedMaterialDemand DOCUMENTS as the key's buyer demand (all or none)."""
+@QUIET
+@JSON
+def import_demand(documents: tuple[Path, ...], api_key: str, quiet: bool, as_json: bool) -> None:
+    """Import WeekBasedMaterialDemand DOCUMENTS as the key's buyer demand (all or none).
+    Prints what was stored as JSON (with or without --json)."""
     from marketplace.integrations.catenax import service
 
-    loaded = [(path, _read_json(path)) for path in documents]
-
-    async def work(session, actor):  # type: ignore[no-untyped-def]
-        results = []
-        with click.progressbar(loaded, label="importing", file=click.get_text_stream("stderr")) as bar:
-            for path, document in bar:
-                result = await service.import_material_demand(session, actor, document)
-                results.append({"file": str(path), "id": str(result.demand.id), "material_demand_id": str(result.demand.material_demand_id),
-                                "created": result.created, "weeks": result.weeks, "process": result.demand.process})
-        return results
-
-    click.echo(json.dumps(_as_actor(api_key, work), indent=2))
+    loaded = [_read_json(path) for path in documents]
+    with progress_bars(quiet) as progress:
+        results = _as_actor(api_key, lambda session, actor: service.import_material_demands(session, actor, loaded, progress))
+    click.echo(json.dumps([{"file": str(path), "id": str(result.demand.id), "material_demand_id": str(result.demand.material_demand_id),
+                            "created": result.created, "weeks": result.weeks, "process": result.demand.process}
+                           for path, result in zip(documents, results, strict=True)], indent=2))
 
 
 @dcm_group.command("export-capacity")
@@ -89,8 +94,10 @@ def import_demand(documents: tuple[Path, ...], api_key: str) -> None:
 @START
 @WEEKS
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None, help="write the JSON here")
-def export_capacity(api_key: str, customer: uuid.UUID | None, start: Any, weeks: int, output: Path | None) -> None:
-    """The key's factory capacity as WeekBasedCapacityGroup documents (a JSON list)."""
+@JSON
+def export_capacity(api_key: str, customer: uuid.UUID | None, start: Any, weeks: int, output: Path | None, as_json: bool) -> None:
+    """The key's factory capacity as WeekBasedCapacityGroup documents (a JSON list on stdout,
+    or in --output; with --output, --json prints {output, groups, skipped})."""
     from marketplace.integrations.catenax import service
 
     export = _as_actor(api_key, lambda session, actor: service.export_capacity_groups(session, actor, customer, _day(start), weeks))
@@ -99,7 +106,11 @@ def export_capacity(api_key: str, customer: uuid.UUID | None, start: Any, weeks:
     text = json.dumps(export.groups, indent=2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"{len(export.groups)} capacity groups -> {output}", err=True)
+        if as_json:
+            click.echo(json.dumps({"output": str(output), "groups": len(export.groups),
+                                   "skipped": [{"customer_org_id": str(s.customer_org_id), "reason": s.reason} for s in export.skipped]}))
+        else:
+            click.echo(f"{len(export.groups)} capacity groups -> {output}", err=True)
     else:
         click.echo(text)
 

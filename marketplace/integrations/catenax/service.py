@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clock import utcnow
 from capool.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
+from capool.progress import Progress, silent
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible
@@ -161,6 +162,17 @@ async def import_material_demand(session: AsyncSession, actor: Actor, document: 
             count += 1
     await session.flush()
     return ImportResult(row, created=row.version == 1, weeks=count)
+
+
+async def import_material_demands(session: AsyncSession, actor: Actor, documents: list[Any], progress: Progress = silent) -> list[ImportResult]:
+    """Several documents in the caller's one transaction (all or none when it rolls back on
+    the first refusal); `progress` hears each document."""
+    results = []
+    progress("material demands", 0, len(documents))
+    for done, document in enumerate(documents, start=1):
+        results.append(await import_material_demand(session, actor, document))
+        progress("material demands", done, len(documents))
+    return results
 
 
 async def list_demands(session: AsyncSession, actor: Actor) -> list[MaterialDemand]:
