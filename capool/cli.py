@@ -322,14 +322,18 @@ def openapi_document() -> str:
 
 @main.command("openapi")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the document here instead of stdout.")
-def openapi_command(output: Path | None) -> None:
-    """Print the REST API's OpenAPI document (JSON) from the app itself, no server needed:
-    clients/python is generated from it (`make client`)."""
+@JSON
+def openapi_command(output: Path | None, as_json: bool) -> None:
+    """Print the REST API's OpenAPI document (JSON, with or without --json) from the app itself,
+    no server needed: clients/python is generated from it (`make client`). With --output and
+    --json: {"output": path} on stdout."""
     document = openapi_document()
     if output is None:
         click.echo(document, nl=False)
-    else:
-        output.write_text(document, encoding="utf-8")
+        return
+    output.write_text(document, encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps({"output": str(output)}))
 
 
 @main.group()
