@@ -243,7 +243,8 @@ def rotate_key(alliance_id: uuid.UUID, as_json: bool) -> None:
 @click.option("--currency", required=True, help="the one currency settled in escrow (ISO 4217), e.g. CNY")
 @click.option("--currency-decimals", type=int, required=True, help="decimals of its minor unit: 2 for CNY (fen)")
 @click.option("--token-decimals", type=int, required=True, help="decimals of the chain's token: 18 for native ETH value (wei)")
-def escrow_mode(alliance_id: uuid.UUID, mode: str, currency: str, currency_decimals: int, token_decimals: int) -> None:
+@JSON
+def escrow_mode(alliance_id: uuid.UUID, mode: str, currency: str, currency_decimals: int, token_decimals: int, as_json: bool) -> None:
     """Set how an alliance settles from now on. Escrow also needs the chain and the escrow
     contract configured (CAPOOL_CHAIN_RPC_URL, CAPOOL_ESCROW_CONTRACT, CAPOOL_ESCROW_PRIVATE_KEY);
     allocations confirmed earlier keep the mode they were confirmed in."""
@@ -257,6 +258,10 @@ def escrow_mode(alliance_id: uuid.UUID, mode: str, currency: str, currency_decim
             session, alliance_id, mode=SettlementMode(mode), currency=currency, currency_decimals=currency_decimals, token_decimals=token_decimals))
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
+    if as_json:
+        click.echo(json.dumps({"alliance_id": str(alliance_id), "mode": row.mode.value, "currency": row.currency, "currency_decimals": row.currency_decimals,
+                               "token_decimals": row.token_decimals, "escrow_configured": escrow_ops.configured()}))
+        return
     click.echo(f"alliance {alliance_id} settles by {row.mode.value}: 1 {row.currency} minor unit = "
                f"10^{row.token_decimals - row.currency_decimals} token units")
     if mode == "escrow" and not escrow_ops.configured():
@@ -264,7 +269,8 @@ def escrow_mode(alliance_id: uuid.UUID, mode: str, currency: str, currency_decim
 
 
 @ledger.command("escrow-deploy")
-def escrow_deploy() -> None:
+@JSON
+def escrow_deploy(as_json: bool) -> None:
     """Deploy the milestone escrow contract on the configured chain, with the escrow account
     (CAPOOL_ESCROW_PRIVATE_KEY) as owner and arbiter; prints the address for CAPOOL_ESCROW_CONTRACT."""
     from capool.config import get_settings
@@ -276,13 +282,18 @@ def escrow_deploy() -> None:
     key = settings.escrow.private_key.get_secret_value()
     chain = SettlementChain.connect(settings.chain.rpc_url, key)
     contract, tx = MilestoneEscrow.deploy(chain, ChainAccount.from_key(key).address)
+    if as_json:
+        click.echo(json.dumps({"address": contract.address, "tx_hash": tx.tx_hash}))
+        return
     click.echo(f"deployed the escrow at {contract.address} (tx {tx.tx_hash}); set CAPOOL_ESCROW_CONTRACT={contract.address}")
 
 
 @ledger.command("escrow-status")
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
-def escrow_status(alliance_id: uuid.UUID) -> None:
-    """Escrow operations of an alliance by status, and every one not confirmed with its last error."""
+@JSON
+def escrow_status(alliance_id: uuid.UUID, as_json: bool) -> None:
+    """Escrow operations of an alliance by status, and every one not confirmed with its last error
+    (--json: {"counts": ..., "open": [...]})."""
     from sqlalchemy import select
 
     from capool.clitools import in_transaction
@@ -293,6 +304,12 @@ def escrow_status(alliance_id: uuid.UUID) -> None:
 
     operations = in_transaction(work)
     counts = {status.value: sum(op.status is status for op in operations) for status in EscrowStatus}
+    if as_json:
+        click.echo(json.dumps({"counts": counts, "open": [
+            {"id": str(op.id), "kind": op.kind.value, "status": op.status.value, "allocation_id": str(op.allocation_id), "attempts": op.attempts,
+             "nonce": op.nonce, "tx_hash": op.tx_hash, "next_attempt_at": op.next_attempt_at.isoformat(), "last_error": op.last_error}
+            for op in operations if op.status is not EscrowStatus.CONFIRMED]}))
+        return
     click.echo(json.dumps(counts))
     for op in operations:
         if op.status is not EscrowStatus.CONFIRMED:
