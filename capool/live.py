@@ -198,15 +198,22 @@ class _Redis(_Transport):
                             _hub.deliver(data["channel"], data["message"], loop)
                         except (ValueError, KeyError, TypeError):
                             log.warning("ignored a malformed live message on %s", self.key)
+            except asyncio.CancelledError:  # the last subscriber left
+                await _close(pubsub, client)
+                raise
             except (redis.RedisError, OSError) as exc:
+                await _close(pubsub, client)
                 delay = _RECONNECT_DELAYS_S[min(failures, len(_RECONNECT_DELAYS_S) - 1)]
                 failures += 1
                 log.warning("live notifications: Redis subscription lost (%s); retrying in %.1f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
-            finally:
-                with suppress(Exception):
-                    await pubsub.aclose()
-                    await client.aclose()
+            # GeneratorExit (the loop closed under the task) passes untouched: nothing can be awaited then.
+
+
+async def _close(pubsub: Any, client: aioredis.Redis) -> None:
+    with suppress(Exception):
+        await pubsub.aclose()
+        await client.aclose()
 
 
 _transport: _Transport = _InProcess()

@@ -68,10 +68,10 @@ def _event(message: dict, id: str = "1") -> dict:
     return message["payload"]["data"]["orderStatus"]
 
 
-def _wait_subscribed(order_id: str, count: int = 1) -> None:
+def _wait_subscribed(order_id: str, count: int = 1, *, exactly: bool = False) -> None:
     channel = orders.status_channel(uuid.UUID(order_id))
     deadline = time.monotonic() + 10
-    while live.subscribers(channel) < count:
+    while live.subscribers(channel) < count or (exactly and live.subscribers(channel) != count):
         assert time.monotonic() < deadline, "the subscription never started"
         time.sleep(0.01)
 
@@ -100,10 +100,7 @@ def test_a_committed_status_change_is_an_event(app, world: World) -> None:  # ty
         socket.complete("1")
         socket.complete("2")
         assert socket.nothing_within(0.3)
-    deadline = time.monotonic() + 10
-    while live.subscribers(orders.status_channel(uuid.UUID(order["id"]))):  # completing ends the feeds' subscriptions
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+        _wait_subscribed(order["id"], 0, exactly=True)  # completing ends the feeds' subscriptions
 
 
 async def test_a_rolled_back_change_is_no_event(app, world: World, db: AsyncEngine) -> None:  # type: ignore[no-untyped-def]
@@ -125,8 +122,7 @@ async def test_a_rolled_back_change_is_no_event(app, world: World, db: AsyncEngi
         assert socket.nothing_within(0.3)
 
 
-def test_a_factory_of_the_order_follows_it(app, world: World) -> None:  # type: ignore[no-untyped-def]
-    """Row rules as for queries: the factory with an allocation on the order reads it, so it may follow it."""
+def _allocated_to_partner(app, world: World) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
     site = app.post("/v1/sites", headers=world.partner.headers, json={"name": "s", "region": "foshan"}).json()
     resource = app.post("/v1/resources", headers=world.partner.headers, json={
         "site_id": site["id"], "name": "line", "kind": "crew", "processes": ["screen_printing"], "materials": ["cotton"]}).json()
@@ -137,12 +133,36 @@ def test_a_factory_of_the_order_follows_it(app, world: World) -> None:  # type: 
     planned = app.post("/v1/allocation-plans", headers=world.brand.headers, json={"items": [{"order_id": order["id"], "offer_id": offer["id"], "quantity": 10}]})
     assert planned.status_code == 201, planned.text
     [allocation] = planned.json()
+    return order, allocation
+
+
+def test_a_factory_of_the_order_follows_it(app, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Row rules as for queries: the factory with an allocation on the order reads it, so it may follow it."""
+    order, allocation = _allocated_to_partner(app, world)
     with GraphQLSocket.connect(app, world.partner.headers) as socket:
         socket.subscribe(STATUS, {"id": order["id"], "replay": False})
         _wait_subscribed(order["id"])
         accepted = app.post(f"/v1/allocations/{allocation['id']}/response", headers=world.partner.headers, json={"accept": True})
         assert accepted.status_code == 200, accepted.text
         assert (_event(socket.receive())["toStatus"]) == "CONFIRMED"
+    # The client went away without completing: its feed's subscription ends with the socket.
+    _wait_subscribed(order["id"], 0, exactly=True)
+
+
+def test_a_factory_that_loses_the_order_stops_following_it(app, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Declining its allocation ends the factory's right to read the order: the change that
+    follows (back to submitted) is not sent to it; its subscription ends with NOT_FOUND."""
+    order, allocation = _allocated_to_partner(app, world)
+    with GraphQLSocket.connect(app, world.partner.headers) as socket:
+        socket.subscribe(STATUS, {"id": order["id"], "replay": True})
+        assert [_event(socket.receive())["toStatus"] for _ in range(3)] == ["DRAFT", "SUBMITTED", "ALLOCATED"]
+        declined = app.post(f"/v1/allocations/{allocation['id']}/response", headers=world.partner.headers, json={"accept": False, "reason": "full"})
+        assert declined.status_code == 200, declined.text
+        ended = socket.receive()
+        assert ended["type"] == "next" and [e["extensions"]["code"] for e in ended["payload"]["errors"]] == ["NOT_FOUND"], ended
+        assert "SUBMITTED" not in json.dumps(ended)
+        assert socket.receive()["type"] == "complete"
+    assert app.get(f"/v1/orders/{order['id']}", headers=world.brand.headers).json()["status"] == "submitted"
 
 
 def test_other_tenants_and_keys_without_the_permission_are_refused(app, world: World) -> None:  # type: ignore[no-untyped-def]
