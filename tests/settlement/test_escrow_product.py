@@ -412,3 +412,28 @@ def test_the_cli_sets_an_alliance_to_escrow_and_lists_its_operations(cli_databas
     assert refused.exit_code != 0 and "token decimals" in refused.output
     status = runner.invoke(main, ["ledger", "escrow-status", "--alliance", alliance_id], catch_exceptions=False)
     assert status.exit_code == 0 and '"pending": 0' in status.output
+
+
+async def test_the_worker_sends_what_the_consumers_record(client, db, world: World, escrow: Setup, outbox_worker) -> None:
+    """The product path: the outbox worker runs the consumers, their commit enqueues the
+    sending job, the worker's thread sends and confirms it; the scheduler's periodic task
+    enqueues nothing more once all is confirmed."""
+    from capool.scheduler import Scheduler
+    from settlement.consumers import retry_escrow_operations
+
+    offer = await publish(client, world.floating, per_day=100, days=10, price=300)
+    order = await place(client, world.brand, quantity=50)
+    [allocation] = await allocate(client, world.brand, [(order["id"], offer["id"], 50)])
+    assert (await client.post(f"/v1/allocations/{allocation['id']}/response", headers=world.floating.headers, json={"accept": True})).status_code == 200
+    await outbox_worker.drain()
+    queue = escrow_ops.send_escrow_operation.queue_name
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await _operations(db, allocation["id"]))[0].status is not EscrowStatus.CONFIRMED:
+        assert asyncio.get_running_loop().time() < deadline, (await _operations(db, allocation["id"]))[0].last_error
+        await asyncio.to_thread(outbox_worker.broker.join, queue, timeout=30_000)
+        await asyncio.sleep(0.1)
+    assert escrow.contract.milestone(escrow_ops.allocation_key(uuid.UUID(allocation["id"])), 0).amount == GROSS_UNITS
+    task = next(t for t in jobs.periodic_tasks() if t.fn is retry_escrow_operations)
+    [run] = await Scheduler(create_session_factory(db), lease=timedelta(minutes=1), tasks=[task]).tick()
+    assert run.ok
+    assert len(await _ledger(db, "payment.funded")) == 1
