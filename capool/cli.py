@@ -34,6 +34,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "webhooks": "marketplace.integrations.cli:webhooks_group",
     "connectors": "marketplace.integrations.cli:connectors_group",
     "dcm": "marketplace.integrations.catenax.cli:dcm_group",
+    "orders": "marketplace.cli:orders_group",
+    "offers": "marketplace.cli:offers_group",
     "set-password": "capool.tenancy.cli:set_password_command",
     "simulate": "capool.simulation.cli:simulate",
 }

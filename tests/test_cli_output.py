@@ -66,6 +66,20 @@ def test_json_answers_parse(cli_database, tmp_path: Path) -> None:  # type: igno
     assert "/rows/2/quantity" in refused.stderr and "/rows/3/due_at" in refused.stderr and "nothing was imported" in refused.stderr
     assert _json("exchange", "import", "orders", str(EXAMPLES / "import" / "orders.json"), "--api-key", key, "--json")["imported"] == 2  # type: ignore[index]
 
+    # The lists page as the API does; show answers the API's object.
+    first = _json("orders", "list", "--api-key", key, "--limit", "3", "--json")
+    rest = _json("orders", "list", "--api-key", key, "--limit", "3", "--cursor", first["next_cursor"], "--json")  # type: ignore[index]
+    references = [o["reference"] for o in first["items"] + rest["items"]]  # type: ignore[index]
+    assert sorted(references) == ["API-2030-0201", "API-2030-0202", "SO-2030-0101", "SO-2030-0102", "SO-2030-0103"] and rest["next_cursor"] is None  # type: ignore[index]
+    shown = _json("orders", "show", first["items"][0]["id"], "--api-key", key, "--json")  # type: ignore[index]
+    assert shown == first["items"][0]  # type: ignore[index]
+    assert _json("orders", "list", "--api-key", key, "--process", "embroidery", "--json")["items"][0]["process"] == "embroidery"  # type: ignore[index]
+    assert _json("offers", "list", "--api-key", key, "--json") == {"items": [], "next_cursor": None}
+    human = CliRunner().invoke(main, ["orders", "list", "--api-key", key])
+    assert human.exit_code == 0 and human.stdout.splitlines()[0].split() == ["id", "reference", "process", "quantity", "status", "due_at"]
+    missing = CliRunner().invoke(main, ["orders", "show", "00000000-0000-0000-0000-000000000000", "--api-key", key, "--json"])
+    assert missing.exit_code == 1 and missing.stdout == "" and "not found" in missing.stderr
+
     # The buyer's only orders were just placed: no history to forecast from yet.
     assert _json("forecasts-refresh", "--json", "--quiet") == {"refreshed": 0, "granularity": "daily", "horizon_days": 28}
     assert _json("webhooks", "sweep", "--json") is not None
