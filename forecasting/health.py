@@ -3,8 +3,10 @@ the equipment rule and KPI targets. Pure functions over plain values (the adapte
 forecasting/service.py loads them from the marketplace tables).
 
 Sources (see DOMAIN.md): warning line at 70% of current capacity, traffic lights
-green / yellow (one risk) / red (several) (002); equipment rule: cycle peak outside the
-rolling mean +-15% three cycles in a row (003 §6); KPI targets (002, 003, 000).
+green / yellow (one risk) / red (several) (002); a factory's utilisation outside the
+75%-85% band of the KPI table is a risk: under it, idle capacity; over it, no slack left
+(002 step 4, whose example of a single risk is one supplier at 90%); equipment rule: cycle
+peak outside the rolling mean +-15% three cycles in a row (003 §6); KPI targets (002, 003, 000).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 WARNING_RATIO = 0.70
-HIGH_UTILISATION = 0.90
+# The resource-utilisation band (002 step 4), inclusive at both ends.
+UTILISATION_LOW = 0.75
+UTILISATION_HIGH = 0.85
 MIN_QUALIFIED_SUPPLIERS = 3
 EQUIPMENT_TOLERANCE = 0.15
 EQUIPMENT_CONSECUTIVE = 3
@@ -101,7 +105,7 @@ def warning_line(process: str, demand: float, capacity: int, candidates: Iterabl
 # ----------------------------------------------------------------- traffic lights
 @dataclass(frozen=True)
 class Risk:
-    code: str  # high_utilisation | few_suppliers | warning_line | equipment_alert
+    code: str  # low_utilisation | high_utilisation | few_suppliers | warning_line | equipment_alert
     subject: str
     detail: str
     # The values `detail` is written from, so that a page can say it in its own language
@@ -121,7 +125,7 @@ class Light:
 
 @dataclass(frozen=True)
 class HealthInput:
-    # factory id -> (name, utilisation or None)
+    # factory id -> (name, utilisation over the window, or None when it published nothing)
     factories: dict[str, tuple[str, float | None]]
     # process -> ids of the factories qualified for it (an active offer or a resource for it)
     suppliers: dict[str, set[str]]
@@ -141,15 +145,39 @@ def _light(scope: str, key: str, label: str, risks: list[Risk]) -> Light:
     return Light(scope, key, label, colour_of(risks), [r.detail for r in risks], list(risks))
 
 
+def _percent(value: float, bound: float) -> str:
+    """A whole percent, or one decimal where the whole percent would read as the bound itself."""
+    whole = f"{value:.0%}"
+    return f"{value:.1%}" if value != bound and whole == f"{bound:.0%}" else whole
+
+
+def utilisation_risk(fid: str, name: str, utilisation: float | None) -> Risk | None:
+    """A factory outside the utilisation band: under it (down to idle at 0%) or over it.
+    None: inside the band, or nothing published (no utilisation to judge)."""
+    if utilisation is None:
+        return None
+    band = f"{UTILISATION_LOW:.0%}-{UTILISATION_HIGH:.0%}"
+    params: dict[str, object] = {"name": name, "utilisation": utilisation, "low": UTILISATION_LOW, "high": UTILISATION_HIGH}
+    if utilisation < UTILISATION_LOW:
+        return Risk("low_utilisation", fid, f"{name} at {_percent(utilisation, UTILISATION_LOW)} utilisation, under the {band} band (idle capacity)",
+                    params)
+    if utilisation > UTILISATION_HIGH:
+        return Risk("high_utilisation", fid, f"{name} at {_percent(utilisation, UTILISATION_HIGH)} utilisation, over the {band} band", params)
+    return None
+
+
 def traffic_lights(data: HealthInput) -> list[Light]:
-    """One light per factory and process, and one for the alliance over every distinct risk."""
+    """One light per factory and process, and one for the alliance over every distinct risk.
+    A factory over the band is a risk to the processes it supplies as well; one under it is
+    not (its idle capacity is spare supply)."""
     factory_risks: dict[str, list[Risk]] = {fid: [] for fid in data.factories}
     process_risks: dict[str, list[Risk]] = {p: [] for p in set(data.suppliers) | set(data.warnings)}
     for fid, (name, utilisation) in data.factories.items():
-        if utilisation is not None and utilisation >= HIGH_UTILISATION:
-            risk = Risk("high_utilisation", fid, f"{name} at {utilisation:.0%} utilisation (>= {HIGH_UTILISATION:.0%})",
-                        {"name": name, "utilisation": utilisation, "threshold": HIGH_UTILISATION})
-            factory_risks[fid].append(risk)
+        risk = utilisation_risk(fid, name, utilisation)
+        if risk is None:
+            continue
+        factory_risks[fid].append(risk)
+        if risk.code == "high_utilisation":
             for process, suppliers in data.suppliers.items():
                 if fid in suppliers:
                     process_risks[process].append(risk)
@@ -255,7 +283,7 @@ class Target:
 
 
 TARGETS: dict[str, Target] = {
-    "utilisation": Target(0.75, 0.85),
+    "utilisation": Target(UTILISATION_LOW, UTILISATION_HIGH),
     "fulfilment_rate": Target(0.95, None, low_exclusive=True),
     "switching_cost_share": Target(None, 0.05, high_exclusive=True),
     "external_share": Target(0.20, 0.60),

@@ -31,7 +31,7 @@ from forecasting.schemas import TelemetryIn
 from marketplace import analytics
 from marketplace import capacity as capacity_service
 from marketplace import repository as marketplace_repository
-from marketplace.models import CapacityOffer, CapacityUnit, Partnership, Resource, Tier
+from marketplace.models import CapacityOffer, CapacityUnit, OrderStatus, Partnership, Resource, Tier
 from marketplace.schemas import OfferChange
 
 DAILY_HISTORY_DAYS = 365
@@ -360,24 +360,75 @@ class LightOut:
     risks: list[dict[str, object]] = dataclasses.field(default_factory=list)
 
 
-async def traffic_lights(session: AsyncSession, actor: Actor, now: datetime | None = None) -> list[LightOut]:
-    """Alliance admins: every member factory and process. Members: their own factory, the
-    processes they supply or buy, and the alliance light over those risks."""
-    actor.require(Permission.FORECAST_READ)
-    now = now or utcnow()
-    today = now.date()
-    start = datetime.combine(today, time.min, UTC)
-    reader = dataclasses.replace(actor, permissions=actor.permissions | {Permission.ANALYTICS_READ})
-    rows = await analytics.utilisation(session, reader, start, start + timedelta(days=14), "factory")
+# ----------------------------------------------------------------- the health window
+HEALTH_WEEKS_BEFORE = 2
+HEALTH_WEEKS_AFTER = 6
+
+
+@dataclass(frozen=True)
+class Window:
+    """The window the capacity-health figures are judged over: whole ISO weeks (Monday
+    00:00 UTC), from HEALTH_WEEKS_BEFORE weeks before the current one up to HEALTH_WEEKS_AFTER
+    weeks from it (the current week included); `end` is exclusive."""
+
+    weeks: tuple[datetime, ...]
+
+    @property
+    def start(self) -> datetime:
+        return self.weeks[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.weeks[-1] + timedelta(weeks=1)
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).date()
+
+
+def health_window(now: datetime | None = None) -> Window:
+    today = (now or utcnow()).date()
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time.min, UTC)
+    return Window(tuple(monday + timedelta(weeks=i) for i in range(-HEALTH_WEEKS_BEFORE, HEALTH_WEEKS_AFTER)))
+
+
+def factory_utilisation(rows: list[analytics.UtilisationRow]) -> dict[str, float]:
+    """factory id -> its utilisation over the rows' window (the highest of its capacity units)."""
     utilisation: dict[str, float] = {}
     for row in rows:
         if row.utilisation is not None:
             utilisation[row.key] = max(utilisation.get(row.key, 0.0), row.utilisation)
+    return utilisation
+
+
+def _reader(actor: Actor) -> Actor:
+    return dataclasses.replace(actor, permissions=actor.permissions | {Permission.ANALYTICS_READ})
+
+
+async def traffic_lights(session: AsyncSession, actor: Actor, window: Window | None = None, *,
+                         factory_rows: list[analytics.UtilisationRow] | None = None,
+                         alerts: list[HealthAlert] | None = None) -> list[LightOut]:
+    """Alliance admins: every member factory and process. Members: their own factory, the
+    processes they supply or buy, and the alliance light over those risks. A factory's
+    utilisation is judged over `window` (default: health_window()); `factory_rows` (the
+    window's utilisation by factory) and `alerts` (the open alerts in the caller's scope)
+    are passed by a caller that has them already."""
+    actor.require(Permission.FORECAST_READ)
+    window = window or health_window()
+    today = utcnow().date()
+    if factory_rows is None:
+        factory_rows = await analytics.utilisation(session, _reader(actor), window.start, window.end, "factory")
+    utilisation = factory_utilisation(factory_rows)
     factories = await repository.alliance_factories(session, actor)
     suppliers = await repository.suppliers_by_process(session, actor, today)
     alliance_wide = actor.is_alliance_admin
-    alerts = await repository.open_alerts(session, actor, alliance_wide=alliance_wide)
-    warnings = {a.subject: float(a.details.get("ratio") or 1.0) for a in alerts if a.kind == AlertKind.FORECAST_WARNING}
+    if alerts is None:
+        alerts = await repository.open_alerts(session, actor, alliance_wide=alliance_wide)
+    # Several buyers may be warned for one process: the process carries the highest ratio.
+    warnings: dict[str, float] = {}
+    for a in alerts:
+        if a.kind == AlertKind.FORECAST_WARNING:
+            warnings[a.subject] = max(warnings.get(a.subject, 0.0), float(a.details.get("ratio") or 1.0))
     equipment = [a for a in alerts if a.kind == AlertKind.EQUIPMENT]
     resources = await repository.resources_by_id(session, {a.resource_id for a in equipment if a.resource_id})
     if not alliance_wide:
@@ -519,9 +570,12 @@ class KpiReport:
     notes: list[str]
 
 
-async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = None, end: datetime | None = None) -> KpiReport:
+async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = None, end: datetime | None = None, *,
+               facts: analytics.UtilisationFacts | None = None, on_time: analytics.OnTime | None = None) -> KpiReport:
     """KPIs with their DOMAIN.md targets over a window (default: 30 days either side of
-    today, as marketplace analytics; rates over delivered work only count the past)."""
+    today, as marketplace analytics; rates over delivered work only count the past).
+    `facts` (analytics.load_utilisation of the same window) and `on_time` are passed by a
+    caller that has them already."""
     actor.require(Permission.FORECAST_READ)
     now = utcnow()
     default_start, default_end = analytics.default_window(now)
@@ -531,9 +585,13 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
         raise InvalidInput.at("/end", "end must be after start")
     if end - start > timedelta(days=400):
         raise InvalidInput.at("/end", "the window may span at most 400 days")
-    reader = dataclasses.replace(actor, permissions=actor.permissions | {Permission.ANALYTICS_READ})
+    reader = _reader(actor)
+    if facts is None:
+        facts = await analytics.load_utilisation(session, reader, start, end)
+    elif (facts.start, facts.end, facts.as_buyer) != (start, end, False):
+        raise ValueError("the utilisation facts are of another window")
 
-    util_rows = await analytics.utilisation(session, reader, start, end, "factory")
+    util_rows = analytics.aggregate(facts, "factory")
     by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in util_rows:
         if row.published:
@@ -545,9 +603,12 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
     due = [o for o in await repository.orders_due(session, reader, start, min(end, now))]
     fulfilled = [o for o in due if o.delivered_at is not None]
     fulfilment = len(fulfilled) / len(due) if due else None
-    on_time = await analytics.on_time_rate(session, reader, start, end)
+    if on_time is None:
+        on_time = await analytics.on_time_rate(session, reader, start, end)
 
-    tiers = await analytics.utilisation(session, reader, start, end, "tier")
+    # A member's tier mix is about where its own orders went (analytics.utilisation).
+    tier_facts = facts if actor.is_alliance_admin else await analytics.load_utilisation(session, reader, start, end, as_buyer=True)
+    tiers = analytics.aggregate(tier_facts, "tier")
     tier_alloc: dict[str, int] = defaultdict(int)
     for row in tiers:
         tier_alloc[row.key] += row.allocated
@@ -581,16 +642,16 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
 
 
 async def _responds_within_24h(session: AsyncSession, actor: Actor, start: datetime, end: datetime) -> bool | None:
-    orders = await repository.orders_due(session, actor, start - timedelta(days=400), end + timedelta(days=400))
-    changes = await repository.status_changes(session, actor, [o.id for o in orders])
+    """Whether every order submitted in the window was allocated within 24 hours of its
+    (first) submission in it; None when none was submitted."""
     submitted: dict[uuid.UUID, datetime] = {}
     allocated: dict[uuid.UUID, datetime] = {}
-    for change in changes:
-        at = ensure_utc(change.occurred_at)
-        if change.to_status.value == "submitted" and start <= at < end:
-            submitted.setdefault(change.order_id, at)
-        elif change.to_status.value == "allocated":
-            allocated.setdefault(change.order_id, at)
+    for order_id, to_status, occurred_at in await repository.submissions_and_allocations(session, actor, start, end):
+        at = ensure_utc(occurred_at)
+        if to_status == OrderStatus.SUBMITTED and start <= at < end:
+            submitted.setdefault(order_id, at)
+        elif to_status == OrderStatus.ALLOCATED:
+            allocated.setdefault(order_id, at)
     if not submitted:
         return None
     return all(o in allocated and allocated[o] - at <= timedelta(hours=24) for o, at in submitted.items())

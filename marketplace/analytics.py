@@ -6,6 +6,8 @@ as aggregates without prices.
 
 from __future__ import annotations
 
+import bisect
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +19,7 @@ from capool.errors import InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from marketplace import repository
 from marketplace.days import calendar_days
-from marketplace.models import Resource
+from marketplace.models import Allocation, AllocationDay, CapacityOffer, Resource
 
 GROUPS = ("factory", "resource", "process", "tier")
 
@@ -42,11 +44,11 @@ class OnTime:
     rate: float | None
 
 
-def _working_days(start: date, end: date, window_start: date, window_end: date, resource: Resource) -> int:
+def _working_days(start: date, end: date, window_start: date, window_end: date, resource: Resource) -> list[date]:
     """Days of [start, end] (inclusive) inside [window_start, window_end) that the resource works."""
     first = max(start, window_start)
     last = min(end, window_end - timedelta(days=1))
-    return len(calendar_days(first, last, resource)) if last >= first else 0
+    return calendar_days(first, last, resource) if last >= first else []
 
 
 def _check_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -58,13 +60,50 @@ def _check_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end: datetime, group_by: str) -> list[UtilisationRow]:
+@dataclass(frozen=True)
+class UtilisationFacts:
+    """What utilisation is computed from, loaded once for a window: the offers overlapping it
+    (with their resource and organisation name) and the active allocations overlapping it
+    (with their offer and per-day slots). `aggregate` groups any sub-window of it, so a page
+    that shows one window several ways (per week, per factory, per tier) reads it once."""
+
+    start: datetime
+    end: datetime
+    as_buyer: bool
+    offers: list[tuple[CapacityOffer, Resource, str]]
+    allocations: list[tuple[Allocation, CapacityOffer]]
+    slots: dict[uuid.UUID, list[AllocationDay]]
+    # offer id -> the days of the window it sells on (its window, its resource's weekdays), in order.
+    offer_days: dict[uuid.UUID, list[date]]
+
+
+def _days_of(start: datetime, end: datetime) -> tuple[date, date]:
+    """[first day, end day) of a window; a window ending inside a day includes that day."""
+    return start.date(), (end.date() if end.time() == time.min else end.date() + timedelta(days=1))
+
+
+async def load_utilisation(session: AsyncSession, actor: Actor, start: datetime, end: datetime, *, as_buyer: bool = False) -> UtilisationFacts:
+    """The facts of `utilisation` over [start, end): three queries, whatever is grouped later.
+    `as_buyer`: the allocations of the actor's own orders instead of those on its capacity."""
     actor.require(Permission.ANALYTICS_READ)
+    start, end = _check_window(start, end)
+    first_day, end_day = _days_of(start, end)
+    offers = await repository.offers_in_window(session, actor, first_day, end_day)
+    in_window = await repository.allocations_in_window(session, actor, start, end, as_buyer=as_buyer)
+    slots = await repository.allocation_days(session, [a.id for a, _ in in_window])
+    offer_days = {offer.id: _working_days(offer.window_start, offer.window_end, first_day, end_day, resource) for offer, resource, _ in offers}
+    return UtilisationFacts(start, end, as_buyer, offers, in_window, slots, offer_days)
+
+
+def aggregate(facts: UtilisationFacts, group_by: str, start: datetime | None = None, end: datetime | None = None) -> list[UtilisationRow]:
+    """Utilisation rows of [start, end) (default: the facts' whole window, which must hold it)
+    grouped by factory, resource, process or tier. Pure: no queries."""
     if group_by not in GROUPS:
         raise InvalidInput.at("/group_by", f"group_by must be one of {', '.join(GROUPS)}")
-    start, end = _check_window(start, end)
-    first_day = start.date()
-    end_day = end.date() if end.time() == time.min else end.date() + timedelta(days=1)
+    start, end = _check_window(start or facts.start, end or facts.end)
+    if start < facts.start or end > facts.end:
+        raise ValueError("the window lies outside the loaded facts")
+    first_day, end_day = _days_of(start, end)
 
     published: dict[tuple[str, str], int] = defaultdict(int)
     allocated: dict[tuple[str, str], float] = defaultdict(float)
@@ -84,22 +123,21 @@ async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end:
         return tier or ""
 
     resources: dict[object, tuple[str, str]] = {}
-    for offer, resource, org_name in await repository.offers_in_window(session, actor, first_day, end_day):
+    for offer, resource, org_name in facts.offers:
         resources[offer.id] = (resource.name, org_name)
-        if group_by == "tier":
+        if group_by == "tier" or offer.window_start > end_day or offer.window_end < first_day:
             continue
-        days = _working_days(offer.window_start, offer.window_end, first_day, end_day, resource)
+        worked = facts.offer_days[offer.id]
+        days = bisect.bisect_left(worked, end_day) - bisect.bisect_left(worked, first_day)
         published[(key_of(offer, resource.name, org_name, None), offer.capacity_unit.value)] += days * offer.capacity_per_day
 
-    # A member's tier mix is about where its own orders went; capacity use is about its own plant.
-    as_buyer = group_by == "tier" and not actor.is_alliance_admin
-    in_window = await repository.allocations_in_window(session, actor, start, end, as_buyer=as_buyer)
-    slots = await repository.allocation_days(session, [a.id for a, _ in in_window])
-    for allocation, offer in in_window:
+    for allocation, offer in facts.allocations:
+        if not (ensure_utc(allocation.slot_start) < end and ensure_utc(allocation.slot_end) > start):
+            continue
         resource_name, org_name = resources.get(offer.id, ("", ""))
         key = key_of(offer, resource_name, org_name, allocation.tier.value)
         # The capacity booked on the window's days, as the allocation's per-day slots have it.
-        allocated[(key, offer.capacity_unit.value)] += sum(s.use for s in slots.get(allocation.id, []) if first_day <= s.day < end_day)
+        allocated[(key, offer.capacity_unit.value)] += sum(s.use for s in facts.slots.get(allocation.id, []) if first_day <= s.day < end_day)
 
     rows = []
     for key, unit in sorted(set(published) | set(allocated)):
@@ -112,6 +150,15 @@ async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end:
     for row in rows:
         row.share = row.allocated / totals[row.unit] if totals[row.unit] else None
     return rows
+
+
+async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end: datetime, group_by: str) -> list[UtilisationRow]:
+    actor.require(Permission.ANALYTICS_READ)
+    if group_by not in GROUPS:
+        raise InvalidInput.at("/group_by", f"group_by must be one of {', '.join(GROUPS)}")
+    # A member's tier mix is about where its own orders went; capacity use is about its own plant.
+    as_buyer = group_by == "tier" and not actor.is_alliance_admin
+    return aggregate(await load_utilisation(session, actor, start, end, as_buyer=as_buyer), group_by)
 
 
 async def on_time_rate(session: AsyncSession, actor: Actor, start: datetime, end: datetime) -> OnTime:

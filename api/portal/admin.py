@@ -1,14 +1,14 @@
-"""Alliance admin dashboard: utilisation heat map (factory x week), utilisation by tier and
-process, on-time delivery (marketplace.analytics); KPIs against their targets, traffic
-lights with reasons, open warning-line and equipment alerts and the self-check score
-(forecasting.service); bottleneck processes (lights of processes at risk and the most
-utilised processes). Dead letters: the alliance's outbox events whose consumer kept failing
+"""Alliance admin dashboard: one call into forecasting.dashboard, which computes every figure
+over one window (forecasting.service.health_window, stated on the page): traffic lights with
+reasons, KPIs against their targets and the self-check, open alerts (one row per process,
+resource or withdrawn offer), bottleneck processes, the Catena-X DCM comparison, utilisation
+per week, the factory x week and process x week heat maps, utilisation by tier and process,
+and on-time delivery. Dead letters: the alliance's outbox events whose consumer kept failing
 (capool.dead_letters), each retried with one button."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -16,76 +16,43 @@ from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
-from api.portal.charts import HeatCell, bar, heat_map
+from api.portal.charts import HeatCell, bar, heat_map, utilisation_chart
 from api.portal.web import PREFIX, form_of, redirect, render, signed_in
 from capool import dead_letters
-from capool.clock import utcnow
 from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Permission
-from forecasting import repository as health_repository
-from forecasting import service as health_service
-from forecasting.models import AlertKind
-from marketplace import analytics, capacity
-from marketplace.integrations.catenax import service as dcm_service
-
-BOTTLENECK_TOP = 3
-
-WEEKS_BEFORE = 2
-WEEKS_AFTER = 6
+from forecasting import dashboard as dashboard_service
+from forecasting import health
 
 
-def week_starts(now: datetime) -> list[datetime]:
-    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time.min, UTC)
-    return [monday + timedelta(weeks=i) for i in range(-WEEKS_BEFORE, WEEKS_AFTER)]
+def _heat_map(grid: dashboard_service.Grid, title: str) -> str:
+    cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
+    return heat_map(grid.rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title)
 
 
-async def week_grid(db_session: AsyncSession, actor, weeks: list[datetime], group_by: str) -> tuple[list[str], dict[tuple[int, int], HeatCell]]:  # type: ignore[no-untyped-def]
-    """Rows (factories or processes) x weeks of analytics.utilisation, one call per week."""
-    per_week = [await analytics.utilisation(db_session, actor, start, start + timedelta(weeks=1), group_by) for start in weeks]
-    labels: dict[tuple[str, str], str] = {}
-    for rows in per_week:
-        for row in rows:
-            labels[(row.key, row.unit)] = row.label
-    units = {unit for _, unit in labels}
-    keys = sorted(labels, key=lambda k: (labels[k], k[1]))
-    # The unit only shows when factories publish in more than one.
-    names = [labels[k] if len(units) == 1 else f"{labels[k]} ({k[1]})" for k in keys]
-    cells: dict[tuple[int, int], HeatCell] = {}
-    index = {k: i for i, k in enumerate(keys)}
-    for c, rows in enumerate(per_week):
-        for row in rows:
-            cells[(index[(row.key, row.unit)], c)] = HeatCell(row.utilisation, row.allocated, row.published or 0)
-    return names, cells
+def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(unit, chart) of utilisation per week, one chart per capacity unit."""
+    band = (health.UTILISATION_LOW, health.UTILISATION_HIGH)
+    band_label = t("dash.band", low=f"{band[0]:.0%}", high=f"{band[1]:.0%}")
+    columns = [w.strftime("%m-%d") for w in view.window.weeks]
+    charts = []
+    for unit in sorted({w.unit for w in view.weekly}):
+        by_week = {w.week: w.utilisation for w in view.weekly if w.unit == unit}
+        values = [by_week.get(week) for week in view.window.weeks]
+        charts.append((unit, utilisation_chart(columns, values, band, t("dash.weekly_chart", unit=t("unit." + unit)), band_label)))
+    return charts
 
 
 @get("/admin", name="portal:admin-dashboard", **requires(Permission.ANALYTICS_ALLIANCE))
 async def dashboard(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await signed_in(request, db_session)
-    actor = ctx.actor
-    assert actor is not None
-    now = utcnow()
-    weeks = week_starts(now)
-    columns = [w.strftime("%m-%d") for w in weeks]
-    factories, factory_cells = await week_grid(db_session, actor, weeks, "factory")
-    processes, process_cells = await week_grid(db_session, actor, weeks, "process")
-    start, end = weeks[0], weeks[-1] + timedelta(weeks=1)
-    by_tier = await analytics.utilisation(db_session, actor, start, end, "tier")
-    by_process = await analytics.utilisation(db_session, actor, start, end, "process")
-    on_time = await analytics.on_time_rate(db_session, actor, now - timedelta(days=90), now)
-    report = await health_service.kpis(db_session, actor)
-    lights = await health_service.traffic_lights(db_session, actor)
-    # The open alerts the forecasting service raised (read with the same alliance-wide scope
-    # traffic_lights uses); the lights are built from them.
-    alerts = [a for a in await health_repository.open_alerts(db_session, actor, alliance_wide=True) if a.kind in (AlertKind.FORECAST_WARNING, AlertKind.EQUIPMENT, AlertKind.WITHDRAWN_WORK)]
-    bottlenecks = bottleneck_processes(lights, by_process)
-    offers = await capacity.offer_labels(db_session, actor, [a.subject for a in alerts if a.kind == AlertKind.WITHDRAWN_WORK])
-    # Catena-X DCM: this week and the weeks after it, the heat map's future columns.
-    dcm = await dcm_service.compare(db_session, actor, now.date(), WEEKS_AFTER)
+    assert ctx.actor is not None
+    view = await dashboard_service.alliance_dashboard(db_session, ctx.actor)
     return render(
-        ctx, "admin/dashboard.html", heatmap=heat_map(factories, columns, factory_cells, ctx.t("dash.heatmap")),
-        process_heatmap=heat_map(processes, columns, process_cells, ctx.t("dash.process_heatmap")), by_tier=by_tier, by_process=by_process, on_time=on_time, bar=bar,
-        window_start=start.date(), window_end=(end - timedelta(days=1)).date(),
-        report=report, lights=lights, alerts=alerts, bottlenecks=bottlenecks, dcm=dcm, dcm_thresholds=dcm_thresholds(dcm.volatility_parameters), offers=offers,
+        ctx, "admin/dashboard.html", view=view, bar=bar,
+        heatmap=_heat_map(view.factory_grid, ctx.t("dash.heatmap")), process_heatmap=_heat_map(view.process_grid, ctx.t("dash.process_heatmap")),
+        weekly_charts=_weekly_charts(view, ctx.t), window_start=view.window.start.date(), window_end=view.window.last_day,
+        dcm_thresholds=dcm_thresholds(view.dcm.volatility_parameters), offers=view.offers,
     )
 
 
@@ -94,22 +61,6 @@ def dcm_thresholds(parameters: dict) -> str:  # type: ignore[type-arg]
     [first, *_] = parameters["rollingHorizonAlertThresholds"]
     return (f"+{first['relativePositiveDeviation']:.0%} / -{first['relativeNegativeDeviation']:.0%}, "
             f"±{first['absolutePositiveDeviation']:g} / ±{first['absoluteNegativeDeviation']:g}")
-
-
-def bottleneck_processes(lights, by_process) -> list[dict]:  # type: ignore[no-untyped-def]
-    """Processes whose light is not green (fewer than 3 qualified suppliers, a warning line,
-    a factory at >= 90%, an equipment alert: the service's reasons), plus the most
-    utilised processes of the window."""
-    rows: dict[str, dict] = {}
-    utilisation = {row.key: row.utilisation for row in by_process}
-    for light in lights:
-        if light.scope == "process" and light.colour != "green":
-            rows[light.key] = {"process": light.key, "colour": light.colour, "reasons": light.reasons, "risks": light.risks, "utilisation": utilisation.get(light.key)}
-    busiest = sorted((r for r in by_process if r.utilisation is not None), key=lambda r: r.utilisation, reverse=True)[:BOTTLENECK_TOP]
-    colours = {light.key: light.colour for light in lights if light.scope == "process"}
-    for row in busiest:
-        rows.setdefault(row.key, {"process": row.key, "colour": colours.get(row.key, "green"), "reasons": [], "risks": [], "utilisation": row.utilisation})
-    return sorted(rows.values(), key=lambda r: ({"red": 0, "yellow": 1}.get(r["colour"], 2), -(r["utilisation"] or 0.0)))
 
 
 DEAD_LETTERS_PAGE = 50

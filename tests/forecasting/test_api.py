@@ -198,7 +198,9 @@ async def test_equipment_rule_alerts_and_cuts_offered_capacity(client, db, world
     assert again.json()["alert_opened"] is False and len(await events_of(db, "equipment.alert")) == 1
     lights = (await client.get("/v1/health/lights", headers=world.brand_ops.headers)).json()
     factory = next(light for light in lights if light["scope"] == "factory" and light["key"] == str(world.brand.org_id))
-    assert factory["colour"] == "yellow" and "maintenance alert" in factory["reasons"][0]
+    # Two risks: nothing is allocated on its offer (0%, under the 75%-85% band) and the maintenance alert.
+    assert factory["colour"] == "red" and len(factory["reasons"]) == 2
+    assert "at 0% utilisation, under the 75%-85% band" in factory["reasons"][0] and "maintenance alert" in factory["reasons"][1]
 
 
 async def test_equipment_alert_withdraws_an_offer_whose_allocations_would_not_fit(client, db, world: World) -> None:

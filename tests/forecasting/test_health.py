@@ -59,7 +59,8 @@ def test_no_capacity_at_all_warns() -> None:
 
 def base(**kw) -> HealthInput:  # type: ignore[no-untyped-def]
     data = dict(
-        factories={"f1": ("F1", 0.5), "f2": ("F2", 0.6), "f3": ("F3", 0.7)},
+        # Both ends of the 75%-85% band and its middle: inside, no risk.
+        factories={"f1": ("F1", 0.75), "f2": ("F2", 0.8), "f3": ("F3", 0.85)},
         suppliers={"printing": {"f1", "f2", "f3"}},
         warnings={},
         equipment_alerts=[],
@@ -79,11 +80,39 @@ def test_all_green() -> None:
 
 
 def test_high_utilisation_is_a_single_risk() -> None:
-    lights = by_key(traffic_lights(base(factories={"f1": ("F1", 0.9), "f2": ("F2", 0.6), "f3": ("F3", 0.89)})))
-    assert lights[("factory", "f1")].colour == YELLOW and "90%" in lights[("factory", "f1")].reasons[0]
+    lights = by_key(traffic_lights(base(factories={"f1": ("F1", 0.9), "f2": ("F2", 0.8), "f3": ("F3", 0.85)})))
+    assert lights[("factory", "f1")].colour == YELLOW
+    assert lights[("factory", "f1")].reasons == ["F1 at 90% utilisation, over the 75%-85% band"]
     assert lights[("factory", "f3")].colour == GREEN
+    # A supplier over the band is a risk to the process it supplies.
     assert lights[("process", "printing")].colour == YELLOW
     assert lights[("alliance", "alliance")].colour == YELLOW
+
+
+def test_utilisation_band_boundaries() -> None:
+    """75% and 85% are inside the band; just under 75% (down to 0%, idle) and just over 85% are not."""
+    cases = {0.0: YELLOW, 0.7499: YELLOW, 0.75: GREEN, 0.85: GREEN, 0.8501: YELLOW, 1.2: YELLOW}
+    for utilisation, colour in cases.items():
+        lights = by_key(traffic_lights(base(factories={"f1": ("F1", utilisation), "f2": ("F2", 0.8), "f3": ("F3", 0.8)})))
+        assert lights[("factory", "f1")].colour == colour, utilisation
+    # The reason says which side, and never rounds onto the bound it failed.
+    reasons = {u: by_key(traffic_lights(base(factories={"f1": ("F1", u)})))[("factory", "f1")].reasons for u in (0.0, 0.7499, 0.8501)}
+    assert reasons[0.0] == ["F1 at 0% utilisation, under the 75%-85% band (idle capacity)"]
+    assert reasons[0.7499] == ["F1 at 75.0% utilisation, under the 75%-85% band (idle capacity)"]
+    assert reasons[0.8501] == ["F1 at 85.0% utilisation, over the 75%-85% band"]
+
+
+def test_an_idle_factory_is_not_green_but_its_processes_are() -> None:
+    """0% over the window: one risk for the factory and the alliance; its idle capacity is no
+    risk to the processes it supplies. Nothing published: nothing to judge."""
+    lights = by_key(traffic_lights(base(factories={"f1": ("F1", 0.0), "f2": ("F2", 0.8), "f3": ("F3", None)})))
+    assert lights[("factory", "f1")].colour == YELLOW and "idle capacity" in lights[("factory", "f1")].reasons[0]
+    assert lights[("factory", "f3")].colour == GREEN
+    assert lights[("process", "printing")].colour == GREEN
+    assert lights[("alliance", "alliance")].colour == YELLOW
+    # Idle and under maintenance: two risks, red.
+    lights = by_key(traffic_lights(base(factories={"f1": ("F1", 0.0)}, equipment_alerts=[("f1", "press 1", ("printing",))])))
+    assert lights[("factory", "f1")].colour == RED and len(lights[("factory", "f1")].reasons) == 2
 
 
 def test_few_suppliers_is_a_risk() -> None:

@@ -127,7 +127,7 @@ def test_every_code_the_services_hand_over_has_both_languages() -> None:
     from capool.errors import ErrorCode
 
     wanted = [f"error_code.{code.value}" for code in ErrorCode]
-    wanted += [f"risk.{code}" for code in ("high_utilisation", "few_suppliers", "warning_line", "equipment_alert")]
+    wanted += [f"risk.{code}" for code in ("low_utilisation", "high_utilisation", "few_suppliers", "warning_line", "equipment_alert")]
     wanted += [f"why.{code}" for code in ("lowest_cost", "cheaper_with_room", "cheaper_with_room_unproven", "cheaper_no_room", "cheaper_break_share", "cheaper_no_room_or_share")]
     wanted += [f"binding.{code}" for code in ("offer_full", "shared_resource_full", "cheaper_no_room", "share_band", "late_none_sooner", "late_sooner_full", "late_accepted", "late_unproven")]
     wanted += ["match_risk.few_alternatives", "next_best.none_can_take", "next_best.none_eligible"]
