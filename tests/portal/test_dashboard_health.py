@@ -75,3 +75,35 @@ async def test_members_do_not_get_the_dashboard(portal: httpx.AsyncClient, db: A
         response = await portal.get("/portal/admin")
         assert response.status_code == 403
         assert "maintenance alert" not in response.text
+
+
+async def test_the_page_states_its_one_window_lists_a_process_once_and_charts_utilisation_per_week(
+        portal: httpx.AsyncClient, db: AsyncEngine, world: World) -> None:
+    from capool.db import create_session_factory
+    from forecasting.models import AlertKind, HealthAlert
+    from forecasting.service import health_window
+
+    async with create_session_factory(db)() as session:
+        for org, ratio in ((world.brand.org_id, 0.8), (world.other_buyer.org_id, 1.1)):
+            session.add(HealthAlert(organisation_id=org, kind=AlertKind.FORECAST_WARNING, subject="screen_printing",
+                                    message=f"forecast demand at {ratio:.0%}", details={"ratio": ratio}))
+        await session.commit()
+    offer = await publish(portal, world.partner, per_day=100, days=7)
+    order = await place(portal, world.brand, quantity=700)
+    await allocate(portal, world.brand, [(order["id"], offer["id"], 700)])
+    await sign_in(portal, db, world.admin)
+    page = (await portal.get("/portal/admin")).text
+    window = health_window()
+    stated = row_of(page.replace("</p>", "</tr>"), 'id="window"')
+    assert f"Window: {window.start.date()} to {window.last_day}" in stated and "Every figure on this page is over this window of 8 ISO weeks" in stated
+    alerts = page[page.index('id="alerts"'): page.index("</table>", page.index('id="alerts"'))]
+    assert alerts.count('data-subject="screen_printing"') == 1
+    row = row_of(alerts, 'data-subject="screen_printing"')
+    assert "forecast demand at 110%" in row and "Brand, Other Buyer" in row
+    # The offer's 7 days from today fall in this week and the next, fully booked: 100% in
+    # both, over the band; the weeks without capacity show a dash.
+    chart = page[page.index('class="scroll weekly-utilisation"'):]
+    chart = chart[: chart.index("</svg>")]
+    for week in window.weeks[2:4]:
+        assert f'data-column="{week.strftime("%m-%d")}" data-utilisation="1.0000"' in chart
+    assert chart.count('class="week"') == 2 and chart.count(">100%</text></g>") == 2 and "target 75%-85%" in chart
