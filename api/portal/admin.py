@@ -33,13 +33,15 @@ def _heat_map(grid: dashboard_service.Grid, title: str) -> str:
 def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(unit, chart) of utilisation per week, one chart per capacity unit."""
     band = (health.UTILISATION_LOW, health.UTILISATION_HIGH)
-    band_label = t("dash.band", low=f"{band[0]:.0%}", high=f"{band[1]:.0%}")
+    low, high = (f"{bound:.0%}" for bound in band)
+    band_label = t("dash.band", low=low, high=high)
     columns = [w.strftime("%m-%d") for w in view.window.weeks]
     charts = []
     for unit in sorted({w.unit for w in view.weekly}):
         by_week = {w.week: w.utilisation for w in view.weekly if w.unit == unit}
         values = [by_week.get(week) for week in view.window.weeks]
-        charts.append((unit, utilisation_chart(columns, values, band, t("dash.weekly_chart", unit=t("unit." + unit)), band_label)))
+        unit_key = f"unit.{unit}"  # a DYNAMIC family (api/portal/i18n.py)
+        charts.append((unit, utilisation_chart(columns, values, band, t("dash.weekly_chart", unit=t(unit_key)), band_label)))
     return charts
 
 
