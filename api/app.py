@@ -43,6 +43,7 @@ from api.rest.capacity import (
     ResourceController,
     SiteController,
 )
+from api.rest.catalogue import ProcessController
 from api.rest.orders import AllocationController, OrderController
 from capool import jobs, scheduler, wiring  # noqa: F401  (wiring: every table and outbox consumer)
 from capool.config import Settings, get_settings, require_secrets
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     graphql = with_websocket_auth(make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql"))
     return Litestar(
         route_handlers=[
-            health, ready, metrics, SiteController, ResourceController, OfferController, PartnershipController,
+            health, ready, metrics, ProcessController, SiteController, ResourceController, OfferController, PartnershipController,
             OrderController, AllocationController, AnalyticsController, MemberController, DeadLetterController, graphql,
             *(handler for area in AREA_ROUTES for handler in area.ROUTES),
             *portal.ROUTES,

@@ -23,6 +23,10 @@ OPERATION_IDS: dict[str, str] = {
     "GET /health": "getHealth",
     "GET /ready": "getReadiness",
     "GET /metrics": "getMetrics",
+    # the alliance's process catalogue
+    "GET /v1/processes": "listProcesses",
+    "POST /v1/processes": "addProcess",
+    "POST /v1/processes/{process_id}/retire": "retireProcess",
     # capacity
     "GET /v1/sites": "listSites",
     "POST /v1/sites": "createSite",

@@ -17,6 +17,7 @@ from capool.clitools import JSON, QUIET, in_transaction, load_wiring, progress_b
 
 if TYPE_CHECKING:
     from capool.config import Settings
+    from marketplace.models import ProcessCode
 
 # Every area's commands, imported only when click asks for them by name (the click docs'
 # "Lazily Loading Subcommands"): importing them all up front pulled in the whole platform
@@ -340,7 +341,7 @@ def openapi_command(output: Path | None, as_json: bool) -> None:
 
 @main.group()
 def admin() -> None:
-    """Create alliances, organisations, users and API keys."""
+    """Create alliances, organisations, users and API keys; keep alliances' process catalogues."""
 
 
 @admin.command("create-alliance")
@@ -352,6 +353,53 @@ def create_alliance(name: str, as_json: bool) -> None:
 
     alliance = in_transaction(lambda s: service.create_alliance(s, name))
     click.echo(json.dumps({"alliance_id": str(alliance.id), "name": alliance.name}))
+
+
+@admin.command("processes")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+@click.option("--include-retired", is_flag=True, help="list retired codes too")
+def list_processes(alliance_id: uuid.UUID, include_retired: bool) -> None:
+    """The alliance's process catalogue, one JSON object a line."""
+    from marketplace import catalogue
+
+    for row in in_transaction(lambda s: catalogue.alliance_processes(s, alliance_id, include_retired=include_retired)):
+        click.echo(json.dumps(_process_json(row), ensure_ascii=False))
+
+
+@admin.command("add-process")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+@click.option("--en", "name_en", required=True, help="the English name")
+@click.option("--zh-cn", "name_zh_cn", required=True, help="the Simplified Chinese name")
+@click.argument("code")
+def add_process(alliance_id: uuid.UUID, name_en: str, name_zh_cn: str, code: str) -> None:
+    """Add a process code to the alliance's catalogue (or bring a retired one back)."""
+    import msgspec
+
+    from marketplace import catalogue
+    from marketplace.schemas import ProcessIn
+
+    try:
+        data = msgspec.convert({"code": code, "names": {"en": name_en, "zh-CN": name_zh_cn}}, ProcessIn)
+    except msgspec.ValidationError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    row = in_transaction(lambda s: catalogue.add_to_alliance(s, alliance_id, data))
+    click.echo(json.dumps(_process_json(row), ensure_ascii=False))
+
+
+@admin.command("retire-process")
+@click.option("--alliance", "alliance_id", required=True, type=click.UUID)
+@click.argument("code")
+def retire_process(alliance_id: uuid.UUID, code: str) -> None:
+    """Retire a process code: rows that name it keep it; nothing new may name it."""
+    from marketplace import catalogue
+
+    row = in_transaction(lambda s: catalogue.retire_in_alliance(s, alliance_id, code))
+    click.echo(json.dumps(_process_json(row), ensure_ascii=False))
+
+
+def _process_json(row: ProcessCode) -> dict[str, object]:
+    return {"process_id": str(row.id), "code": row.code, "names": {"en": row.name_en, "zh-CN": row.name_zh_cn},
+            "retired_at": row.retired_at.isoformat() if row.retired_at else None}
 
 
 @admin.command("create-org")

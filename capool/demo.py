@@ -30,13 +30,15 @@ from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
 from capool.tenancy.passwords import set_password
-from marketplace import allocations, capacity, orders
+from marketplace import allocations, capacity, catalogue, orders
 from marketplace.models import CapacityOffer, OrderStatus, ProgressStep, Visibility
 from marketplace.schemas import (
     OfferIn,
     OrderIn,
     PartnershipIn,
     PlanItem,
+    ProcessIn,
+    ProcessNames,
     ProgressIn,
     ResourceIn,
     SiteIn,
@@ -61,6 +63,10 @@ MATERIALS = {"screen_printing": ["cotton", "poly_cotton"], "dtg_printing": ["cot
              "cut_and_sew": ["cotton", "polyester"], "heat_transfer": ["polyester", "cotton"], "cnc_milling": ["aluminium", "steel"],
              "stamping": ["steel", "aluminium"]}
 REGIONS = ["guangzhou", "dongguan", "foshan", "shenzhen", "zhongshan"]
+# The alliance's process catalogue (marketplace.catalogue): the codes above, named in English and Chinese.
+PROCESS_NAMES = {"screen_printing": ("Screen printing", "丝网印刷"), "dtg_printing": ("Direct-to-garment printing", "数码直喷印花"),
+                 "embroidery": ("Embroidery", "刺绣"), "cut_and_sew": ("Cut and sew", "裁剪缝制"), "heat_transfer": ("Heat transfer printing", "热转印"),
+                 "cnc_milling": ("CNC milling", "数控铣削"), "stamping": ("Stamping", "冲压")}
 PRODUCTS = {"screen_printing": "Printed tee", "dtg_printing": "Photo-print tee", "embroidery": "Embroidered polo",
             "cut_and_sew": "Custom hoodie", "heat_transfer": "Team jersey", "cnc_milling": "Machined bracket", "stamping": "Stamped clip"}
 
@@ -108,6 +114,9 @@ async def load_demo(
         return await _fresh_keys(session)
     progress("members, sites and capacity offers", 0, 1)
     alliance = await members.create_alliance(session, ALLIANCE)
+    for code in GARMENT + PARTS:
+        en, zh = PROCESS_NAMES[code]
+        await catalogue.add_to_alliance(session, alliance.id, ProcessIn(code=code, names=ProcessNames(en=en, zh_cn=zh)))
     brand, brand_buyer = await _member(session, alliance, "Inkwell Tees", OrgKind.BOTH, "guangzhou", Role.BUYER, "buyer@inkwell.example")
     brand_ops_user = await members.create_user(session, brand.id, "ops@inkwell.example", "Inkwell workshop lead", Role.SUPPLIER_OPERATOR)
     brand_ops = actor_for(brand_ops_user, brand, alliance)

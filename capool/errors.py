@@ -27,6 +27,7 @@ class ErrorCode(enum.StrEnum):
     CONNECTOR_UNREACHABLE = "connector_unreachable"
     DUPLICATE_MAPPING = "duplicate_mapping"
     DUPLICATE_MATERIAL_DEMAND = "duplicate_material_demand"
+    DUPLICATE_PROCESS = "duplicate_process"
     DUPLICATE_REFERENCE = "duplicate_reference"
     EMPTY_PLAN = "empty_plan"
     ERROR = "error"
@@ -51,6 +52,7 @@ class ErrorCode(enum.StrEnum):
     PLAN_CHANGED = "plan_changed"
     PLAN_STALE = "plan_stale"
     PLAN_UNBOUND = "plan_unbound"
+    PROCESS_RETIRED = "process_retired"
     RATE_LIMITED = "rate_limited"
     REPAIR_STALE = "repair_stale"
     SOLVE_AFTER_WRITE = "solve_after_write"
@@ -61,6 +63,8 @@ class ErrorCode(enum.StrEnum):
     NOTHING_TO_REVIEW = "nothing_to_review"
     NOTHING_TO_ROLL_BACK = "nothing_to_roll_back"
     UNAUTHENTICATED = "unauthenticated"
+    UNKNOWN_CURRENCY = "unknown_currency"
+    UNKNOWN_PROCESS = "unknown_process"
 
 
 @dataclass

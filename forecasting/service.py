@@ -28,7 +28,7 @@ from forecasting import health, repository
 from forecasting.engine import ForecastConfig, forecast
 from forecasting.models import AlertKind, ForecastPoint, ForecastRun, Granularity, HealthAlert, TelemetryReading
 from forecasting.schemas import TelemetryIn
-from marketplace import analytics
+from marketplace import analytics, catalogue
 from marketplace import capacity as capacity_service
 from marketplace import repository as marketplace_repository
 from marketplace.models import CapacityOffer, CapacityUnit, OrderStatus, Partnership, Resource, Tier
@@ -141,6 +141,7 @@ class DemandForecast:
 async def demand_forecast(session: AsyncSession, actor: Actor, process: str | None, horizon_days: int, granularity: Granularity) -> DemandForecast:
     """The caller's latest stored forecast (refreshed by the scheduled job)."""
     actor.require(Permission.FORECAST_READ)
+    await catalogue.check_known(session, actor.alliance_id, {"/process": process})
     steps = horizon_steps(granularity, horizon_days)
     run = await repository.latest_run(session, actor, granularity)
     if run is None:
@@ -237,6 +238,7 @@ async def capacity_forecast(session: AsyncSession, actor: Actor, process: str | 
     actor.require(Permission.FORECAST_READ)
     if not MIN_HORIZON_DAYS <= horizon_days <= MAX_HORIZON_DAYS:
         raise InvalidInput.at("/horizon", f"horizon must be {MIN_HORIZON_DAYS}-{MAX_HORIZON_DAYS} days")
+    await catalogue.check_known(session, actor.alliance_id, {"/process": process})
     today = (now or utcnow()).date()
     view = await capacity_view(session, actor, today, today + timedelta(days=horizon_days - 1), today, process)
     out = []

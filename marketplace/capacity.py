@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events
 from capool.clock import utcnow
+from capool.currencies import check_currencies
 from capool.errors import Conflict, InvalidInput, NotFound
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible, get_writable
+from marketplace import catalogue, repository
 from marketplace import days as capacity_days
-from marketplace import repository
 from marketplace.models import CapacityOffer, OfferStatus, Partnership, Resource, Site
 from marketplace.schemas import OfferChange, OfferIn, PartnershipIn, ResourceIn, SiteIn
 
@@ -37,6 +38,7 @@ async def list_sites(session: AsyncSession, actor: Actor, cursor: str | None = N
 async def create_resource(session: AsyncSession, actor: Actor, data: ResourceIn) -> Resource:
     actor.require(Permission.CAPACITY_WRITE)
     await get_writable(session, actor, Site, data.site_id)
+    await catalogue.check_processes(session, actor.alliance_id, {f"/processes/{i}": code for i, code in enumerate(data.processes)})
     resource = Resource(
         organisation_id=actor.organisation_id,
         site_id=data.site_id,
@@ -65,6 +67,8 @@ async def publish_offer(session: AsyncSession, actor: Actor, data: OfferIn) -> C
     actor.require(Permission.CAPACITY_WRITE)
     # The resource's row lock serialises offers published on it at once: they share its days.
     resource = await get_writable(session, actor, Resource, data.resource_id, for_update=True)
+    await catalogue.check_processes(session, actor.alliance_id, {"/process": data.process})
+    check_currencies({"/currency": data.currency})
     if data.process not in resource.processes:
         raise InvalidInput.at("/process", f"resource {resource.name!r} does not offer process {data.process!r} (it offers {', '.join(resource.processes)})")
     if data.window_end < data.window_start:
@@ -252,6 +256,7 @@ async def create_partnership(session: AsyncSession, actor: Actor, data: Partners
         raise InvalidInput.at("/factory_org_id", f"{factory.name} is not a factory")
     if (data.agreed_unit_price_minor is None) != (data.currency is None):
         raise InvalidInput.at("/currency", "an agreed price needs its currency, and a currency needs a price")
+    check_currencies({"/currency": data.currency})
     if await repository.find_partnership(session, actor.organisation_id, factory.id):
         raise Conflict(f"a partnership with {factory.name} already exists")
     partnership = Partnership(

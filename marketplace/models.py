@@ -1,5 +1,5 @@
-"""Marketplace tables: sites, resources, capacity offers, partnerships, orders,
-allocations and shop-floor progress.
+"""Marketplace tables: the alliance's process catalogue, sites, resources, capacity offers,
+partnerships, orders, allocations and shop-floor progress.
 
 Every tenant row carries a non-null, indexed organisation id; who may read which row is
 decided in capool/tenancy/policy.py from the `__tenancy__` declared here.
@@ -103,6 +103,26 @@ class ProgressStep(enum.StrEnum):
 
 
 ALL_WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
+
+
+class ProcessCode(IdMixin, Base):
+    """One process of an alliance's catalogue: the codes orders, offers, resources and code
+    mappings may name (marketplace.catalogue). Alliance admins add and retire them; a retired
+    code stays on the rows that already use it but no new one may name it.
+
+    The catalogue belongs to the alliance, not to one member: every member reads it, its
+    repository functions filter by the actor's alliance, and only that alliance's admins
+    change it (as settlement's alliance-wide rows, it declares no organisation scope)."""
+
+    __tablename__ = "process_codes"
+
+    alliance_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("alliances.id"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_zh_cn: Mapped[str] = mapped_column(String(200))
+    retired_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("alliance_id", "code"),)
 
 
 class Site(IdMixin, Base):

@@ -12,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool import events, live
 from capool.clock import ensure_utc, utcnow
+from capool.currencies import check_currencies
 from capool.errors import Conflict, InvalidInput, PermissionDenied
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
+from marketplace import catalogue, repository
 from marketplace import days as capacity_days
-from marketplace import repository
 from marketplace.models import (
     ACTIVE_ALLOCATION,
     Allocation,
@@ -112,6 +113,8 @@ async def place_order(session: AsyncSession, actor: Actor, data: OrderIn, *, now
     now = now or utcnow()
     if due_at <= now:
         raise InvalidInput.at("/due_at", "due_at must be in the future")
+    await catalogue.check_processes(session, actor.alliance_id, {"/process": data.process})
+    check_currencies({"/currency": data.currency})
     if await repository.order_by_reference(session, actor.organisation_id, data.reference):
         raise Conflict(f"an order with reference {data.reference!r} already exists", "duplicate_reference")
     order = Order(
@@ -279,6 +282,9 @@ async def update_draft(session: AsyncSession, actor: Actor, order_id: uuid.UUID,
     order = await get_writable(session, actor, Order, order_id, for_update=True)
     if order.status != S.DRAFT:
         raise Conflict(f"order {order.reference} is {order.status.value}; only drafts can be edited", "illegal_transition")
+    # A draft may keep a process retired since it was placed, but not take up a retired one.
+    await catalogue.check_processes(session, actor.alliance_id, {"/process": data.process}, kept=[order.process])
+    check_currencies({"/currency": data.currency})
     for field_name in ("product", "process", "material", "quantity", "urgency", "cost_sensitivity", "max_unit_price_minor", "currency", "split_allowed", "aql", "min_quality_score"):
         setattr(order, field_name, getattr(data, field_name))
     order.due_at = ensure_utc(data.due_at)

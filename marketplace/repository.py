@@ -23,11 +23,37 @@ from marketplace.models import (
     Order,
     OrderStatusChange,
     Partnership,
+    ProcessCode,
     ProgressReport,
     Resource,
     ResourceDay,
     Site,
 )
+
+
+def process_codes_query(alliance_id: uuid.UUID, *, include_retired: bool = False) -> Select[Any]:
+    """The alliance's catalogue, by code. The catalogue is the alliance's: filtered by the
+    actor's alliance id, never by a member's."""
+    statement = select(ProcessCode).where(ProcessCode.alliance_id == alliance_id)
+    if not include_retired:
+        statement = statement.where(ProcessCode.retired_at.is_(None))
+    return statement.order_by(ProcessCode.code)
+
+
+async def process_codes(session: AsyncSession, alliance_id: uuid.UUID, codes: Iterable[str]) -> dict[str, ProcessCode]:
+    """The catalogue rows of `codes` in the alliance (retired ones included), by code."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    statement = select(ProcessCode).where(ProcessCode.alliance_id == alliance_id, ProcessCode.code.in_(wanted))
+    return {row.code: row for row in (await session.execute(statement)).scalars()}
+
+
+async def process_code_of_alliance(session: AsyncSession, alliance_id: uuid.UUID, process_id: uuid.UUID, *, for_update: bool = False) -> ProcessCode | None:
+    statement = select(ProcessCode).where(ProcessCode.id == process_id, ProcessCode.alliance_id == alliance_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 def sites_query(actor: Actor) -> Select[Any]:

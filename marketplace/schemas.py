@@ -31,6 +31,20 @@ NonNegative = Annotated[int, Meta(ge=0, le=10**9)]
 AwareDatetime = Annotated[datetime, Meta(tz=True)]
 
 
+class ProcessNames(Struct, forbid_unknown_fields=True):
+    """A process's name in each language the platform speaks (the portal's en and zh-CN)."""
+
+    en: Name
+    zh_cn: Name = msgspec.field(name="zh-CN")
+
+
+class ProcessIn(Struct, forbid_unknown_fields=True):
+    """A process for the alliance's catalogue: the code orders, offers and resources name."""
+
+    code: Code
+    names: ProcessNames
+
+
 class SiteIn(Struct, forbid_unknown_fields=True):
     name: Name
     region: Annotated[str, Meta(min_length=1, max_length=100)]

@@ -31,8 +31,8 @@ from capool.models import metadata
 from capool.tenancy import service as members
 from capool.tenancy.actor import Actor, effective_permissions
 from capool.tenancy.models import OrgKind, Role
-from marketplace import capacity
-from marketplace.schemas import PartnershipIn
+from marketplace import capacity, catalogue
+from marketplace.schemas import PartnershipIn, ProcessIn, ProcessNames
 
 # Deterministic secrets of the tests' own, none of them a published value: set before any
 # settings are read, and inherited by the CLI subprocesses the tests start. A developer's
@@ -172,6 +172,7 @@ class World:
     other_buyer: Member
     admin: Member  # alliance admin
     outsider: Member  # member of another alliance
+    outsider_admin: Member  # the other alliance's admin
 
 
 async def _member(session: AsyncSession, alliance_id: uuid.UUID, name: str, kind: OrgKind, role: Role, org_id: uuid.UUID | None = None) -> Member:
@@ -184,10 +185,26 @@ async def _member(session: AsyncSession, alliance_id: uuid.UUID, name: str, kind
     return Member(org_id, user.id, actor, issued.token)
 
 
+# The processes the tests' alliances have in their catalogues (marketplace.catalogue): every
+# code a test names through the services. Engine-only tests (matching.engine) need none.
+TEST_PROCESSES = {
+    "screen_printing": ("Screen printing", "丝网印刷"), "dtg_printing": ("Direct-to-garment printing", "数码直喷印花"),
+    "heat_transfer": ("Heat transfer printing", "热转印"), "embroidery": ("Embroidery", "刺绣"), "cut_and_sew": ("Cut and sew", "裁剪缝制"),
+    "sewing": ("Sewing", "缝制"), "cutting": ("Cutting", "裁剪"), "cut": ("Cut", "裁"), "print": ("Print", "印"), "p": ("P", "P"),
+    "cnc_machining": ("CNC machining", "数控加工"),
+}
+
+
+async def seed_catalogue(session: AsyncSession, alliance_id: uuid.UUID, codes: dict[str, tuple[str, str]] = TEST_PROCESSES) -> None:
+    for code, (en, zh) in codes.items():
+        await catalogue.add_to_alliance(session, alliance_id, ProcessIn(code=code, names=ProcessNames(en=en, zh_cn=zh)))
+
+
 @pytest.fixture
 async def world(db: AsyncEngine) -> World:
     async with create_session_factory(db)() as session:
         alliance = await members.create_alliance(session, "Test Alliance")
+        await seed_catalogue(session, alliance.id)
         brand = await _member(session, alliance.id, "Brand", OrgKind.BOTH, Role.BUYER)
         brand_ops = await _member(session, alliance.id, "Brand", OrgKind.BOTH, Role.SUPPLIER_OPERATOR, brand.org_id)
         partner = await _member(session, alliance.id, "Partner Factory", OrgKind.FACTORY, Role.SUPPLIER_OPERATOR)
@@ -195,10 +212,12 @@ async def world(db: AsyncEngine) -> World:
         other_buyer = await _member(session, alliance.id, "Other Buyer", OrgKind.BUYER, Role.BUYER)
         admin = await _member(session, alliance.id, "Alliance Office", OrgKind.BUYER, Role.ALLIANCE_ADMIN)
         elsewhere = await members.create_alliance(session, "Another Alliance")
+        await seed_catalogue(session, elsewhere.id)
         outsider = await _member(session, elsewhere.id, "Outsider", OrgKind.BOTH, Role.ORG_ADMIN)
+        outsider_admin = await _member(session, elsewhere.id, "Another Office", OrgKind.BUYER, Role.ALLIANCE_ADMIN)
         await capacity.create_partnership(session, brand.actor, PartnershipIn(factory_org_id=partner.org_id, agreed_unit_price_minor=450, currency="CNY"))
         await session.commit()
-    return World(alliance.id, brand, brand_ops, partner, floating, other_buyer, admin, outsider)
+    return World(alliance.id, brand, brand_ops, partner, floating, other_buyer, admin, outsider, outsider_admin)
 
 
 def future(days: int) -> str:

@@ -25,3 +25,24 @@ def test_admin_verbs_create_a_member_with_a_working_key(cli_database) -> None:  
 
     bad = CliRunner().invoke(main, ["admin", "create-org", "--alliance", alliance["alliance_id"], "--kind", "buyer", "Dongguan Metalworks"])
     assert bad.exit_code == 1 and bad.output.startswith("Error: ") and "already exists" in bad.output  # a message, not a traceback
+
+
+def test_admin_keeps_an_alliance_process_catalogue(cli_database) -> None:  # type: ignore[no-untyped-def]
+    _run("migrate")
+    alliance = json.loads(_run("admin", "create-alliance", "CLI Alliance"))["alliance_id"]
+    added = json.loads(_run("admin", "add-process", "--alliance", alliance, "--en", "Welding", "--zh-cn", "焊接", "welding"))
+    assert (added["code"], added["names"], added["retired_at"]) == ("welding", {"en": "Welding", "zh-CN": "焊接"}, None)
+    json.loads(_run("admin", "add-process", "--alliance", alliance, "--en", "Stamping", "--zh-cn", "冲压", "stamping"))
+    assert [json.loads(line)["code"] for line in _run("admin", "processes", "--alliance", alliance).splitlines()] == ["stamping", "welding"]
+
+    retired = json.loads(_run("admin", "retire-process", "--alliance", alliance, "welding"))
+    assert retired["process_id"] == added["process_id"] and retired["retired_at"] is not None
+    assert [json.loads(line)["code"] for line in _run("admin", "processes", "--alliance", alliance).splitlines()] == ["stamping"]
+    assert len(_run("admin", "processes", "--alliance", alliance, "--include-retired").splitlines()) == 2
+
+    again = CliRunner().invoke(main, ["admin", "add-process", "--alliance", alliance, "--en", "Stamping", "--zh-cn", "冲压", "stamping"])
+    assert again.exit_code == 1 and "already in the alliance's catalogue" in again.output
+    bad = CliRunner().invoke(main, ["admin", "add-process", "--alliance", alliance, "--en", "Bad", "--zh-cn", "坏", "Bad Code!"])
+    assert bad.exit_code == 2 and "code" in bad.output
+    twice = CliRunner().invoke(main, ["admin", "retire-process", "--alliance", alliance, "welding"])
+    assert twice.exit_code == 1 and "already retired" in twice.output

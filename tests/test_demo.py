@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from capool.db import create_session_factory
-from capool.demo import load_demo
+from capool.demo import GARMENT, PARTS, load_demo
 from capool.events import OutboxEvent
 from capool.tenancy.models import Organisation, OrgKind, User
 from capool.tenancy.passwords import verify_password
@@ -41,6 +41,16 @@ async def test_demo_alliance_then_the_flow_with_its_keys(client, db, tmp_path, m
 
     keys = {label: {"Authorization": f"Bearer {token}"} for label, token in summary["api_keys"].items()}
     supplier, buyer, admin = keys["supplier (Floating Works 01)"], keys["buyer (Inkwell Tees)"], keys["alliance admin"]
+
+    # The alliance's catalogue holds the demo's processes, named in both languages; the
+    # alliance admin adds one and the buyer orders it (an unknown code is refused).
+    catalogue = (await client.get("/v1/processes", headers=buyer)).json()
+    assert [p["code"] for p in catalogue] == sorted(GARMENT + PARTS) and all(p["names"]["zh-CN"] != p["names"]["en"] for p in catalogue)
+    welding = {"reference": "DEMO-W", "product": "frame", "process": "welding", "quantity": 10, "due_at": future(15), "currency": "CNY"}
+    assert (await client.post("/v1/orders", headers=buyer, json=welding)).json()["code"] == "unknown_process"
+    added = await client.post("/v1/processes", headers=admin, json={"code": "welding", "names": {"en": "Welding", "zh-CN": "焊接"}})
+    assert added.status_code == 201, added.text
+    assert (await client.post("/v1/orders", headers=buyer, json=welding)).status_code == 201
 
     [resource, *_] = (await client.get("/v1/resources", headers=supplier)).json()["items"]
     offer = await client.post("/v1/offers", headers=supplier, json={

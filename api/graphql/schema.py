@@ -47,7 +47,7 @@ from capool.config import get_settings
 from capool.pagination import Page, encode_cursor
 from capool.tenancy.actor import Actor, Permission
 from marketplace import allocations as allocation_service
-from marketplace import analytics, capacity, orders, repository
+from marketplace import analytics, capacity, catalogue, orders, repository
 from marketplace.models import (
     Allocation,
     AllocationStatus,
@@ -57,6 +57,7 @@ from marketplace.models import (
     OfferStatus,
     Order,
     OrderStatus,
+    ProcessCode,
     ProgressReport,
     ProgressStep,
     Tier,
@@ -85,6 +86,19 @@ class Edge(Generic[N]):
     node: N
 
 
+
+
+@strawberry.type(description="A process of the alliance's catalogue: the codes orders, offers and resources may name")
+class Process:
+    id: uuid.UUID
+    code: str
+    name_en: str
+    name_zh_cn: str = strawberry.field(name="nameZhCN")
+    retired_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: ProcessCode) -> Process:
+        return cls(id=row.id, code=row.code, name_en=row.name_en, name_zh_cn=row.name_zh_cn, retired_at=row.retired_at)
 
 
 @strawberry.type
@@ -414,6 +428,11 @@ def _input_dict(value: Any, keep_none: tuple[str, ...] = ("materials", "operatio
 
 @strawberry.type
 class MarketplaceQuery:
+    @strawberry.field(extensions=requires(Permission.CAPACITY_READ), description="The caller's alliance's process catalogue, by code")
+    async def processes(self, info: Info, include_retired: bool = False) -> list[Process]:
+        rows = await call(info, lambda s, a: catalogue.list_processes(s, a, include_retired=include_retired))
+        return [Process.of(row) for row in rows]
+
     @strawberry.field(extensions=requires(Permission.CAPACITY_READ), description="Capacity offers visible to the caller")
     async def offers(self, info: Info, process: str | None = None, first: int = 50, after: str | None = None) -> OfferConnection:
         page = await call(info, lambda s, a: capacity.list_offers(s, a, process=process, cursor=after, limit=page_limit(first)))

@@ -17,6 +17,24 @@ class PageOut(Struct, Generic[T]):
     next_cursor: str | None
 
 
+class ProcessNamesOut(Struct):
+    en: str
+    zh_cn: str = msgspec.field(name="zh-CN")
+
+
+class ProcessOut(Struct):
+    id: uuid.UUID
+    alliance_id: uuid.UUID
+    code: str
+    names: ProcessNamesOut
+    retired_at: datetime | None
+    created_at: datetime
+
+
+def process_out(row: Any) -> ProcessOut:
+    return ProcessOut(row.id, row.alliance_id, row.code, ProcessNamesOut(row.name_en, row.name_zh_cn), row.retired_at, row.created_at)
+
+
 class SiteOut(Struct):
     id: uuid.UUID
     organisation_id: uuid.UUID

@@ -60,6 +60,8 @@ from capool.tenancy.models import Organisation, OrgKind, Role
 from matching.models import MatchRun, RunStatus
 
 PROCESSES = ["screen_printing", "embroidery", "cut_and_sew"]
+# The simulated alliance's process catalogue (marketplace.catalogue): (English, Chinese) names.
+PROCESS_NAMES = {"screen_printing": ("Screen printing", "丝网印刷"), "embroidery": ("Embroidery", "刺绣"), "cut_and_sew": ("Cut and sew", "裁剪缝制")}
 MATERIALS = ["cotton", "polyester"]
 CURRENCY = "CNY"
 
@@ -590,13 +592,16 @@ async def create_world(engine: AsyncEngine, config: SimulationConfig) -> tuple[u
     factories, and an alliance admin (the quality office); partnerships of the first buyer
     with two factories."""
     from capool.tenancy.models import Alliance
-    from marketplace import capacity
-    from marketplace.schemas import PartnershipIn
+    from marketplace import capacity, catalogue
+    from marketplace.schemas import PartnershipIn, ProcessIn, ProcessNames
     from matching.service import actor_for
 
     tag = f"{config.seed}-{uuid.uuid4().hex[:6]}"
     async with create_session_factory(engine)() as session:
         alliance: Alliance = await members.create_alliance(session, f"Simulated alliance {tag}")
+        for code in PROCESSES:
+            en, zh = PROCESS_NAMES[code]
+            await catalogue.add_to_alliance(session, alliance.id, ProcessIn(code=code, names=ProcessNames(en=en, zh_cn=zh)))
         buyers = []
         for n, kind in enumerate([OrgKind.BOTH, OrgKind.BUYER]):
             org = await members.create_organisation(session, alliance.id, f"Sim Brand {n + 1} {tag}", kind, "guangzhou")

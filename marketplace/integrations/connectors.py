@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.clock import utcnow
+from capool.currencies import check_currencies
 from capool.db import after_commit, end_read_transaction
 from capool.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from capool.events import OutboxEvent
@@ -35,7 +36,7 @@ from capool.jobs import job, job_transaction
 from capool.tenancy.actor import Actor, Permission, effective_permissions
 from capool.tenancy.models import Organisation, Role
 from capool.tenancy.policy import get_visible, get_writable, scoped
-from marketplace import capacity
+from marketplace import capacity, catalogue
 from marketplace.integrations import http, mapping
 from marketplace.integrations.models import Connector, ConnectorKind
 from marketplace.integrations.schemas import ConnectorIn
@@ -95,6 +96,14 @@ def _check_mapping(kind: ConnectorKind, spec: dict[str, Any]) -> None:
         raise InvalidInput("the connector mapping is not valid", errors)
 
 
+async def _check_defaults(session: AsyncSession, actor: Actor, defaults: dict[str, Any]) -> None:
+    """A fixed process or currency for every pulled slot must be one the platform takes."""
+    if isinstance(defaults.get("process"), str):
+        await catalogue.check_processes(session, actor.alliance_id, {"/mapping/defaults/process": defaults["process"]})
+    if isinstance(defaults.get("currency"), str):
+        check_currencies({"/mapping/defaults/currency": defaults["currency"]})
+
+
 async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorIn) -> Connector:
     try:
         kind = ConnectorKind(data.kind)
@@ -107,6 +116,7 @@ async def create_connector(session: AsyncSession, actor: Actor, data: ConnectorI
     except http.AddressRefused as exc:
         raise InvalidInput.at("/url", str(exc)) from exc
     _check_mapping(kind, data.mapping)
+    await _check_defaults(session, actor, data.mapping.get("defaults") or {})
     row = Connector(organisation_id=actor.organisation_id, name=data.name, kind=kind, url=data.url, mapping=data.mapping,
                     auth_header=data.auth_header, interval_minutes=data.interval_minutes, enabled=data.enabled)
     session.add(row)

@@ -16,6 +16,7 @@ from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible, get_writable, scoped
+from marketplace import catalogue
 from marketplace.integrations.models import CodeMapping
 from marketplace.integrations.schemas import MappingIn
 from marketplace.models import CapacityOffer, Resource
@@ -38,6 +39,9 @@ async def remember(session: AsyncSession, actor: Actor, system: str, kind: str, 
 
 
 async def _check_master(session: AsyncSession, actor: Actor, kind: str, ref: str) -> None:
+    if kind == "process":  # a material made by a process (Catena-X demand): a code of the catalogue
+        await catalogue.check_processes(session, actor.alliance_id, {"/master_ref": ref})
+        return
     if kind not in ID_KINDS:
         return
     try:

@@ -45,6 +45,7 @@ def test_import_compare_and_export(cli_database, tmp_path) -> None:  # type: ign
         user = json.loads(_run("admin", "create-user", "--org", org, "--role", role, "--name", name, f"{kind}@{name.lower()}.example"))["user_id"]
         return org, json.loads(_run("admin", "create-key", "--user", user, "dcm"))["api_key"]
 
+    _run("admin", "add-process", "--alliance", alliance, "--en", "CNC machining", "--zh-cn", "数控加工", "cnc_machining")
     buyer_org, buyer_key = member("buyer", "buyer", "Brand")
     factory_org, factory_key = member("factory", "supplier_operator", "Works")
     document = json.loads(DEMAND_EXAMPLE.read_text())

@@ -21,6 +21,7 @@ def _run(*args: str) -> str:
 def test_watch_once_imports_and_moves_files(cli_database, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _run("migrate")
     alliance = json.loads(_run("admin", "create-alliance", "CLI Alliance"))
+    _run("admin", "add-process", "--alliance", alliance["alliance_id"], "--en", "Screen printing", "--zh-cn", "丝网印刷", "screen_printing")
     org = json.loads(_run("admin", "create-org", "--alliance", alliance["alliance_id"], "--kind", "buyer", "--region", "guangzhou", "Brand"))
     user = json.loads(_run("admin", "create-user", "--org", org["organisation_id"], "--role", "buyer", "--name", "Li", "li@brand.example"))
     key = json.loads(_run("admin", "create-key", "--user", user["user_id"], "erp-drop"))["api_key"]

@@ -11,6 +11,9 @@ from tests.tenancy import Case, Ctx, GraphQLCase, Request
 BUYERS = ("other_buyer", "outsider")
 FACTORIES = ("floating", "outsider")
 EVERYONE = ("other_buyer", "floating", "outsider")
+# The process catalogue is the alliance's: its members all read it, so the attackers are the
+# other alliance's member and admin (who may change only its own alliance's catalogue).
+OTHER_ALLIANCE = ("outsider", "outsider_admin")
 
 
 async def seed(ctx: Ctx) -> None:
@@ -32,6 +35,8 @@ async def seed(ctx: Ctx) -> None:
     })
     resources = (await client.get("/v1/resources", headers=world.brand_ops.headers)).json()["items"]
     ctx.ids["site"] = next(r["site_id"] for r in resources if r["id"] == offer["resource_id"])
+    processes = (await client.get("/v1/processes", headers=world.brand.headers)).json()
+    ctx.ids["process"] = next(p["id"] for p in processes if p["code"] == "screen_printing")
 
 
 def _offer_body(ctx: Ctx) -> dict:
@@ -44,6 +49,10 @@ def _order_body() -> dict:
 
 
 CASES: dict[tuple[str, str], Case] = {
+    ("GET", "/v1/processes"): Case("absent", OTHER_ALLIANCE, lambda c: Request("/v1/processes", params={"include_retired": "true"})),
+    ("POST", "/v1/processes"): Case("own", ("outsider_admin",), lambda c: Request("/v1/processes", {
+        "code": "welding", "names": {"en": "Welding", "zh-CN": "焊接"}})),
+    ("POST", "/v1/processes/{process_id:uuid}/retire"): Case("404", ("outsider_admin",), lambda c: Request(f"/v1/processes/{c.ids['process']}/retire")),
     ("GET", "/v1/sites"): Case("absent", FACTORIES, lambda c: Request("/v1/sites")),
     ("POST", "/v1/sites"): Case("own", FACTORIES, lambda c: Request("/v1/sites", {"name": "attacker site", "region": "foshan"})),
     ("GET", "/v1/resources"): Case("absent", FACTORIES, lambda c: Request("/v1/resources")),
@@ -87,6 +96,7 @@ _OFFER_INPUT = """mutation($input: PublishOfferInput!) { publishOffer(input: $in
 _ORDER_INPUT = """mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }"""
 
 GRAPHQL_CASES: dict[str, GraphQLCase] = {
+    "Query.processes": GraphQLCase("absent", OTHER_ALLIANCE, lambda c: ("{ processes(includeRetired: true) { id code nameEn nameZhCN } }", {})),
     "Query.offers": GraphQLCase("absent", EVERYONE, lambda c: ("{ offers { items { id organisationId } } }", {})),
     "Query.offer": GraphQLCase("404", EVERYONE, lambda c: ("query($id: UUID!) { offer(id: $id) { id } }", {"id": c.ids["offer"]})),
     "Query.orders": GraphQLCase("absent", EVERYONE, lambda c: ("{ orders { items { id reference } } }", {})),

@@ -39,6 +39,7 @@ from marketplace import allocations, capacity
 from marketplace.models import CapacityOffer
 from marketplace.orders import place_order
 from marketplace.schemas import OfferIn, OrderIn, PartnershipIn, PlanItem, ResourceIn, SiteIn
+from tests.conftest import seed_catalogue
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
@@ -81,6 +82,7 @@ async def _seed(url: str) -> dict[str, Person]:
     engine = create_engine(url)
     async with create_session_factory(engine)() as session:
         alliance = await members.create_alliance(session, "Pearl River Apparel Alliance")
+        await seed_catalogue(session, alliance.id)
         brand_org = await members.create_organisation(session, alliance.id, "Brand Co", OrgKind.BUYER, "guangzhou")
         partner_org = await members.create_organisation(session, alliance.id, "Foshan Print Works", OrgKind.FACTORY, "foshan")
         floating_org = await members.create_organisation(session, alliance.id, "Dongguan Sewing", OrgKind.FACTORY, "dongguan")

@@ -122,6 +122,10 @@ from .plan_out import PlanOut
 from .planned_day_out import PlannedDayOut
 from .policy_in import PolicyIn
 from .preview_matching_response_200 import PreviewMatchingResponse200
+from .process_in import ProcessIn
+from .process_names import ProcessNames
+from .process_names_out import ProcessNamesOut
+from .process_out import ProcessOut
 from .progress_in import ProgressIn
 from .progress_out import ProgressOut
 from .progress_page import ProgressPage
@@ -289,6 +293,10 @@ __all__ = (
     "PlanOut",
     "PolicyIn",
     "PreviewMatchingResponse200",
+    "ProcessIn",
+    "ProcessNames",
+    "ProcessNamesOut",
+    "ProcessOut",
     "ProgressIn",
     "ProgressOut",
     "ProgressPage",
