@@ -60,5 +60,6 @@ test: install $(EVM_NODE) $(CODEGEN_VENV)/.installed
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 .PHONY: install lock client run test lint

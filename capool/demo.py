@@ -27,7 +27,7 @@ from capool.clock import utcnow
 from capool.errors import Conflict
 from capool.progress import Progress, silent
 from capool.tenancy import service as members
-from capool.tenancy.actor import Actor, effective_permissions
+from capool.tenancy.actor import Actor, user_actor
 from capool.tenancy.models import Alliance, Organisation, OrgKind, Role, User
 from capool.tenancy.passwords import set_password
 from marketplace import allocations, capacity, catalogue, orders
@@ -72,10 +72,7 @@ PRODUCTS = {"screen_printing": "Printed tee", "dtg_printing": "Photo-print tee",
 
 
 def actor_for(user: User, org: Organisation, alliance: Alliance) -> Actor:
-    return Actor(
-        user_id=user.id, organisation_id=org.id, alliance_id=alliance.id, role=user.role, org_kind=org.kind,
-        permissions=effective_permissions(user.role, org.kind, None), admins_see_prices=alliance.admins_see_prices,
-    )
+    return user_actor(user, org, alliance)
 
 
 async def _member(session: AsyncSession, alliance: Alliance, name: str, kind: OrgKind, region: str, role: Role, email: str) -> tuple[Organisation, Actor]:

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -35,7 +35,6 @@ OUTBOX_PENDING = Gauge("capool_outbox_pending_events", "Outbox events not yet pr
 OUTBOX_LAG = Gauge("capool_outbox_lag_seconds", "Age of the oldest unprocessed outbox event (0 when none)", registry=REGISTRY)
 LEDGER_LAG = Gauge("capool_ledger_lag_seconds", "Age of the newest ledger entry's cause not yet on the ledger: the oldest unprocessed "
                    "outbox event (0 when none)", registry=REGISTRY)
-LEDGER_ENTRIES = Gauge("capool_ledger_entries", "Entries on all ledgers", registry=REGISTRY)
 WEBHOOK_FAILURES = Counter("capool_webhook_failures_total", "Webhook delivery attempts that failed", ["reason"], registry=REGISTRY)
 SCHEDULED_RUNS = Counter("capool_scheduled_runs_total", "Periodic task runs started by this process", ["task"], registry=REGISTRY)
 SCHEDULED_FAILURES = Counter("capool_scheduled_failures_total", "Periodic task runs of this process that raised", ["task"], registry=REGISTRY)
@@ -119,13 +118,25 @@ class JobObservability(dramatiq.Middleware):
         self._finish(message, "skipped")
 
 
+# Domains add figures of their own that are read from the database at scrape time (the
+# ledger's size: settlement/metrics.py); the kernel knows only that they exist.
+DatabaseGauge = Callable[[Any], Awaitable[None]]
+DATABASE_GAUGES: list[DatabaseGauge] = []
+
+
+def database_gauge(reader: DatabaseGauge) -> DatabaseGauge:
+    """Registers `reader(session)` to set its gauges whenever metrics are scraped."""
+    DATABASE_GAUGES.append(reader)
+    return reader
+
+
 async def refresh_database_gauges(session: Any) -> None:
-    """Outbox and ledger figures, read at scrape time (the same in every process)."""
+    """Outbox figures and the domains' database gauges, read at scrape time (the same in
+    every process)."""
     from sqlalchemy import func, select
 
     from capool.clock import utcnow
     from capool.events import OutboxEvent
-    from settlement.models import LedgerHead
 
     pending, oldest = (await session.execute(
         select(func.count(), func.min(OutboxEvent.created_at)).where(OutboxEvent.processed_at.is_(None))
@@ -143,7 +154,8 @@ async def refresh_database_gauges(session: Any) -> None:
     # Every ledger entry is appended from an outbox event: the ledger is as far behind as the
     # oldest event still waiting.
     LEDGER_LAG.set(lag)
-    LEDGER_ENTRIES.set((await session.execute(select(func.coalesce(func.sum(LedgerHead.size), 0)))).scalar_one())
+    for reader in DATABASE_GAUGES:
+        await reader(session)
 
 
 def exposition() -> bytes:

@@ -8,7 +8,6 @@ outbox: `forecast.warning`, `health.alert`, `equipment.alert`.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from capool import events
 from capool.clock import ensure_utc, utcnow
 from capool.errors import Conflict, InvalidInput
-from capool.tenancy.actor import Actor, Permission
-from capool.tenancy.models import OrgKind, Role
+from capool.tenancy.actor import Actor, Permission, SystemPurpose, system_actor
+from capool.tenancy.models import OrgKind
 from capool.tenancy.policy import get_writable
 from forecasting import capacity as capacity_model
 from forecasting import health, repository
@@ -40,7 +39,6 @@ MIN_HORIZON_DAYS, MAX_HORIZON_DAYS = 7, 28
 PARTNER_DAYS = 15
 # Share of a resource's offered capacity taken away by a maintenance alert.
 MAINTENANCE_REDUCTION = 0.5
-SYSTEM_USER = uuid.UUID(int=0)
 
 
 def _period_days(granularity: Granularity) -> int:
@@ -55,8 +53,7 @@ def horizon_steps(granularity: Granularity, horizon_days: int) -> int:
 
 def buyer_actor(organisation_id: uuid.UUID, alliance_id: uuid.UUID) -> Actor:
     """The scheduled job reads as the buyer itself would (its own orders, the offers it sees)."""
-    permissions = frozenset({Permission.FORECAST_READ, Permission.CAPACITY_READ, Permission.ORDERS_READ})
-    return Actor(SYSTEM_USER, organisation_id, alliance_id, Role.BUYER, OrgKind.BUYER, permissions)
+    return system_actor(SystemPurpose.FORECAST_REFRESH, organisation_id, alliance_id, OrgKind.BUYER)
 
 
 # ----------------------------------------------------------------- demand forecasts
@@ -359,7 +356,7 @@ class LightOut:
     reasons: list[str]
     # The reasons as codes with their values ({"code": "few_suppliers", "params": {...}}), for
     # a page that says them in the reader's language.
-    risks: list[dict[str, object]] = dataclasses.field(default_factory=list)
+    risks: list[dict[str, object]] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------- the health window
@@ -403,10 +400,6 @@ def factory_utilisation(rows: list[analytics.UtilisationRow]) -> dict[str, float
     return utilisation
 
 
-def _reader(actor: Actor) -> Actor:
-    return dataclasses.replace(actor, permissions=actor.permissions | {Permission.ANALYTICS_READ})
-
-
 async def traffic_lights(session: AsyncSession, actor: Actor, window: Window | None = None, *,
                          factory_rows: list[analytics.UtilisationRow] | None = None,
                          alerts: list[HealthAlert] | None = None) -> list[LightOut]:
@@ -419,7 +412,7 @@ async def traffic_lights(session: AsyncSession, actor: Actor, window: Window | N
     window = window or health_window()
     today = utcnow().date()
     if factory_rows is None:
-        factory_rows = await analytics.utilisation(session, _reader(actor), window.start, window.end, "factory")
+        factory_rows = await analytics.utilisation_rows(session, actor, window.start, window.end, "factory")
     utilisation = factory_utilisation(factory_rows)
     factories = await repository.alliance_factories(session, actor)
     suppliers = await repository.suppliers_by_process(session, actor, today)
@@ -546,7 +539,7 @@ async def _reduce_capacity(session: AsyncSession, actor: Actor, resource: Resour
     """Through the marketplace capacity service, so `capacity.changed` / `capacity.withdrawn`
     reach the matching engine's repair mode. The rule acts for the resource's owner, whose
     telemetry key may lack capacity:write; the owner's own offers are all it touches."""
-    owner = dataclasses.replace(actor, permissions=actor.permissions | {Permission.CAPACITY_WRITE})
+    owner = system_actor(SystemPurpose.MAINTENANCE_RULE, resource.organisation_id, actor.alliance_id, actor.org_kind)
     reduced, withdrawn = [], []
     for offer in await repository.active_offers_of_resource(session, resource.id, utcnow().date()):
         per_day = health.reduced_capacity_per_day(offer.capacity_per_day, MAINTENANCE_REDUCTION)
@@ -587,9 +580,8 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
         raise InvalidInput.at("/end", "end must be after start")
     if end - start > timedelta(days=400):
         raise InvalidInput.at("/end", "the window may span at most 400 days")
-    reader = _reader(actor)
     if facts is None:
-        facts = await analytics.load_utilisation(session, reader, start, end)
+        facts = await analytics.utilisation_facts(session, actor, start, end)
     elif (facts.start, facts.end, facts.as_buyer) != (start, end, False):
         raise ValueError("the utilisation facts are of another window")
 
@@ -602,14 +594,14 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
     unit_ratios = [a / p for a, p in by_unit.values() if p]
     utilisation = sum(unit_ratios) / len(unit_ratios) if unit_ratios else None
 
-    due = [o for o in await repository.orders_due(session, reader, start, min(end, now))]
+    due = [o for o in await repository.orders_due(session, actor, start, min(end, now))]
     fulfilled = [o for o in due if o.delivered_at is not None]
     fulfilment = len(fulfilled) / len(due) if due else None
     if on_time is None:
-        on_time = await analytics.on_time_rate(session, reader, start, end)
+        on_time = await analytics.on_time_of(session, actor, start, end)
 
     # A member's tier mix is about where its own orders went (analytics.utilisation).
-    tier_facts = facts if actor.is_alliance_admin else await analytics.load_utilisation(session, reader, start, end, as_buyer=True)
+    tier_facts = facts if actor.is_alliance_admin else await analytics.utilisation_facts(session, actor, start, end, as_buyer=True)
     tiers = analytics.aggregate(tier_facts, "tier")
     tier_alloc: dict[str, int] = defaultdict(int)
     for row in tiers:
@@ -618,17 +610,17 @@ async def kpis(session: AsyncSession, actor: Actor, start: datetime | None = Non
     external = (tier_alloc[Tier.PARTNER.value] + tier_alloc[Tier.FLOATING.value]) / total if total else None
     core = tier_alloc[Tier.CORE.value] / total if total else None
 
-    allocations = await repository.allocations_of_buyer(session, reader, start, end)
+    allocations = await repository.allocations_of_buyer(session, actor, start, end)
     value = sum(a.quantity * a.unit_price_minor for a in allocations)
     switched = sum(a.quantity * a.unit_price_minor for a in allocations if a.status.value in ("declined", "cancelled"))
     switching = switched / value if value else None
 
-    delivered = await repository.orders_delivered(session, reader, start, end)
+    delivered = await repository.orders_delivered(session, actor, start, end)
     cycle_days = [(ensure_utc(o.delivered_at) - ensure_utc(o.created_at)).total_seconds() / 86400 for o in delivered if o.delivered_at]
     volatility = health.volatility(cycle_days)
 
-    responds = await _responds_within_24h(session, reader, start, end)
-    visible = await repository.current_offer_exists(session, reader, now.date())
+    responds = await _responds_within_24h(session, actor, start, end)
+    visible = await repository.current_offer_exists(session, actor, now.date())
     check = health.self_check(responds, external, utilisation, visible)
     values = [
         health.kpi("utilisation", utilisation), health.kpi("fulfilment_rate", fulfilment),

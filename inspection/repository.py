@@ -8,7 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.pagination import Page, paginate
-from capool.tenancy.actor import Actor, effective_permissions
+from capool.tenancy.actor import Actor, user_actor
 from capool.tenancy.models import Alliance, Organisation, User
 from capool.tenancy.policy import scoped
 from inspection.models import ImageStatus, InspectionImage, ModelActivation, ModelActivationRecord, ModelVersion, ReviewState
@@ -79,8 +79,7 @@ async def actor_of_user(session: AsyncSession, user_id: uuid.UUID) -> Actor:
             .where(User.id == user_id)
         )
     ).one()
-    return Actor(user.id, org.id, alliance.id, user.role, org.kind, effective_permissions(user.role, org.kind, None),
-                 admins_see_prices=alliance.admins_see_prices)
+    return user_actor(user, org, alliance)
 
 
 async def organisation_in_alliance(session: AsyncSession, organisation_id: uuid.UUID, alliance_id: uuid.UUID) -> bool:

@@ -86,6 +86,13 @@ async def load_utilisation(session: AsyncSession, actor: Actor, start: datetime,
     """The facts of `utilisation` over [start, end): three queries, whatever is grouped later.
     `as_buyer`: the allocations of the actor's own orders instead of those on its capacity."""
     actor.require(Permission.ANALYTICS_READ)
+    return await utilisation_facts(session, actor, start, end, as_buyer=as_buyer)
+
+
+async def utilisation_facts(session: AsyncSession, actor: Actor, start: datetime, end: datetime, *, as_buyer: bool = False) -> UtilisationFacts:
+    """`load_utilisation` over the rows the actor may read, for services that checked their own
+    permission (forecast readers' traffic lights and KPIs read utilisation without
+    analytics:read; no service widens its actor's permissions)."""
     start, end = _check_window(start, end)
     first_day, end_day = _days_of(start, end)
     offers = await repository.offers_in_window(session, actor, first_day, end_day)
@@ -154,15 +161,25 @@ def aggregate(facts: UtilisationFacts, group_by: str, start: datetime | None = N
 
 async def utilisation(session: AsyncSession, actor: Actor, start: datetime, end: datetime, group_by: str) -> list[UtilisationRow]:
     actor.require(Permission.ANALYTICS_READ)
+    return await utilisation_rows(session, actor, start, end, group_by)
+
+
+async def utilisation_rows(session: AsyncSession, actor: Actor, start: datetime, end: datetime, group_by: str) -> list[UtilisationRow]:
+    """`utilisation` for services that checked their own permission."""
     if group_by not in GROUPS:
         raise InvalidInput.at("/group_by", f"group_by must be one of {', '.join(GROUPS)}")
     # A member's tier mix is about where its own orders went; capacity use is about its own plant.
     as_buyer = group_by == "tier" and not actor.is_alliance_admin
-    return aggregate(await load_utilisation(session, actor, start, end, as_buyer=as_buyer), group_by)
+    return aggregate(await utilisation_facts(session, actor, start, end, as_buyer=as_buyer), group_by)
 
 
 async def on_time_rate(session: AsyncSession, actor: Actor, start: datetime, end: datetime) -> OnTime:
     actor.require(Permission.ANALYTICS_READ)
+    return await on_time_of(session, actor, start, end)
+
+
+async def on_time_of(session: AsyncSession, actor: Actor, start: datetime, end: datetime) -> OnTime:
+    """`on_time_rate` for services that checked their own permission."""
     start, end = _check_window(start, end)
     orders = await repository.delivered_orders(session, actor, start, end)
     on_time = sum(1 for o in orders if o.delivered_at is not None and o.delivered_at <= o.due_at)

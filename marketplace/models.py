@@ -2,7 +2,8 @@
 partnerships, orders, allocations and shop-floor progress.
 
 Every tenant row carries a non-null, indexed organisation id; who may read which row is
-decided in capool/tenancy/policy.py from the `__tenancy__` declared here.
+decided by capool/tenancy/policy.py from the `__tenancy__` declared here; the rules by which
+other members also read offers and orders are the marketplace's own, below.
 """
 
 from __future__ import annotations
@@ -16,16 +17,21 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     String,
     UniqueConstraint,
+    and_,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from capool.db import Base, IdMixin
+from capool.tenancy.actor import Actor
 from capool.tenancy.models import str_enum
-from capool.tenancy.policy import TenantScope
+from capool.tenancy.policy import TenantScope, alliance_orgs, own_clause, read_clause
 
 
 class ResourceKind(enum.StrEnum):
@@ -163,9 +169,42 @@ class Resource(IdMixin, Base):
         return day.isoweekday() in self.working_weekdays
 
 
+def offers_readable(actor: Actor, model: type) -> ColumnElement[bool]:
+    """An offer is read by its factory, by the alliance's other members according to its
+    visibility (alliance-wide, or the factory's active partners), and by alliance admins
+    where the alliance lets them see prices."""
+    own = own_clause(actor, model)
+    in_alliance = CapacityOffer.organisation_id.in_(alliance_orgs(actor))
+    if actor.is_alliance_admin and actor.admins_see_prices:
+        return or_(own, in_alliance)
+    partner_factories = select(Partnership.factory_org_id).where(
+        Partnership.buyer_org_id == actor.organisation_id, Partnership.active.is_(True)
+    )
+    visible_to_member = or_(
+        CapacityOffer.visibility == Visibility.ALLIANCE,
+        and_(CapacityOffer.visibility == Visibility.PARTNERS, CapacityOffer.organisation_id.in_(partner_factories)),
+    )
+    return or_(own, and_(in_alliance, visible_to_member))
+
+
+def orders_readable(actor: Actor, model: type) -> ColumnElement[bool]:
+    """An order is read by its buyer, and by a factory while it holds an active (proposed or
+    accepted) allocation on it: a declined or released allocation ends the factory's access."""
+    allocated_to_me = select(Allocation.order_id).where(
+        Allocation.factory_org_id == actor.organisation_id, Allocation.status.in_(ACTIVE_ALLOCATION)
+    )
+    return or_(own_clause(actor, model), Order.id.in_(allocated_to_me))
+
+
+def readable_with_order(actor: Actor, model: type) -> ColumnElement[bool]:
+    """Rows that belong to an order are read exactly when the order is."""
+    readable_orders = select(Order.id).where(read_clause(actor, Order))
+    return model.order_id.in_(readable_orders)  # type: ignore[attr-defined]
+
+
 class CapacityOffer(IdMixin, Base):
     __tablename__ = "capacity_offers"
-    __tenancy__ = TenantScope(owner="organisation_id", offer_visibility=True)
+    __tenancy__ = TenantScope(owner="organisation_id", rule=offers_readable)
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id"), index=True)
@@ -226,8 +265,7 @@ class Partnership(IdMixin, Base):
 
 class Order(IdMixin, Base):
     __tablename__ = "orders"
-    # Factories holding an active allocation may read the order: see policy.read_clause.
-    __tenancy__ = TenantScope(owner="buyer_org_id", order_allocations=True)
+    __tenancy__ = TenantScope(owner="buyer_org_id", rule=orders_readable)
 
     buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     reference: Mapped[str] = mapped_column(String(100))
@@ -257,7 +295,7 @@ class Order(IdMixin, Base):
 
 class OrderStatusChange(IdMixin, Base):
     __tablename__ = "order_status_changes"
-    __tenancy__ = TenantScope(owner="buyer_org_id", via_order=True)
+    __tenancy__ = TenantScope(owner="buyer_org_id", rule=readable_with_order)
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id"), index=True)
     buyer_org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -20,7 +20,7 @@ from capool.config import MatchingSettings, get_settings
 from capool.db import end_read_transaction, transaction_wrote
 from capool.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from capool.pagination import Page, paginate
-from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy.actor import Actor, Permission, user_actor
 from capool.tenancy.models import Role
 from capool.tenancy.policy import get_visible, get_writable
 from forecasting import service as health_service
@@ -437,7 +437,9 @@ async def actor_for(session: AsyncSession, organisation_id: uuid.UUID, user_id: 
     if found is None:
         return None
     user, org, alliance = found
-    return Actor(user.id, org.id, alliance.id, user.role, org.kind, effective_permissions(user.role, org.kind, None), None, alliance.admins_see_prices)
+    if not user.active:
+        return None
+    return user_actor(user, org, alliance)
 
 
 async def execute_queued(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None:

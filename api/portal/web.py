@@ -35,7 +35,7 @@ from api.portal import i18n
 from capool.config import get_settings
 from capool.errors import DomainError, FieldError, InvalidInput
 from capool.tenancy import sessions
-from capool.tenancy.actor import Actor, Permission, effective_permissions
+from capool.tenancy.actor import Actor, Permission, user_actor
 from capool.tenancy.models import Alliance, Organisation, User
 
 SESSION_COOKIE = "capool_portal"
@@ -263,16 +263,7 @@ async def actor_for_user(db_session: AsyncSession, user_id: uuid.UUID) -> tuple[
     user, org, alliance = row
     if not user.active:
         return None
-    actor = Actor(
-        user_id=user.id,
-        organisation_id=org.id,
-        alliance_id=alliance.id,
-        role=user.role,
-        org_kind=org.kind,
-        permissions=effective_permissions(user.role, org.kind, None),
-        api_key_id=None,
-        admins_see_prices=alliance.admins_see_prices,
-    )
+    actor = user_actor(user, org, alliance)
     return actor, user, org
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
 
-from capool.errors import PermissionDenied
-from capool.tenancy.models import OrgKind, Role
+from capool.errors import PermissionDenied, Unauthenticated
+from capool.tenancy.models import Alliance, ApiKey, Organisation, OrgKind, Role, User
 
 
 class Permission:
@@ -155,3 +156,52 @@ class Actor:
     @property
     def is_alliance_admin(self) -> bool:
         return Permission.ANALYTICS_ALLIANCE in self.permissions
+
+
+# ---------------------------------------------------------------- the one factory for actors
+
+SYSTEM_USER = uuid.UUID(int=0)
+"""The user id of work the platform does by itself (no person asked for it)."""
+
+
+class SystemPurpose(enum.StrEnum):
+    """Work the platform does for an organisation without a person, each with the role it acts
+    in and the permissions it needs, named here and nowhere else."""
+
+    FORECAST_REFRESH = "forecast_refresh"  # the periodic demand forecast, read as the buyer would
+    CAPACITY_PULL = "capacity_pull"  # a connector publishing the supplier's capacity from its own system
+    MAINTENANCE_RULE = "maintenance_rule"  # telemetry's maintenance alert lowering the resource owner's offers
+
+
+SYSTEM_GRANTS: dict[SystemPurpose, tuple[Role, frozenset[str]]] = {
+    SystemPurpose.FORECAST_REFRESH: (
+        Role.BUYER, frozenset({Permission.FORECAST_READ, Permission.CAPACITY_READ, Permission.ORDERS_READ})
+    ),
+    SystemPurpose.CAPACITY_PULL: (Role.SUPPLIER_OPERATOR, ROLE_PERMISSIONS[Role.SUPPLIER_OPERATOR]),
+    SystemPurpose.MAINTENANCE_RULE: (Role.SUPPLIER_OPERATOR, frozenset({Permission.CAPACITY_READ, Permission.CAPACITY_WRITE})),
+}
+
+
+def user_actor(user: User, org: Organisation, alliance: Alliance, *, api_key: ApiKey | None = None) -> Actor:
+    """A person as an actor: signed in (no key: every permission of their role), by an API key
+    (the key's scopes within the role), or a job working on their behalf. A deactivated
+    person acts for nobody."""
+    if not user.active:
+        raise Unauthenticated("this account has been deactivated")
+    return Actor(
+        user_id=user.id,
+        organisation_id=org.id,
+        alliance_id=alliance.id,
+        role=user.role,
+        org_kind=org.kind,
+        permissions=effective_permissions(user.role, org.kind, api_key.scopes if api_key is not None else None),
+        api_key_id=api_key.id if api_key is not None else None,
+        admins_see_prices=alliance.admins_see_prices,
+    )
+
+
+def system_actor(purpose: SystemPurpose, organisation_id: uuid.UUID, alliance_id: uuid.UUID, org_kind: OrgKind) -> Actor:
+    """The platform acting for an organisation for one named purpose, with that purpose's
+    permissions (never more than its role's for the organisation's kind)."""
+    role, permissions = SYSTEM_GRANTS[purpose]
+    return Actor(SYSTEM_USER, organisation_id, alliance_id, role, org_kind, permissions & effective_permissions(role, org_kind, None))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from capool.errors import NotFound, PermissionDenied
@@ -23,17 +24,20 @@ from capool.tenancy.actor import Actor
 T = TypeVar("T")
 
 
+RowRule = Callable[["Actor", type], ColumnElement[bool]]
+
+
 @dataclass(frozen=True)
 class TenantScope:
+    """How a tenant model is owned. `owner` names the organisation column that may write the
+    row; `readers` the columns whose organisations may read it (the owner by default).
+    A domain whose rows are also readable by others under its own rules (an offer's
+    visibility, an order's active allocations) passes them as `rule`: the domain owns its
+    row rules, the kernel only which organisations an actor may act for."""
+
     owner: str
     readers: tuple[str, ...] = ()
-    # Capacity offers: also readable by other members according to their visibility.
-    offer_visibility: bool = False
-    # Orders: also readable by factories while they hold an active (proposed or accepted)
-    # allocation on them; a declined or released allocation ends the factory's access.
-    order_allocations: bool = False
-    # Rows that belong to an order: readable exactly when the order is.
-    via_order: bool = False
+    rule: RowRule | None = None
     # Matching runs and their approvals: also readable by the admins of the owner's alliance
     # while the alliance lets its admins approve members' runs (they must see what they sign).
     alliance_approvers: bool = False
@@ -46,40 +50,23 @@ def _scope(model: type) -> TenantScope:
     return scope
 
 
-def _alliance_orgs(actor: Actor) -> Select[Any]:
+def alliance_orgs(actor: Actor) -> Select[Any]:
+    """The organisations of the actor's alliance."""
     from capool.tenancy.models import Organisation
 
     return select(Organisation.id).where(Organisation.alliance_id == actor.alliance_id)
 
 
-def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
-    from marketplace.models import ACTIVE_ALLOCATION, Allocation, Order, Partnership, Visibility
+def own_clause(actor: Actor, model: type) -> ColumnElement[bool]:
+    """Rows the actor's organisation owns."""
+    return getattr(model, _scope(model).owner) == actor.organisation_id
 
+
+def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
     scope = _scope(model)
+    if scope.rule is not None:
+        return scope.rule(actor, model)
     org = actor.organisation_id
-    own = getattr(model, scope.owner) == org
-    if scope.offer_visibility:
-        in_alliance = model.organisation_id.in_(_alliance_orgs(actor))  # type: ignore[attr-defined]
-        if actor.is_alliance_admin and actor.admins_see_prices:
-            return or_(own, in_alliance)
-        partner_factories = select(Partnership.factory_org_id).where(
-            Partnership.buyer_org_id == org, Partnership.active.is_(True)
-        )
-        visible_to_member = or_(
-            model.visibility == Visibility.ALLIANCE,  # type: ignore[attr-defined]
-            and_(
-                model.visibility == Visibility.PARTNERS,  # type: ignore[attr-defined]
-                model.organisation_id.in_(partner_factories),  # type: ignore[attr-defined]
-            ),
-        )
-        return or_(own, and_(in_alliance, visible_to_member))
-    if scope.order_allocations:
-        allocated_to_me = select(Allocation.order_id).where(Allocation.factory_org_id == org, Allocation.status.in_(ACTIVE_ALLOCATION))
-        return or_(own, model.id.in_(allocated_to_me))  # type: ignore[attr-defined]
-    if scope.via_order:
-        readable_orders = select(Order.id).where(read_clause(actor, Order))
-        return model.order_id.in_(readable_orders)  # type: ignore[attr-defined]
-    columns = scope.readers or (scope.owner,)
     if scope.alliance_approvers and actor.is_alliance_admin:
         from capool.tenancy.models import Alliance, Organisation
 
@@ -89,6 +76,7 @@ def read_clause(actor: Actor, model: type) -> ColumnElement[bool]:
             .where(Organisation.alliance_id == actor.alliance_id, Alliance.admins_approve_runs.is_(True))
         )
         return or_(getattr(model, scope.owner) == org, getattr(model, scope.owner).in_(approving_members))
+    columns = scope.readers or (scope.owner,)
     return or_(*(getattr(model, column) == org for column in columns))
 
 
@@ -106,7 +94,7 @@ def org_members_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
     """For alliance-wide aggregates: rows of any organisation in the actor's alliance."""
     if not actor.is_alliance_admin:
         return column == actor.organisation_id
-    return column.in_(_alliance_orgs(actor)) if actor.alliance_id else true()
+    return column.in_(alliance_orgs(actor)) if actor.alliance_id else true()
 
 
 async def get_visible(session: AsyncSession, actor: Actor, model: type[T], ident: uuid.UUID, *, for_update: bool = False) -> T:

@@ -18,7 +18,7 @@ from capool.tenancy.actor import (
     ALL_PERMISSIONS,
     Actor,
     Permission,
-    effective_permissions,
+    user_actor,
 )
 from capool.tenancy.models import Alliance, ApiKey, Organisation, OrgKind, Role, User
 
@@ -115,16 +115,7 @@ async def authenticate(session: AsyncSession, token: str) -> Actor:
         raise Unauthenticated()
     if key.revoked_at is not None or not user.active:
         raise Unauthenticated("this API key has been revoked")
-    return Actor(
-        user_id=user.id,
-        organisation_id=org.id,
-        alliance_id=alliance.id,
-        role=user.role,
-        org_kind=org.kind,
-        permissions=effective_permissions(user.role, org.kind, key.scopes),
-        api_key_id=key.id,
-        admins_see_prices=alliance.admins_see_prices,
-    )
+    return user_actor(user, org, alliance, api_key=key)
 
 
 async def list_api_keys(session: AsyncSession, actor: Actor) -> list[ApiKey]:

@@ -33,8 +33,8 @@ from capool.db import after_commit, end_read_transaction
 from capool.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
 from capool.events import OutboxEvent
 from capool.jobs import job, job_transaction
-from capool.tenancy.actor import Actor, Permission, effective_permissions
-from capool.tenancy.models import Organisation, Role
+from capool.tenancy.actor import Actor, Permission, SystemPurpose, system_actor
+from capool.tenancy.models import Organisation
 from capool.tenancy.policy import get_visible, get_writable, scoped
 from marketplace import capacity, catalogue
 from marketplace.integrations import http, mapping
@@ -42,7 +42,6 @@ from marketplace.integrations.models import Connector, ConnectorKind
 from marketplace.integrations.schemas import ConnectorIn
 from marketplace.schemas import OfferIn
 
-SYSTEM_USER = uuid.UUID(int=0)
 _TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_\-]*)|\[(\d+)\]")
 
 
@@ -144,13 +143,12 @@ async def set_allow_private(session: AsyncSession, connector_id: uuid.UUID, allo
     return row
 
 
-async def system_actor(session: AsyncSession, organisation_id: uuid.UUID) -> Actor:
+async def connector_actor(session: AsyncSession, organisation_id: uuid.UUID) -> Actor:
     """The connector acts as a supplier operator of its own organisation."""
     org = await session.get(Organisation, organisation_id)
     if org is None:
         raise NotFound("organisation", organisation_id)
-    role = Role.SUPPLIER_OPERATOR
-    return Actor(SYSTEM_USER, org.id, org.alliance_id, role, org.kind, effective_permissions(role, org.kind, None))
+    return system_actor(SystemPurpose.CAPACITY_PULL, org.id, org.alliance_id, org.kind)
 
 
 def _headers(connector: Connector) -> dict[str, str]:
@@ -228,7 +226,7 @@ async def run_capacity_pull(connector_id: str) -> None:
             row = await session.get(Connector, cid)
             if row is None or not row.enabled:
                 return
-            await pull_capacity(session, await system_actor(session, row.organisation_id), cid)
+            await pull_capacity(session, await connector_actor(session, row.organisation_id), cid)
     except DomainError as exc:
         async with job_transaction() as session:
             row = await session.get(Connector, cid)
