@@ -174,13 +174,13 @@ def target_text(lang: str, target: Any, *, percent: bool = True) -> str:
 
 
 def field_text(lang: str, error: Any) -> str:
-    """A field error (capool.errors.FieldError) in the language: by its code where it has one
-    (the portal's form conversion gives every one a code); else the service's own words."""
-    if lang != "en" and error.code:
-        text = message(lang, "field", error.code, error.params)
-        if text is not None:
-            return text
-    return str(error.message)
+    """A field error (capool.errors.FieldError) in the language: by its code (the portal's
+    form conversion gives every one a code). English readers get the service's own words;
+    others, for a service's check that carries no code yet, the generic "not valid" next to
+    the field it names (never the English)."""
+    if lang == "en":
+        return str(error.message)
+    return message(lang, "field", error.code, error.params) or translate(lang, N_("field.invalid"))
 
 
 def error_text(lang: str, exc: Any) -> str:

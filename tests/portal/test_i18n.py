@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
+import msgspec
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -139,3 +141,39 @@ def test_every_code_the_services_hand_over_has_both_languages() -> None:
     written = set(re.findall(r'\{"code": "(\w+)"', (ROOT / "matching/engine/explain.py").read_text()))
     assert len(written) >= 8
     assert sorted(c for c in written if f"binding.{c}" not in keys("zh-CN") and f"match_risk.{c}" not in keys("zh-CN")) == []
+
+
+def test_errors_read_by_their_codes() -> None:
+    from capool.errors import Conflict, FieldError, InvalidInput
+
+    coded = FieldError("/quantity", "Expected `int` >= 1", "min", {"limit": "1"})
+    uncoded = FieldError("/due_at", "the due date lies in the past")
+    assert i18n.field_text("zh-CN", coded) == "不能小于 1。" and i18n.field_text("en", coded) == "Expected `int` >= 1"
+    assert i18n.field_text("zh-CN", uncoded) == "此项无效。" and i18n.field_text("en", uncoded) == "the due date lies in the past"
+    assert i18n.error_text("zh-CN", Conflict("reference PO-1 is taken", "duplicate_reference")) == "该订单号已存在。"
+    assert i18n.error_text("en", Conflict("reference PO-1 is taken", "duplicate_reference")) == "reference PO-1 is taken"
+    assert i18n.error_text("zh-CN", InvalidInput("bad", [coded, uncoded])) == "不能小于 1。；此项无效。"
+    assert i18n.error_text("zh-CN", Conflict("odd", "no_such_code")) == "请求无法完成。"
+
+
+def test_form_problems_get_codes_with_their_limits() -> None:
+    import pytest
+
+    from api.portal.forms import convert
+    from capool.errors import InvalidInput
+
+    class Form(msgspec.Struct):
+        quantity: Annotated[int, msgspec.Meta(ge=1)]
+        reference: Annotated[str, msgspec.Meta(max_length=5)]
+
+    for data, path, code, params in [
+        ({"quantity": 1}, "/reference", "required", {}),
+        ({"quantity": "many", "reference": "r"}, "/quantity", "number", {}),
+        ({"quantity": 0, "reference": "r"}, "/quantity", "min", {"limit": "1"}),
+        ({"quantity": 1, "reference": "too long"}, "/reference", "max_length", {"limit": "5"}),
+    ]:
+        with pytest.raises(InvalidInput) as caught:
+            convert(Form, data)
+        [error] = caught.value.errors
+        assert (error.path, error.code, error.params) == (path, code, params), error
+        assert i18n.field_text("zh-CN", error) != i18n.translate("zh-CN", "field.invalid")
