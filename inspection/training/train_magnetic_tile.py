@@ -32,6 +32,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from capool.clitools import progress_bars  # noqa: E402
 from inspection.evaluation import binary_metrics, threshold_within_false_alarms, tile_groups  # noqa: E402
 from inspection.runtime import decode_image, resize  # noqa: E402
 
@@ -170,6 +171,7 @@ def main() -> None:
     parser.add_argument("--split", default="mt_split.json", help="split file in --data (mt_split_grouped.json: whole tiles on one side)")
     parser.add_argument("--grouped-validation", action="store_true", help="hold out whole tiles of the train list for validation")
     parser.add_argument("--checkpoint", type=Path, help="also save the torch state_dict here (not shipped)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr (there is none when stderr is not a terminal)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -198,23 +200,26 @@ def main() -> None:
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.15)
     fit_x = torch.from_numpy(train_x[fit_idx, None])
     fit_y = torch.from_numpy(train_y[fit_idx])
-    for epoch in range(args.epochs):
-        net.train()
-        order = torch.randperm(len(fit_idx))
-        total = 0.0
-        for start in range(0, len(order), args.batch):
-            take = order[start : start + args.batch]
-            logits = net(augment(fit_x[take], shift=8))
-            loss = F.cross_entropy(logits, fit_y[take], weight=weights, label_smoothing=0.05)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            total += loss.item() * len(take)
-        if epoch % 5 == 4 or epoch == args.epochs - 1:
-            val_scores = defect_scores(net, train_x[val_idx])
-            val_auc = binary_metrics(train_y[val_idx] > 0, val_scores, 0.5)["roc_auc"]
-            print(f"epoch {epoch + 1}: loss {total / len(order):.4f} validation AUC {val_auc:.4f} ({time.perf_counter() - started:.0f}s)", flush=True)
+    total_steps = args.epochs * steps_per_epoch
+    with progress_bars(args.quiet) as progress:
+        for epoch in range(args.epochs):
+            net.train()
+            order = torch.randperm(len(fit_idx))
+            total = 0.0
+            for start in range(0, len(order), args.batch):
+                take = order[start : start + args.batch]
+                logits = net(augment(fit_x[take], shift=8))
+                loss = F.cross_entropy(logits, fit_y[take], weight=weights, label_smoothing=0.05)
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                schedule.step()
+                total += loss.item() * len(take)
+                progress("training steps", epoch * steps_per_epoch + start // args.batch + 1, total_steps)
+            if epoch % 5 == 4 or epoch == args.epochs - 1:
+                val_scores = defect_scores(net, train_x[val_idx])
+                val_auc = binary_metrics(train_y[val_idx] > 0, val_scores, 0.5)["roc_auc"]
+                print(f"epoch {epoch + 1}: loss {total / len(order):.4f} validation AUC {val_auc:.4f} ({time.perf_counter() - started:.0f}s)", flush=True)
 
     val_truth = train_y[val_idx] > 0
     flips = not args.no_flips
