@@ -358,12 +358,17 @@ def create_alliance(name: str, as_json: bool) -> None:
 @admin.command("processes")
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
 @click.option("--include-retired", is_flag=True, help="list retired codes too")
-def list_processes(alliance_id: uuid.UUID, include_retired: bool) -> None:
-    """The alliance's process catalogue, one JSON object a line."""
+@JSON
+def list_processes(alliance_id: uuid.UUID, include_retired: bool, as_json: bool) -> None:
+    """The alliance's process catalogue, one JSON object a line (--json: one JSON list)."""
     from marketplace import catalogue
 
-    for row in in_transaction(lambda s: catalogue.alliance_processes(s, alliance_id, include_retired=include_retired)):
-        click.echo(json.dumps(_process_json(row), ensure_ascii=False))
+    rows = [_process_json(row) for row in in_transaction(lambda s: catalogue.alliance_processes(s, alliance_id, include_retired=include_retired))]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @admin.command("add-process")
@@ -371,8 +376,9 @@ def list_processes(alliance_id: uuid.UUID, include_retired: bool) -> None:
 @click.option("--en", "name_en", required=True, help="the English name")
 @click.option("--zh-cn", "name_zh_cn", required=True, help="the Simplified Chinese name")
 @click.argument("code")
-def add_process(alliance_id: uuid.UUID, name_en: str, name_zh_cn: str, code: str) -> None:
-    """Add a process code to the alliance's catalogue (or bring a retired one back)."""
+@JSON
+def add_process(alliance_id: uuid.UUID, name_en: str, name_zh_cn: str, code: str, as_json: bool) -> None:
+    """Add a process code to the alliance's catalogue (or bring a retired one back); prints it as JSON (with or without --json)."""
     import msgspec
 
     from marketplace import catalogue
@@ -389,8 +395,9 @@ def add_process(alliance_id: uuid.UUID, name_en: str, name_zh_cn: str, code: str
 @admin.command("retire-process")
 @click.option("--alliance", "alliance_id", required=True, type=click.UUID)
 @click.argument("code")
-def retire_process(alliance_id: uuid.UUID, code: str) -> None:
-    """Retire a process code: rows that name it keep it; nothing new may name it."""
+@JSON
+def retire_process(alliance_id: uuid.UUID, code: str, as_json: bool) -> None:
+    """Retire a process code: rows that name it keep it; nothing new may name it. Prints it as JSON (with or without --json)."""
     from marketplace import catalogue
 
     row = in_transaction(lambda s: catalogue.retire_in_alliance(s, alliance_id, code))

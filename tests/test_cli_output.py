@@ -55,6 +55,8 @@ def test_json_answers_parse(cli_database, tmp_path: Path) -> None:  # type: igno
     org = _json("admin", "create-org", "--alliance", alliance, "--kind", "buyer", "Brand", "--json")["organisation_id"]  # type: ignore[index]
     user = _json("admin", "create-user", "--org", org, "--role", "buyer", "--name", "B", "b@brand.example", "--json")["user_id"]  # type: ignore[index]
     key = _json("admin", "create-key", "--user", user, "cli", "--json")["api_key"]  # type: ignore[index]
+    catalogue = _json("admin", "processes", "--alliance", alliance, "--json")
+    assert isinstance(catalogue, list) and {"screen_printing", "embroidery"} <= {p["code"] for p in catalogue}
 
     imported = _json("exchange", "import", "orders", str(EXAMPLES / "import" / "orders.csv"), "--api-key", key, "--json")
     assert imported["imported"] == 3 and len(imported["ids"]) == 3  # type: ignore[index]
