@@ -40,6 +40,18 @@ def _json(*args: str, exit_code: int = 0) -> object:
     return json.loads(result.stdout)
 
 
+def _buyer_key(alliance_name: str) -> tuple[str, str]:
+    """A new alliance whose catalogue holds the examples' processes, and a buyer's API key."""
+    alliance = _json("admin", "create-alliance", alliance_name, "--json")["alliance_id"]  # type: ignore[index]
+    for code, en, zh in (("screen_printing", "Screen printing", "丝网印刷"), ("embroidery", "Embroidery", "刺绣"), ("cutting", "Cutting", "裁剪")):
+        added = _json("admin", "add-process", "--alliance", alliance, "--en", en, "--zh-cn", zh, code, "--json")
+        assert added["code"] == code and added["retired_at"] is None  # type: ignore[index]
+    org = _json("admin", "create-org", "--alliance", alliance, "--kind", "buyer", "Brand", "--json")["organisation_id"]  # type: ignore[index]
+    user = _json("admin", "create-user", "--org", org, "--role", "buyer", "--name", "B", f"b@{alliance_name.lower().replace(' ', '')}.example",
+                 "--json")["user_id"]  # type: ignore[index]
+    return alliance, _json("admin", "create-key", "--user", user, "cli", "--json")["api_key"]  # type: ignore[index,return-value]
+
+
 def test_every_verb_that_answers_takes_json() -> None:
     leaves = _leaves(main)
     assert len(leaves) > 25
@@ -51,12 +63,9 @@ def test_every_verb_that_answers_takes_json() -> None:
 def test_json_answers_parse(cli_database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     migrated = _json("migrate", "--json")
     assert migrated["heads"] and migrated["database_url"].startswith("sqlite+aiosqlite:///")  # type: ignore[index]
-    alliance = _json("admin", "create-alliance", "JSON Alliance", "--json")["alliance_id"]  # type: ignore[index]
-    org = _json("admin", "create-org", "--alliance", alliance, "--kind", "buyer", "Brand", "--json")["organisation_id"]  # type: ignore[index]
-    user = _json("admin", "create-user", "--org", org, "--role", "buyer", "--name", "B", "b@brand.example", "--json")["user_id"]  # type: ignore[index]
-    key = _json("admin", "create-key", "--user", user, "cli", "--json")["api_key"]  # type: ignore[index]
+    alliance, key = _buyer_key("JSON Alliance")
     catalogue = _json("admin", "processes", "--alliance", alliance, "--json")
-    assert isinstance(catalogue, list) and {"screen_printing", "embroidery"} <= {p["code"] for p in catalogue}
+    assert isinstance(catalogue, list) and sorted(p["code"] for p in catalogue) == ["cutting", "embroidery", "screen_printing"]
 
     imported = _json("exchange", "import", "orders", str(EXAMPLES / "import" / "orders.csv"), "--api-key", key, "--json")
     assert imported["imported"] == 3 and len(imported["ids"]) == 3  # type: ignore[index]
@@ -86,7 +95,7 @@ def test_json_answers_parse(cli_database, tmp_path: Path) -> None:  # type: igno
     assert _json("forecasts-refresh", "--json", "--quiet") == {"refreshed": 0, "granularity": "daily", "horizon_days": 28}
     assert _json("webhooks", "sweep", "--json") is not None
     assert _json("quality", "plan", "--lot-size", "1200", "--aql", "1.0", "--json")["sample_size"] == 80  # type: ignore[index]
-    assert _json("set-password", "b@brand.example", "--password", "a long enough passphrase 1", "--json") == {"email": "b@brand.example", "password_set": True}
+    assert _json("set-password", "b@jsonalliance.example", "--password", "a long enough passphrase 1", "--json") == {"email": "b@jsonalliance.example", "password_set": True}
 
     valid = _json("dcm", "validate", str(EXAMPLES / "catenax" / "WeekBasedMaterialDemand.json"), "--json")
     assert valid["valid"] is True and valid["errors"] == []  # type: ignore[index]
@@ -171,10 +180,7 @@ def test_progress_bars_come_from_the_work_loops_on_a_terminal_only(tmp_path: Pat
 
 def test_the_import_bar_counts_the_rows_imported(cli_database) -> None:  # type: ignore[no-untyped-def]
     _json("migrate", "--json")
-    alliance = _json("admin", "create-alliance", "Bars", "--json")["alliance_id"]  # type: ignore[index]
-    org = _json("admin", "create-org", "--alliance", alliance, "--kind", "buyer", "Brand", "--json")["organisation_id"]  # type: ignore[index]
-    user = _json("admin", "create-user", "--org", org, "--role", "buyer", "--name", "B", "b@bars.example", "--json")["user_id"]  # type: ignore[index]
-    key = _json("admin", "create-key", "--user", user, "cli", "--json")["api_key"]  # type: ignore[index]
+    _, key = _buyer_key("Bars")
     env = os.environ | {"PYTHONPATH": str(REPO)}  # DATABASE_URL: cli_database's file
     code, stdout, shown = _on_a_terminal(["exchange", "import", "orders", str(EXAMPLES / "import" / "orders.csv"), "--api-key", key, "--json"], env)
     assert code == 0, shown
