@@ -15,13 +15,12 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.spec import Components
 from sqlalchemy.ext.asyncio import AsyncEngine
-from strawberry.litestar import make_graphql_controller
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import portal
 from api.authz import SECURITY_SCHEMES
 from api.deps import provide_actor, provide_session
-from api.graphql.schema import build_schema, graphql_context
+from api.graphql.http import graphql_controller
 from api.graphql.subscriptions import with_websocket_auth
 from api.headers import add_security_headers
 from api.limits import RequestLimitsMiddleware
@@ -45,6 +44,7 @@ from api.rest.capacity import (
 )
 from api.rest.catalogue import ProcessController
 from api.rest.orders import AllocationController, OrderController
+from api.viewers import RENDER_PLUGINS, assets_router
 from capool import jobs, scheduler, wiring  # noqa: F401  (wiring: every table and outbox consumer)
 from capool.config import Settings, get_settings, require_secrets
 from capool.db import create_engine, create_session_factory
@@ -107,13 +107,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     # app, and the tests, take the same path: the scheme decides Secure cookies, the client
     # address is what rate limits count.
     proxy = [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)] if settings.trusted_proxies else []
-    graphql = with_websocket_auth(make_graphql_controller(build_schema(), path="/graphql", context_getter=graphql_context, graphql_ide="graphiql"))
+    graphql = with_websocket_auth(graphql_controller())
     return Litestar(
         route_handlers=[
             health, ready, metrics, ProcessController, SiteController, ResourceController, OfferController, PartnershipController,
             OrderController, AllocationController, AnalyticsController, MemberController, DeadLetterController, graphql,
             *(handler for area in AREA_ROUTES for handler in area.ROUTES),
-            *portal.ROUTES,
+            *portal.ROUTES, assets_router,
         ],
         dependencies={"db_session": Provide(provide_session), "actor": Provide(provide_actor)},
         middleware=[ObservabilityMiddleware, *proxy, RequestLimitsMiddleware, UnitOfWorkMiddleware],
@@ -127,6 +127,6 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         }),
         openapi_config=CapoolOpenAPIConfig(title="capool API", version="0.1.0", description="Capacity-as-a-service marketplace: supplier, buyer and alliance APIs. "
                                      "Each operation's security requirement names the permission its API key needs.",
-                                     path="/schema", components=Components(security_schemes=SECURITY_SCHEMES)),
+                                     path="/schema", components=Components(security_schemes=SECURITY_SCHEMES), render_plugins=RENDER_PLUGINS),
         debug=False,
     )

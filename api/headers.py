@@ -13,10 +13,12 @@ DEFAULTS = {
     "referrer-policy": "same-origin",
 }
 # JSON, SVG and the like are data: they load nothing and run nothing. HTML the app does not
-# write itself (GraphiQL, the OpenAPI viewers) loads scripts from CDNs, so it is only kept
-# out of frames.
+# write itself (GraphiQL, the OpenAPI viewers) loads its scripts from /assets only
+# (api/viewers.py; tests/api/test_viewers.py keeps CDNs out), and may load nothing else.
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
-HTML_POLICY = "frame-ancestors 'none'"
+# Swagger UI's page starts it with an inline script, and both set inline styles.
+HTML_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+               "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'")
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:

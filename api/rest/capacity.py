@@ -35,7 +35,7 @@ from marketplace.schemas import (
 )
 
 Cursor = QueryParameter(name="cursor", required=False, description="next_cursor of the previous page")
-Limit = QueryParameter(name="limit", ge=1, le=200)
+Limit = QueryParameter(name="limit", ge=1, le=200, description="Items per page; the page's next_cursor, sent as cursor, gives the next one")
 
 
 class SiteController(Controller):

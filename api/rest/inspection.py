@@ -28,7 +28,7 @@ from inspection import service
 from inspection.config import get_inspection_settings
 
 Cursor = QueryParameter(name="cursor", required=False, description="next_cursor of the previous page")
-Limit = QueryParameter(name="limit", ge=1, le=200)
+Limit = QueryParameter(name="limit", ge=1, le=200, description="Items per page; the page's next_cursor, sent as cursor, gives the next one")
 _settings = get_inspection_settings()
 # Bodies above these sizes are refused (413) before they are read into memory.
 IMAGES_BODY_LIMIT = min(_settings.max_images_per_upload * _settings.max_image_bytes, 256 * 1024 * 1024)

@@ -6,10 +6,8 @@ role, and a wall-clock cap after which the remaining operations get one example 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -19,37 +17,18 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.conftest import World
+from tests.schemathesis_support import BASE_URL, REQUEST_TIMEOUT_S, httpx_request
+from tests.schemathesis_support import send as send_request
 
-BASE_URL = "http://capool.test"
 EXAMPLES_PER_ROLE = 3
 BUDGET_S = 150
-REQUEST_TIMEOUT_S = 30
 # Long-polling endpoints wait for events; a short wait keeps the run bounded.
 FIXED_QUERY = {"/v1/orders/{order_id}/events": {"max_wait": 1}}
 
 
-def _request(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Schemathesis prepares `requests` arguments; the same request for httpx."""
-    url = kwargs["url"]
-    if kwargs.get("params"):
-        url += "?" + urlencode({k: v if isinstance(v, list) else str(v) for k, v in kwargs["params"].items()}, doseq=True)
-    request: dict[str, Any] = {"method": kwargs["method"], "url": url, "headers": {k: str(v) for k, v in kwargs.get("headers", {}).items()}}
-    if "json" in kwargs:
-        request["content"] = json.dumps(kwargs["json"]).encode()
-    elif isinstance(kwargs.get("data"), dict):
-        request["content"] = urlencode(kwargs["data"], doseq=True).encode()
-    elif kwargs.get("data") is not None:
-        data = kwargs["data"]
-        request["content"] = data if isinstance(data, bytes) else str(data).encode()
-    if kwargs.get("files"):
-        request["files"] = kwargs["files"]
-    return request
-
-
 async def _send(client: httpx.AsyncClient, request: dict[str, Any]) -> tuple[int, str]:
-    try:
-        response = await asyncio.wait_for(client.request(**request), REQUEST_TIMEOUT_S)
-    except TimeoutError:
+    response = await send_request(client, request)
+    if response is None:
         return 599, f"no answer within {REQUEST_TIMEOUT_S} s"
     return response.status_code, response.text[:500]
 
@@ -72,7 +51,7 @@ def _fuzz(client: httpx.AsyncClient, loop: asyncio.AbstractEventLoop, schema_doc
                           suppress_health_check=list(HealthCheck))
                 def run(case: Any) -> None:
                     nonlocal sent
-                    request = _request(case.as_transport_kwargs(base_url=BASE_URL, headers=headers))  # noqa: B023 (run now)
+                    request = httpx_request(case.as_transport_kwargs(base_url=BASE_URL, headers=headers))  # noqa: B023 (run now)
                     status, text = asyncio.run_coroutine_threadsafe(_send(client, request), loop).result()
                     sent += 1
                     if status >= 500:

@@ -236,10 +236,12 @@ async def test_security_headers_on_every_response(client, world: World) -> None:
     assert page.status_code == 200 and page.headers["x-content-type-options"] == "nosniff"
     # The portal's own policy (its scripts and styles from 'self') is kept, not replaced.
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    # The OpenAPI viewer loads its scripts from a CDN: it is only kept out of frames.
-    viewer = await client.get("/schema")
-    assert viewer.status_code == 200 and viewer.headers["content-type"].startswith("text/html")
-    assert viewer.headers["content-security-policy"] == "frame-ancestors 'none'"
+    # The OpenAPI viewer and GraphiQL load their scripts from the app itself, and nothing else.
+    for path in ("/schema", "/graphql"):
+        viewer = await client.get(path, headers={"Accept": "text/html"})
+        assert viewer.status_code == 200 and viewer.headers["content-type"].startswith("text/html")
+        policy = viewer.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
 
 
 # SVG, workbooks and images ----------------------------------------------------------------------
