@@ -8,14 +8,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.allocation_out import AllocationOut
 from ...models.match_run_out import MatchRunOut
 from ...models.plan_in import PlanIn
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: PlanIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -32,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> MatchRunOut | list[AllocationOut] | MatchRunOut | None:
+) -> MatchRunOut | Problem | list[AllocationOut] | MatchRunOut | None:
     if response.status_code == 201:
 
         def _parse_response_201(data: object) -> list[AllocationOut] | MatchRunOut:
@@ -64,6 +68,46 @@ def _parse_response(
 
         return response_202
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -72,7 +116,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[MatchRunOut | list[AllocationOut] | MatchRunOut]:
+) -> Response[MatchRunOut | Problem | list[AllocationOut] | MatchRunOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,11 +129,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanIn,
-) -> Response[MatchRunOut | list[AllocationOut] | MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem | list[AllocationOut] | MatchRunOut]:
     """Apply an allocation plan atomically (201, the allocations); a plan at or above the approval
     threshold is stored as a run awaiting two approvals (202, the run)
 
     Args:
+        idempotency_key (str | Unset):
         body (PlanIn):
 
     Raises:
@@ -97,11 +143,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut | list[AllocationOut] | MatchRunOut]
+        Response[MatchRunOut | Problem | list[AllocationOut] | MatchRunOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -115,11 +162,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PlanIn,
-) -> MatchRunOut | list[AllocationOut] | MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | list[AllocationOut] | MatchRunOut | None:
     """Apply an allocation plan atomically (201, the allocations); a plan at or above the approval
     threshold is stored as a run awaiting two approvals (202, the run)
 
     Args:
+        idempotency_key (str | Unset):
         body (PlanIn):
 
     Raises:
@@ -127,12 +176,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut | list[AllocationOut] | MatchRunOut
+        MatchRunOut | Problem | list[AllocationOut] | MatchRunOut
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -140,11 +190,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PlanIn,
-) -> Response[MatchRunOut | list[AllocationOut] | MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem | list[AllocationOut] | MatchRunOut]:
     """Apply an allocation plan atomically (201, the allocations); a plan at or above the approval
     threshold is stored as a run awaiting two approvals (202, the run)
 
     Args:
+        idempotency_key (str | Unset):
         body (PlanIn):
 
     Raises:
@@ -152,11 +204,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut | list[AllocationOut] | MatchRunOut]
+        Response[MatchRunOut | Problem | list[AllocationOut] | MatchRunOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,11 +221,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PlanIn,
-) -> MatchRunOut | list[AllocationOut] | MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | list[AllocationOut] | MatchRunOut | None:
     """Apply an allocation plan atomically (201, the allocations); a plan at or above the approval
     threshold is stored as a run awaiting two approvals (202, the run)
 
     Args:
+        idempotency_key (str | Unset):
         body (PlanIn):
 
     Raises:
@@ -180,12 +235,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut | list[AllocationOut] | MatchRunOut
+        MatchRunOut | Problem | list[AllocationOut] | MatchRunOut
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.allocation_page import AllocationPage
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -66,11 +67,38 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AllocationPage | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AllocationPage | Problem | None:
     if response.status_code == 200:
         response_200 = AllocationPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -78,7 +106,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AllocationPage]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AllocationPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -95,7 +125,7 @@ def sync_detailed(
     status: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[AllocationPage]:
+) -> Response[AllocationPage | Problem]:
     """Allocations the caller is party to
 
     Args:
@@ -103,14 +133,15 @@ def sync_detailed(
         offer_id (None | Unset | UUID):
         status (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AllocationPage]
+        Response[AllocationPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -136,7 +167,7 @@ def sync(
     status: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> AllocationPage | None:
+) -> AllocationPage | Problem | None:
     """Allocations the caller is party to
 
     Args:
@@ -144,14 +175,15 @@ def sync(
         offer_id (None | Unset | UUID):
         status (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AllocationPage
+        AllocationPage | Problem
     """
 
     return sync_detailed(
@@ -172,7 +204,7 @@ async def asyncio_detailed(
     status: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[AllocationPage]:
+) -> Response[AllocationPage | Problem]:
     """Allocations the caller is party to
 
     Args:
@@ -180,14 +212,15 @@ async def asyncio_detailed(
         offer_id (None | Unset | UUID):
         status (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AllocationPage]
+        Response[AllocationPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -211,7 +244,7 @@ async def asyncio(
     status: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> AllocationPage | None:
+) -> AllocationPage | Problem | None:
     """Allocations the caller is party to
 
     Args:
@@ -219,14 +252,15 @@ async def asyncio(
         offer_id (None | Unset | UUID):
         status (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AllocationPage
+        AllocationPage | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.progress_page import ProgressPage
 from ...types import UNSET, Response, Unset
 
@@ -58,11 +59,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProgressPage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ProgressPage | None:
     if response.status_code == 200:
         response_200 = ProgressPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -70,7 +96,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProgressPage]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ProgressPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,21 +114,22 @@ def sync_detailed(
     allocation_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ProgressPage]:
+) -> Response[Problem | ProgressPage]:
     """Progress reports the caller may read
 
     Args:
         order_id (None | Unset | UUID):
         allocation_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProgressPage]
+        Response[Problem | ProgressPage]
     """
 
     kwargs = _get_kwargs(
@@ -124,21 +153,22 @@ def sync(
     allocation_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ProgressPage | None:
+) -> Problem | ProgressPage | None:
     """Progress reports the caller may read
 
     Args:
         order_id (None | Unset | UUID):
         allocation_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProgressPage
+        Problem | ProgressPage
     """
 
     return sync_detailed(
@@ -157,21 +187,22 @@ async def asyncio_detailed(
     allocation_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ProgressPage]:
+) -> Response[Problem | ProgressPage]:
     """Progress reports the caller may read
 
     Args:
         order_id (None | Unset | UUID):
         allocation_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProgressPage]
+        Response[Problem | ProgressPage]
     """
 
     kwargs = _get_kwargs(
@@ -193,21 +224,22 @@ async def asyncio(
     allocation_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ProgressPage | None:
+) -> Problem | ProgressPage | None:
     """Progress reports the caller may read
 
     Args:
         order_id (None | Unset | UUID):
         allocation_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProgressPage
+        Problem | ProgressPage
     """
 
     return (

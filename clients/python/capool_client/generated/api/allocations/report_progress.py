@@ -7,17 +7,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.progress_in import ProgressIn
 from ...models.progress_out import ProgressOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     allocation_id: UUID,
     *,
     body: ProgressIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProgressOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ProgressOut | None:
     if response.status_code == 201:
         response_201 = ProgressOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +90,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProgressOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ProgressOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +106,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ProgressIn,
-) -> Response[ProgressOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProgressOut]:
     """Report scan / done / confirm for an operation
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ProgressIn):
 
     Raises:
@@ -72,12 +120,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProgressOut]
+        Response[Problem | ProgressOut]
     """
 
     kwargs = _get_kwargs(
         allocation_id=allocation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +141,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ProgressIn,
-) -> ProgressOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProgressOut | None:
     """Report scan / done / confirm for an operation
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ProgressIn):
 
     Raises:
@@ -104,13 +155,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProgressOut
+        Problem | ProgressOut
     """
 
     return sync_detailed(
         allocation_id=allocation_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +171,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ProgressIn,
-) -> Response[ProgressOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProgressOut]:
     """Report scan / done / confirm for an operation
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ProgressIn):
 
     Raises:
@@ -131,12 +185,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProgressOut]
+        Response[Problem | ProgressOut]
     """
 
     kwargs = _get_kwargs(
         allocation_id=allocation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +204,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ProgressIn,
-) -> ProgressOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProgressOut | None:
     """Report scan / done / confirm for an operation
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ProgressIn):
 
     Raises:
@@ -161,7 +218,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProgressOut
+        Problem | ProgressOut
     """
 
     return (
@@ -169,5 +226,6 @@ async def asyncio(
             allocation_id=allocation_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

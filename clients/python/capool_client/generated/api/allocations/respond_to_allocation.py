@@ -8,16 +8,20 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.allocation_out import AllocationOut
+from ...models.problem import Problem
 from ...models.response_in import ResponseIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     allocation_id: UUID,
     *,
     body: ResponseIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,53 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AllocationOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AllocationOut | Problem | None:
     if response.status_code == 200:
         response_200 = AllocationOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +92,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AllocationOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AllocationOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +108,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ResponseIn,
-) -> Response[AllocationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[AllocationOut | Problem]:
     """Supplier accepts or declines
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ResponseIn):
 
     Raises:
@@ -72,12 +122,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AllocationOut]
+        Response[AllocationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         allocation_id=allocation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +143,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ResponseIn,
-) -> AllocationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> AllocationOut | Problem | None:
     """Supplier accepts or declines
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ResponseIn):
 
     Raises:
@@ -104,13 +157,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AllocationOut
+        AllocationOut | Problem
     """
 
     return sync_detailed(
         allocation_id=allocation_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +173,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ResponseIn,
-) -> Response[AllocationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[AllocationOut | Problem]:
     """Supplier accepts or declines
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ResponseIn):
 
     Raises:
@@ -131,12 +187,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AllocationOut]
+        Response[AllocationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         allocation_id=allocation_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +206,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ResponseIn,
-) -> AllocationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> AllocationOut | Problem | None:
     """Supplier accepts or declines
 
     Args:
         allocation_id (UUID):
+        idempotency_key (str | Unset):
         body (ResponseIn):
 
     Raises:
@@ -161,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AllocationOut
+        AllocationOut | Problem
     """
 
     return (
@@ -169,5 +228,6 @@ async def asyncio(
             allocation_id=allocation_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

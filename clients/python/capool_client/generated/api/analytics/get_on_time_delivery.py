@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.on_time_out import OnTimeOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -47,11 +48,31 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OnTimeOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OnTimeOut | Problem | None:
     if response.status_code == 200:
         response_200 = OnTimeOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -59,7 +80,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OnTimeOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OnTimeOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +94,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[OnTimeOut]:
+) -> Response[OnTimeOut | Problem]:
     """Share of orders delivered by their due date
 
     Args:
@@ -85,7 +106,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OnTimeOut]
+        Response[OnTimeOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -105,7 +126,7 @@ def sync(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> OnTimeOut | None:
+) -> OnTimeOut | Problem | None:
     """Share of orders delivered by their due date
 
     Args:
@@ -117,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OnTimeOut
+        OnTimeOut | Problem
     """
 
     return sync_detailed(
@@ -132,7 +153,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[OnTimeOut]:
+) -> Response[OnTimeOut | Problem]:
     """Share of orders delivered by their due date
 
     Args:
@@ -144,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OnTimeOut]
+        Response[OnTimeOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +183,7 @@ async def asyncio(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> OnTimeOut | None:
+) -> OnTimeOut | Problem | None:
     """Share of orders delivered by their due date
 
     Args:
@@ -174,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OnTimeOut
+        OnTimeOut | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.utilisation_out import UtilisationOut
 from ...types import UNSET, Response, Unset
 
@@ -50,11 +51,33 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> UtilisationOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | UtilisationOut | None:
     if response.status_code == 200:
         response_200 = UtilisationOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -62,7 +85,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[UtilisationOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | UtilisationOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +102,7 @@ def sync_detailed(
     group_by: str | Unset = "factory",
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[UtilisationOut]:
+) -> Response[Problem | UtilisationOut]:
     """Allocated / published capacity by factory, resource, process or tier
 
     Args:
@@ -90,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[UtilisationOut]
+        Response[Problem | UtilisationOut]
     """
 
     kwargs = _get_kwargs(
@@ -112,7 +137,7 @@ def sync(
     group_by: str | Unset = "factory",
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> UtilisationOut | None:
+) -> Problem | UtilisationOut | None:
     """Allocated / published capacity by factory, resource, process or tier
 
     Args:
@@ -125,7 +150,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        UtilisationOut
+        Problem | UtilisationOut
     """
 
     return sync_detailed(
@@ -142,7 +167,7 @@ async def asyncio_detailed(
     group_by: str | Unset = "factory",
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[UtilisationOut]:
+) -> Response[Problem | UtilisationOut]:
     """Allocated / published capacity by factory, resource, process or tier
 
     Args:
@@ -155,7 +180,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[UtilisationOut]
+        Response[Problem | UtilisationOut]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +200,7 @@ async def asyncio(
     group_by: str | Unset = "factory",
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> UtilisationOut | None:
+) -> Problem | UtilisationOut | None:
     """Allocated / published capacity by factory, resource, process or tier
 
     Args:
@@ -188,7 +213,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        UtilisationOut
+        Problem | UtilisationOut
     """
 
     return (

@@ -5,16 +5,20 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.resource_in import ResourceIn
 from ...models.resource_out import ResourceOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ResourceIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ResourceOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ResourceOut | None:
     if response.status_code == 201:
         response_201 = ResourceOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +85,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ResourceOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ResourceOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +100,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ResourceIn,
-) -> Response[ResourceOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ResourceOut]:
     """Register a machine, work centre or crew
 
     Args:
+        idempotency_key (str | Unset):
         body (ResourceIn):
 
     Raises:
@@ -65,11 +113,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ResourceOut]
+        Response[Problem | ResourceOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +132,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ResourceIn,
-) -> ResourceOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ResourceOut | None:
     """Register a machine, work centre or crew
 
     Args:
+        idempotency_key (str | Unset):
         body (ResourceIn):
 
     Raises:
@@ -94,12 +145,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ResourceOut
+        Problem | ResourceOut
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +159,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ResourceIn,
-) -> Response[ResourceOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ResourceOut]:
     """Register a machine, work centre or crew
 
     Args:
+        idempotency_key (str | Unset):
         body (ResourceIn):
 
     Raises:
@@ -118,11 +172,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ResourceOut]
+        Response[Problem | ResourceOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +189,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ResourceIn,
-) -> ResourceOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ResourceOut | None:
     """Register a machine, work centre or crew
 
     Args:
+        idempotency_key (str | Unset):
         body (ResourceIn):
 
     Raises:
@@ -145,12 +202,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ResourceOut
+        Problem | ResourceOut
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.offer_page import OfferPage
 from ...models.offer_status import OfferStatus
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -86,11 +87,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OfferPage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OfferPage | Problem | None:
     if response.status_code == 200:
         response_200 = OfferPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -98,7 +124,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OfferPage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OfferPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -117,7 +143,7 @@ def sync_detailed(
     min_remaining: int | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[OfferPage]:
+) -> Response[OfferPage | Problem]:
     """Search capacity offers visible to the caller
 
     Args:
@@ -127,14 +153,15 @@ def sync_detailed(
         available_on (datetime.date | None | Unset):
         min_remaining (int | None | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OfferPage]
+        Response[OfferPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +191,7 @@ def sync(
     min_remaining: int | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> OfferPage | None:
+) -> OfferPage | Problem | None:
     """Search capacity offers visible to the caller
 
     Args:
@@ -174,14 +201,15 @@ def sync(
         available_on (datetime.date | None | Unset):
         min_remaining (int | None | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OfferPage
+        OfferPage | Problem
     """
 
     return sync_detailed(
@@ -206,7 +234,7 @@ async def asyncio_detailed(
     min_remaining: int | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[OfferPage]:
+) -> Response[OfferPage | Problem]:
     """Search capacity offers visible to the caller
 
     Args:
@@ -216,14 +244,15 @@ async def asyncio_detailed(
         available_on (datetime.date | None | Unset):
         min_remaining (int | None | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OfferPage]
+        Response[OfferPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -251,7 +280,7 @@ async def asyncio(
     min_remaining: int | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> OfferPage | None:
+) -> OfferPage | Problem | None:
     """Search capacity offers visible to the caller
 
     Args:
@@ -261,14 +290,15 @@ async def asyncio(
         available_on (datetime.date | None | Unset):
         min_remaining (int | None | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OfferPage
+        OfferPage | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.resource_page import ResourcePage
 from ...types import UNSET, Response, Unset
 
@@ -48,11 +49,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ResourcePage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ResourcePage | None:
     if response.status_code == 200:
         response_200 = ResourcePage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +86,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ResourcePage]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ResourcePage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,20 +103,21 @@ def sync_detailed(
     site_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ResourcePage]:
+) -> Response[Problem | ResourcePage]:
     """List own resources
 
     Args:
         site_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ResourcePage]
+        Response[Problem | ResourcePage]
     """
 
     kwargs = _get_kwargs(
@@ -110,20 +139,21 @@ def sync(
     site_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ResourcePage | None:
+) -> Problem | ResourcePage | None:
     """List own resources
 
     Args:
         site_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ResourcePage
+        Problem | ResourcePage
     """
 
     return sync_detailed(
@@ -140,20 +170,21 @@ async def asyncio_detailed(
     site_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ResourcePage]:
+) -> Response[Problem | ResourcePage]:
     """List own resources
 
     Args:
         site_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ResourcePage]
+        Response[Problem | ResourcePage]
     """
 
     kwargs = _get_kwargs(
@@ -173,20 +204,21 @@ async def asyncio(
     site_id: None | Unset | UUID = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ResourcePage | None:
+) -> Problem | ResourcePage | None:
     """List own resources
 
     Args:
         site_id (None | Unset | UUID):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ResourcePage
+        Problem | ResourcePage
     """
 
     return (

@@ -7,17 +7,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.withdraw_in import WithdrawIn
 from ...models.withdraw_out import WithdrawOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     offer_id: UUID,
     *,
     body: WithdrawIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> WithdrawOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | WithdrawOut | None:
     if response.status_code == 200:
         response_200 = WithdrawOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +90,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[WithdrawOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WithdrawOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +106,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: WithdrawIn,
-) -> Response[WithdrawOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | WithdrawOut]:
     """Withdraw an offer; its allocations are listed for repair
 
     Args:
         offer_id (UUID):
+        idempotency_key (str | Unset):
         body (WithdrawIn):
 
     Raises:
@@ -72,12 +120,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[WithdrawOut]
+        Response[Problem | WithdrawOut]
     """
 
     kwargs = _get_kwargs(
         offer_id=offer_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +141,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: WithdrawIn,
-) -> WithdrawOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | WithdrawOut | None:
     """Withdraw an offer; its allocations are listed for repair
 
     Args:
         offer_id (UUID):
+        idempotency_key (str | Unset):
         body (WithdrawIn):
 
     Raises:
@@ -104,13 +155,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        WithdrawOut
+        Problem | WithdrawOut
     """
 
     return sync_detailed(
         offer_id=offer_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +171,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: WithdrawIn,
-) -> Response[WithdrawOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | WithdrawOut]:
     """Withdraw an offer; its allocations are listed for repair
 
     Args:
         offer_id (UUID):
+        idempotency_key (str | Unset):
         body (WithdrawIn):
 
     Raises:
@@ -131,12 +185,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[WithdrawOut]
+        Response[Problem | WithdrawOut]
     """
 
     kwargs = _get_kwargs(
         offer_id=offer_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +204,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: WithdrawIn,
-) -> WithdrawOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | WithdrawOut | None:
     """Withdraw an offer; its allocations are listed for repair
 
     Args:
         offer_id (UUID):
+        idempotency_key (str | Unset):
         body (WithdrawIn):
 
     Raises:
@@ -161,7 +218,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        WithdrawOut
+        Problem | WithdrawOut
     """
 
     return (
@@ -169,5 +226,6 @@ async def asyncio(
             offer_id=offer_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

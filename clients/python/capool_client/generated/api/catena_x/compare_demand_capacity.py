@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.comparison_out import ComparisonOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -40,11 +41,33 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ComparisonOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ComparisonOut | Problem | None:
     if response.status_code == 200:
         response_200 = ComparisonOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -52,7 +75,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ComparisonOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ComparisonOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +91,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> Response[ComparisonOut]:
+) -> Response[ComparisonOut | Problem]:
     """Demand against actual and maximum capacity per buyer, process and ISO week, with the DCM matching
     status and volatility alerts
 
@@ -79,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ComparisonOut]
+        Response[ComparisonOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -99,7 +124,7 @@ def sync(
     client: AuthenticatedClient,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> ComparisonOut | None:
+) -> ComparisonOut | Problem | None:
     """Demand against actual and maximum capacity per buyer, process and ISO week, with the DCM matching
     status and volatility alerts
 
@@ -112,7 +137,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ComparisonOut
+        ComparisonOut | Problem
     """
 
     return sync_detailed(
@@ -127,7 +152,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> Response[ComparisonOut]:
+) -> Response[ComparisonOut | Problem]:
     """Demand against actual and maximum capacity per buyer, process and ISO week, with the DCM matching
     status and volatility alerts
 
@@ -140,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ComparisonOut]
+        Response[ComparisonOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -158,7 +183,7 @@ async def asyncio(
     client: AuthenticatedClient,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> ComparisonOut | None:
+) -> ComparisonOut | Problem | None:
     """Demand against actual and maximum capacity per buyer, process and ISO week, with the DCM matching
     status and volatility alerts
 
@@ -171,7 +196,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ComparisonOut
+        ComparisonOut | Problem
     """
 
     return (

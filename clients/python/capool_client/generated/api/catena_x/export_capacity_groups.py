@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.capacity_export_out import CapacityExportOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -51,11 +52,38 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CapacityExportOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CapacityExportOut | Problem | None:
     if response.status_code == 200:
         response_200 = CapacityExportOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -63,7 +91,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CapacityExportOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CapacityExportOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +108,7 @@ def sync_detailed(
     customer: None | Unset | UUID = UNSET,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> Response[CapacityExportOut]:
+) -> Response[CapacityExportOut | Problem]:
     """The caller's factory capacity as WeekBasedCapacityGroup 3.0 documents per customer, process and ISO
     week
 
@@ -92,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CapacityExportOut]
+        Response[CapacityExportOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -114,7 +144,7 @@ def sync(
     customer: None | Unset | UUID = UNSET,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> CapacityExportOut | None:
+) -> CapacityExportOut | Problem | None:
     """The caller's factory capacity as WeekBasedCapacityGroup 3.0 documents per customer, process and ISO
     week
 
@@ -128,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CapacityExportOut
+        CapacityExportOut | Problem
     """
 
     return sync_detailed(
@@ -145,7 +175,7 @@ async def asyncio_detailed(
     customer: None | Unset | UUID = UNSET,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> Response[CapacityExportOut]:
+) -> Response[CapacityExportOut | Problem]:
     """The caller's factory capacity as WeekBasedCapacityGroup 3.0 documents per customer, process and ISO
     week
 
@@ -159,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CapacityExportOut]
+        Response[CapacityExportOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +209,7 @@ async def asyncio(
     customer: None | Unset | UUID = UNSET,
     start: datetime.date | None | Unset = UNSET,
     weeks: int | Unset = 12,
-) -> CapacityExportOut | None:
+) -> CapacityExportOut | Problem | None:
     """The caller's factory capacity as WeekBasedCapacityGroup 3.0 documents per customer, process and ISO
     week
 
@@ -193,7 +223,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CapacityExportOut
+        CapacityExportOut | Problem
     """
 
     return (

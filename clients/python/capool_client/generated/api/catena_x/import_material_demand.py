@@ -7,14 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.import_material_demand_body import ImportMaterialDemandBody
 from ...models.imported_out import ImportedOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ImportMaterialDemandBody,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,46 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImportedOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImportedOut | Problem | None:
     if response.status_code == 201:
         response_201 = ImportedOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +80,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ImportedOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ImportedOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +95,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportMaterialDemandBody,
-) -> Response[ImportedOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportedOut | Problem]:
     """Import a WeekBasedMaterialDemand 3.0 document as the caller's demand (201 new, 200 replaced)
 
     Args:
+        idempotency_key (str | Unset):
         body (ImportMaterialDemandBody):
 
     Raises:
@@ -65,11 +108,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImportedOut]
+        Response[ImportedOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +127,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ImportMaterialDemandBody,
-) -> ImportedOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportedOut | Problem | None:
     """Import a WeekBasedMaterialDemand 3.0 document as the caller's demand (201 new, 200 replaced)
 
     Args:
+        idempotency_key (str | Unset):
         body (ImportMaterialDemandBody):
 
     Raises:
@@ -94,12 +140,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImportedOut
+        ImportedOut | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +154,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ImportMaterialDemandBody,
-) -> Response[ImportedOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportedOut | Problem]:
     """Import a WeekBasedMaterialDemand 3.0 document as the caller's demand (201 new, 200 replaced)
 
     Args:
+        idempotency_key (str | Unset):
         body (ImportMaterialDemandBody):
 
     Raises:
@@ -118,11 +167,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImportedOut]
+        Response[ImportedOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +184,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ImportMaterialDemandBody,
-) -> ImportedOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportedOut | Problem | None:
     """Import a WeekBasedMaterialDemand 3.0 document as the caller's demand (201 new, 200 replaced)
 
     Args:
+        idempotency_key (str | Unset):
         body (ImportMaterialDemandBody):
 
     Raises:
@@ -145,12 +197,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImportedOut
+        ImportedOut | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.demand_list_out import DemandListOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,11 +20,33 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DemandListOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DemandListOut | Problem | None:
     if response.status_code == 200:
         response_200 = DemandListOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -31,7 +54,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DemandListOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DemandListOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -43,7 +68,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[DemandListOut]:
+) -> Response[DemandListOut | Problem]:
     """The caller's material demands and those naming it as supplier
 
     Raises:
@@ -51,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandListOut]
+        Response[DemandListOut | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -66,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> DemandListOut | None:
+) -> DemandListOut | Problem | None:
     """The caller's material demands and those naming it as supplier
 
     Raises:
@@ -74,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandListOut
+        DemandListOut | Problem
     """
 
     return sync_detailed(
@@ -85,7 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[DemandListOut]:
+) -> Response[DemandListOut | Problem]:
     """The caller's material demands and those naming it as supplier
 
     Raises:
@@ -93,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandListOut]
+        Response[DemandListOut | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -106,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> DemandListOut | None:
+) -> DemandListOut | Problem | None:
     """The caller's material demands and those naming it as supplier
 
     Raises:
@@ -114,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandListOut
+        DemandListOut | Problem
     """
 
     return (

@@ -1,41 +1,75 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.graph_ql_request import GraphQLRequest
 from ...models.graph_ql_resource import GraphQLResource
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    body: GraphQLRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/graphql",
     }
 
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GraphQLResource | str | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GraphQLResource | Problem | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> GraphQLResource | str:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = GraphQLResource.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GraphQLResource | str, data)
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = GraphQLResource.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -45,7 +79,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GraphQLResource | str]:
+) -> Response[GraphQLResource | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,19 +90,28 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[GraphQLResource | str]:
+    client: AuthenticatedClient,
+    body: GraphQLRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[GraphQLResource | Problem]:
     """HandleHttpPost
+
+    Args:
+        idempotency_key (str | Unset):
+        body (GraphQLRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GraphQLResource | str]
+        Response[GraphQLResource | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -79,38 +122,55 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-) -> GraphQLResource | str | None:
+    client: AuthenticatedClient,
+    body: GraphQLRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> GraphQLResource | Problem | None:
     """HandleHttpPost
+
+    Args:
+        idempotency_key (str | Unset):
+        body (GraphQLRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GraphQLResource | str
+        GraphQLResource | Problem
     """
 
     return sync_detailed(
         client=client,
+        body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[GraphQLResource | str]:
+    client: AuthenticatedClient,
+    body: GraphQLRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[GraphQLResource | Problem]:
     """HandleHttpPost
+
+    Args:
+        idempotency_key (str | Unset):
+        body (GraphQLRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GraphQLResource | str]
+        Response[GraphQLResource | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -119,20 +179,28 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-) -> GraphQLResource | str | None:
+    client: AuthenticatedClient,
+    body: GraphQLRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> GraphQLResource | Problem | None:
     """HandleHttpPost
+
+    Args:
+        idempotency_key (str | Unset):
+        body (GraphQLRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GraphQLResource | str
+        GraphQLResource | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
+            body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

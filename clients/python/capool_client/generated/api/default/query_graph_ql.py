@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.graph_ql_resource import GraphQLResource
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,23 +20,28 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GraphQLResource | str | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GraphQLResource | Problem | None:
     if response.status_code == 200:
-
-        def _parse_response_200(data: object) -> GraphQLResource | str:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = GraphQLResource.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GraphQLResource | str, data)
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = GraphQLResource.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -45,7 +51,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GraphQLResource | str]:
+) -> Response[GraphQLResource | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,8 +62,8 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[GraphQLResource | str]:
+    client: AuthenticatedClient,
+) -> Response[GraphQLResource | Problem]:
     """HandleHttpGet
 
     Raises:
@@ -65,7 +71,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GraphQLResource | str]
+        Response[GraphQLResource | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -79,8 +85,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-) -> GraphQLResource | str | None:
+    client: AuthenticatedClient,
+) -> GraphQLResource | Problem | None:
     """HandleHttpGet
 
     Raises:
@@ -88,7 +94,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GraphQLResource | str
+        GraphQLResource | Problem
     """
 
     return sync_detailed(
@@ -98,8 +104,8 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[GraphQLResource | str]:
+    client: AuthenticatedClient,
+) -> Response[GraphQLResource | Problem]:
     """HandleHttpGet
 
     Raises:
@@ -107,7 +113,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GraphQLResource | str]
+        Response[GraphQLResource | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -119,8 +125,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-) -> GraphQLResource | str | None:
+    client: AuthenticatedClient,
+) -> GraphQLResource | Problem | None:
     """HandleHttpGet
 
     Raises:
@@ -128,7 +134,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GraphQLResource | str
+        GraphQLResource | Problem
     """
 
     return (

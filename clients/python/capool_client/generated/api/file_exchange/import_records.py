@@ -7,15 +7,23 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.import_out import ImportOut
+from ...models.import_records_files_body import ImportRecordsFilesBody
+from ...models.import_records_json_body import ImportRecordsJsonBody
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     kind: str,
     *,
+    body: ImportRecordsJsonBody | ImportRecordsFilesBody | Unset = UNSET,
     system: None | str | Unset = UNSET,
     format_: None | str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -43,14 +51,64 @@ def _get_kwargs(
         "params": params,
     }
 
+    if isinstance(body, ImportRecordsJsonBody):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, ImportRecordsFilesBody):
+        _kwargs["files"] = body.to_multipart()
+
+        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImportOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImportOut | Problem | None:
     if response.status_code == 201:
         response_201 = ImportOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -58,7 +116,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ImportOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ImportOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,9 +129,11 @@ def sync_detailed(
     kind: str,
     *,
     client: AuthenticatedClient,
+    body: ImportRecordsJsonBody | ImportRecordsFilesBody | Unset = UNSET,
     system: None | str | Unset = UNSET,
     format_: None | str | Unset = UNSET,
-) -> Response[ImportOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportOut | Problem]:
     """Import offers / orders / progress from CSV or Excel; all rows or none
 
      Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type,
@@ -84,19 +144,24 @@ def sync_detailed(
         kind (str):
         system (None | str | Unset):
         format_ (None | str | Unset):
+        idempotency_key (str | Unset):
+        body (ImportRecordsJsonBody):
+        body (ImportRecordsFilesBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImportOut]
+        Response[ImportOut | Problem]
     """
 
     kwargs = _get_kwargs(
         kind=kind,
+        body=body,
         system=system,
         format_=format_,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -110,9 +175,11 @@ def sync(
     kind: str,
     *,
     client: AuthenticatedClient,
+    body: ImportRecordsJsonBody | ImportRecordsFilesBody | Unset = UNSET,
     system: None | str | Unset = UNSET,
     format_: None | str | Unset = UNSET,
-) -> ImportOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportOut | Problem | None:
     """Import offers / orders / progress from CSV or Excel; all rows or none
 
      Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type,
@@ -123,20 +190,25 @@ def sync(
         kind (str):
         system (None | str | Unset):
         format_ (None | str | Unset):
+        idempotency_key (str | Unset):
+        body (ImportRecordsJsonBody):
+        body (ImportRecordsFilesBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImportOut
+        ImportOut | Problem
     """
 
     return sync_detailed(
         kind=kind,
         client=client,
+        body=body,
         system=system,
         format_=format_,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -144,9 +216,11 @@ async def asyncio_detailed(
     kind: str,
     *,
     client: AuthenticatedClient,
+    body: ImportRecordsJsonBody | ImportRecordsFilesBody | Unset = UNSET,
     system: None | str | Unset = UNSET,
     format_: None | str | Unset = UNSET,
-) -> Response[ImportOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportOut | Problem]:
     """Import offers / orders / progress from CSV or Excel; all rows or none
 
      Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type,
@@ -157,19 +231,24 @@ async def asyncio_detailed(
         kind (str):
         system (None | str | Unset):
         format_ (None | str | Unset):
+        idempotency_key (str | Unset):
+        body (ImportRecordsJsonBody):
+        body (ImportRecordsFilesBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImportOut]
+        Response[ImportOut | Problem]
     """
 
     kwargs = _get_kwargs(
         kind=kind,
+        body=body,
         system=system,
         format_=format_,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -181,9 +260,11 @@ async def asyncio(
     kind: str,
     *,
     client: AuthenticatedClient,
+    body: ImportRecordsJsonBody | ImportRecordsFilesBody | Unset = UNSET,
     system: None | str | Unset = UNSET,
     format_: None | str | Unset = UNSET,
-) -> ImportOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportOut | Problem | None:
     """Import offers / orders / progress from CSV or Excel; all rows or none
 
      Send multipart/form-data with a `file` part, the file itself as text/csv or the xlsx content type,
@@ -194,20 +275,25 @@ async def asyncio(
         kind (str):
         system (None | str | Unset):
         format_ (None | str | Unset):
+        idempotency_key (str | Unset):
+        body (ImportRecordsJsonBody):
+        body (ImportRecordsFilesBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImportOut
+        ImportOut | Problem
     """
 
     return (
         await asyncio_detailed(
             kind=kind,
             client=client,
+            body=body,
             system=system,
             format_=format_,
+            idempotency_key=idempotency_key,
         )
     ).parsed

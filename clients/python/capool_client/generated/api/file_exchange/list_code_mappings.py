@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_out import ListOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -42,11 +43,31 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | Problem | None:
     if response.status_code == 200:
         response_200 = ListOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -54,7 +75,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +89,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     system: None | str | Unset = UNSET,
     kind: None | str | Unset = UNSET,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """This organisation's code mappings
 
     Args:
@@ -80,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -100,7 +121,7 @@ def sync(
     client: AuthenticatedClient,
     system: None | str | Unset = UNSET,
     kind: None | str | Unset = UNSET,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """This organisation's code mappings
 
     Args:
@@ -112,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return sync_detailed(
@@ -127,7 +148,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     system: None | str | Unset = UNSET,
     kind: None | str | Unset = UNSET,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """This organisation's code mappings
 
     Args:
@@ -139,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +178,7 @@ async def asyncio(
     client: AuthenticatedClient,
     system: None | str | Unset = UNSET,
     kind: None | str | Unset = UNSET,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """This organisation's code mappings
 
     Args:
@@ -169,7 +190,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return (

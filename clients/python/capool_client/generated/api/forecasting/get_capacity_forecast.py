@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.capacity_week_out import CapacityWeekOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -37,7 +38,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[CapacityWeekOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[CapacityWeekOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -48,6 +51,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -56,7 +79,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[CapacityWeekOut]]:
+) -> Response[Problem | list[CapacityWeekOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,7 +93,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
-) -> Response[list[CapacityWeekOut]]:
+) -> Response[Problem | list[CapacityWeekOut]]:
     """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
     sees, with maintenance cuts
 
@@ -83,7 +106,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[CapacityWeekOut]]
+        Response[Problem | list[CapacityWeekOut]]
     """
 
     kwargs = _get_kwargs(
@@ -103,7 +126,7 @@ def sync(
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
-) -> list[CapacityWeekOut] | None:
+) -> Problem | list[CapacityWeekOut] | None:
     """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
     sees, with maintenance cuts
 
@@ -116,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[CapacityWeekOut]
+        Problem | list[CapacityWeekOut]
     """
 
     return sync_detailed(
@@ -131,7 +154,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
-) -> Response[list[CapacityWeekOut]]:
+) -> Response[Problem | list[CapacityWeekOut]]:
     """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
     sees, with maintenance cuts
 
@@ -144,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[CapacityWeekOut]]
+        Response[Problem | list[CapacityWeekOut]]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +185,7 @@ async def asyncio(
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
-) -> list[CapacityWeekOut] | None:
+) -> Problem | list[CapacityWeekOut] | None:
     """Capacity forecast per process and ISO week: published minus booked pieces of the offers the caller
     sees, with maintenance cuts
 
@@ -175,7 +198,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[CapacityWeekOut]
+        Problem | list[CapacityWeekOut]
     """
 
     return (

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.demand_forecast_out import DemandForecastOut
 from ...models.granularity import Granularity
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -45,11 +46,33 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DemandForecastOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DemandForecastOut | Problem | None:
     if response.status_code == 200:
         response_200 = DemandForecastOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -57,7 +80,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[DemandForecastOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DemandForecastOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,7 +97,7 @@ def sync_detailed(
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
     granularity: Granularity | Unset = UNSET,
-) -> Response[DemandForecastOut]:
+) -> Response[DemandForecastOut | Problem]:
     """The caller's latest demand forecast per process, with 80% / 95% intervals
 
     Args:
@@ -85,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandForecastOut]
+        Response[DemandForecastOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -107,7 +132,7 @@ def sync(
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
     granularity: Granularity | Unset = UNSET,
-) -> DemandForecastOut | None:
+) -> DemandForecastOut | Problem | None:
     """The caller's latest demand forecast per process, with 80% / 95% intervals
 
     Args:
@@ -120,7 +145,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandForecastOut
+        DemandForecastOut | Problem
     """
 
     return sync_detailed(
@@ -137,7 +162,7 @@ async def asyncio_detailed(
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
     granularity: Granularity | Unset = UNSET,
-) -> Response[DemandForecastOut]:
+) -> Response[DemandForecastOut | Problem]:
     """The caller's latest demand forecast per process, with 80% / 95% intervals
 
     Args:
@@ -150,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DemandForecastOut]
+        Response[DemandForecastOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -170,7 +195,7 @@ async def asyncio(
     process: None | str | Unset = UNSET,
     horizon: int | Unset = 28,
     granularity: Granularity | Unset = UNSET,
-) -> DemandForecastOut | None:
+) -> DemandForecastOut | Problem | None:
     """The caller's latest demand forecast per process, with 80% / 95% intervals
 
     Args:
@@ -183,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DemandForecastOut
+        DemandForecastOut | Problem
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.kpi_report_out import KpiReportOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -47,11 +48,31 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> KpiReportOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> KpiReportOut | Problem | None:
     if response.status_code == 200:
         response_200 = KpiReportOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -59,7 +80,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[KpiReportOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[KpiReportOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +96,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[KpiReportOut]:
+) -> Response[KpiReportOut | Problem]:
     """KPIs with their targets and the 4-point self-check
 
     Args:
@@ -85,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[KpiReportOut]
+        Response[KpiReportOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -105,7 +128,7 @@ def sync(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> KpiReportOut | None:
+) -> KpiReportOut | Problem | None:
     """KPIs with their targets and the 4-point self-check
 
     Args:
@@ -117,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        KpiReportOut
+        KpiReportOut | Problem
     """
 
     return sync_detailed(
@@ -132,7 +155,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> Response[KpiReportOut]:
+) -> Response[KpiReportOut | Problem]:
     """KPIs with their targets and the 4-point self-check
 
     Args:
@@ -144,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[KpiReportOut]
+        Response[KpiReportOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +185,7 @@ async def asyncio(
     client: AuthenticatedClient,
     start: datetime.datetime | None | Unset = UNSET,
     end: datetime.datetime | None | Unset = UNSET,
-) -> KpiReportOut | None:
+) -> KpiReportOut | Problem | None:
     """KPIs with their targets and the 4-point self-check
 
     Args:
@@ -174,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        KpiReportOut
+        KpiReportOut | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.light_out import LightOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,7 +20,9 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[LightOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[LightOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -30,13 +33,35 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[list[LightOut]]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[LightOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -48,7 +73,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[LightOut]]:
+) -> Response[Problem | list[LightOut]]:
     """Traffic lights per alliance, factory and process, with reasons
 
     Raises:
@@ -56,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[LightOut]]
+        Response[Problem | list[LightOut]]
     """
 
     kwargs = _get_kwargs()
@@ -71,7 +96,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> list[LightOut] | None:
+) -> Problem | list[LightOut] | None:
     """Traffic lights per alliance, factory and process, with reasons
 
     Raises:
@@ -79,7 +104,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[LightOut]
+        Problem | list[LightOut]
     """
 
     return sync_detailed(
@@ -90,7 +115,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[LightOut]]:
+) -> Response[Problem | list[LightOut]]:
     """Traffic lights per alliance, factory and process, with reasons
 
     Raises:
@@ -98,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[LightOut]]
+        Response[Problem | list[LightOut]]
     """
 
     kwargs = _get_kwargs()
@@ -111,7 +136,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> list[LightOut] | None:
+) -> Problem | list[LightOut] | None:
     """Traffic lights per alliance, factory and process, with reasons
 
     Raises:
@@ -119,7 +144,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[LightOut]
+        Problem | list[LightOut]
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.partner_forecast_out import PartnerForecastOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -21,7 +22,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[PartnerForecastOut] | None:
+) -> Problem | list[PartnerForecastOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -32,6 +33,26 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -40,7 +61,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[PartnerForecastOut]]:
+) -> Response[Problem | list[PartnerForecastOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -52,7 +73,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[PartnerForecastOut]]:
+) -> Response[Problem | list[PartnerForecastOut]]:
     """Partner factories: read-only 15-day demand forecast for what they supply
 
     Raises:
@@ -60,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[PartnerForecastOut]]
+        Response[Problem | list[PartnerForecastOut]]
     """
 
     kwargs = _get_kwargs()
@@ -75,7 +96,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> list[PartnerForecastOut] | None:
+) -> Problem | list[PartnerForecastOut] | None:
     """Partner factories: read-only 15-day demand forecast for what they supply
 
     Raises:
@@ -83,7 +104,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[PartnerForecastOut]
+        Problem | list[PartnerForecastOut]
     """
 
     return sync_detailed(
@@ -94,7 +115,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[PartnerForecastOut]]:
+) -> Response[Problem | list[PartnerForecastOut]]:
     """Partner factories: read-only 15-day demand forecast for what they supply
 
     Raises:
@@ -102,7 +123,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[PartnerForecastOut]]
+        Response[Problem | list[PartnerForecastOut]]
     """
 
     kwargs = _get_kwargs()
@@ -115,7 +136,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> list[PartnerForecastOut] | None:
+) -> Problem | list[PartnerForecastOut] | None:
     """Partner factories: read-only 15-day demand forecast for what they supply
 
     Raises:
@@ -123,7 +144,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[PartnerForecastOut]
+        Problem | list[PartnerForecastOut]
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_health_response_200 import GetHealthResponse200
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,11 +20,18 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GetHealthResponse200 | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetHealthResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetHealthResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -33,7 +41,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetHealthResponse200]:
+) -> Response[GetHealthResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -45,7 +53,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetHealthResponse200]:
+) -> Response[GetHealthResponse200 | Problem]:
     """Liveness
 
     Raises:
@@ -53,7 +61,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetHealthResponse200]
+        Response[GetHealthResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -68,7 +76,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> GetHealthResponse200 | None:
+) -> GetHealthResponse200 | Problem | None:
     """Liveness
 
     Raises:
@@ -76,7 +84,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetHealthResponse200
+        GetHealthResponse200 | Problem
     """
 
     return sync_detailed(
@@ -87,7 +95,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetHealthResponse200]:
+) -> Response[GetHealthResponse200 | Problem]:
     """Liveness
 
     Raises:
@@ -95,7 +103,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetHealthResponse200]
+        Response[GetHealthResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -108,7 +116,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> GetHealthResponse200 | None:
+) -> GetHealthResponse200 | Problem | None:
     """Liveness
 
     Raises:
@@ -116,7 +124,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetHealthResponse200
+        GetHealthResponse200 | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_readiness_response_200 import GetReadinessResponse200
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -21,11 +22,16 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetReadinessResponse200 | None:
+) -> GetReadinessResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetReadinessResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -35,7 +41,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetReadinessResponse200]:
+) -> Response[GetReadinessResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -47,7 +53,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetReadinessResponse200]:
+) -> Response[GetReadinessResponse200 | Problem]:
     """Readiness: database and broker reachable
 
     Raises:
@@ -55,7 +61,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetReadinessResponse200]
+        Response[GetReadinessResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -70,7 +76,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> GetReadinessResponse200 | None:
+) -> GetReadinessResponse200 | Problem | None:
     """Readiness: database and broker reachable
 
     Raises:
@@ -78,7 +84,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetReadinessResponse200
+        GetReadinessResponse200 | Problem
     """
 
     return sync_detailed(
@@ -89,7 +95,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetReadinessResponse200]:
+) -> Response[GetReadinessResponse200 | Problem]:
     """Readiness: database and broker reachable
 
     Raises:
@@ -97,7 +103,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetReadinessResponse200]
+        Response[GetReadinessResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -110,7 +116,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> GetReadinessResponse200 | None:
+) -> GetReadinessResponse200 | Problem | None:
     """Readiness: database and broker reachable
 
     Raises:
@@ -118,7 +124,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetReadinessResponse200
+        GetReadinessResponse200 | Problem
     """
 
     return (

@@ -9,15 +9,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.activation_in import ActivationIn
 from ...models.activation_out import ActivationOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     model_id: UUID,
     *,
     body: ActivationIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,53 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivationOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivationOut | Problem | None:
     if response.status_code == 201:
         response_201 = ActivationOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +92,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivationOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActivationOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +108,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivationIn,
-) -> Response[ActivationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ActivationOut | Problem]:
     """Make this version inspect a factory's images of a product ('*': any product)
 
     Args:
         model_id (UUID):
+        idempotency_key (str | Unset):
         body (ActivationIn):
 
     Raises:
@@ -72,12 +122,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationOut]
+        Response[ActivationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         model_id=model_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +143,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ActivationIn,
-) -> ActivationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ActivationOut | Problem | None:
     """Make this version inspect a factory's images of a product ('*': any product)
 
     Args:
         model_id (UUID):
+        idempotency_key (str | Unset):
         body (ActivationIn):
 
     Raises:
@@ -104,13 +157,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationOut
+        ActivationOut | Problem
     """
 
     return sync_detailed(
         model_id=model_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +173,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivationIn,
-) -> Response[ActivationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ActivationOut | Problem]:
     """Make this version inspect a factory's images of a product ('*': any product)
 
     Args:
         model_id (UUID):
+        idempotency_key (str | Unset):
         body (ActivationIn):
 
     Raises:
@@ -131,12 +187,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationOut]
+        Response[ActivationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         model_id=model_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +206,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ActivationIn,
-) -> ActivationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ActivationOut | Problem | None:
     """Make this version inspect a factory's images of a product ('*': any product)
 
     Args:
         model_id (UUID):
+        idempotency_key (str | Unset):
         body (ActivationIn):
 
     Raises:
@@ -161,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationOut
+        ActivationOut | Problem
     """
 
     return (
@@ -169,5 +228,6 @@ async def asyncio(
             model_id=model_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

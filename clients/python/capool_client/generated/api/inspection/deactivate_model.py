@@ -7,14 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.activation_change_in import ActivationChangeIn
 from ...models.activation_change_out import ActivationChangeOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ActivationChangeIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,53 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivationChangeOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ActivationChangeOut | Problem | None:
     if response.status_code == 200:
         response_200 = ActivationChangeOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +87,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivationChangeOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActivationChangeOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +102,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivationChangeIn,
-) -> Response[ActivationChangeOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ActivationChangeOut | Problem]:
     """Remove a product's activation: the built-in model (or the factory's '*' version) inspects again
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivationChangeIn):
 
     Raises:
@@ -65,11 +115,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationChangeOut]
+        Response[ActivationChangeOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +134,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ActivationChangeIn,
-) -> ActivationChangeOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ActivationChangeOut | Problem | None:
     """Remove a product's activation: the built-in model (or the factory's '*' version) inspects again
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivationChangeIn):
 
     Raises:
@@ -94,12 +147,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationChangeOut
+        ActivationChangeOut | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +161,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ActivationChangeIn,
-) -> Response[ActivationChangeOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ActivationChangeOut | Problem]:
     """Remove a product's activation: the built-in model (or the factory's '*' version) inspects again
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivationChangeIn):
 
     Raises:
@@ -118,11 +174,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationChangeOut]
+        Response[ActivationChangeOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +191,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ActivationChangeIn,
-) -> ActivationChangeOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ActivationChangeOut | Problem | None:
     """Remove a product's activation: the built-in model (or the factory's '*' version) inspects again
 
     Args:
+        idempotency_key (str | Unset):
         body (ActivationChangeIn):
 
     Raises:
@@ -145,12 +204,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationChangeOut
+        ActivationChangeOut | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

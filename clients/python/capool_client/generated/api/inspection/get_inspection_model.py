@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.model_version_out import ModelVersionOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -25,11 +26,38 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ModelVersionOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ModelVersionOut | Problem | None:
     if response.status_code == 200:
         response_200 = ModelVersionOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +65,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ModelVersionOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ModelVersionOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,7 +80,7 @@ def sync_detailed(
     model_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ModelVersionOut]:
+) -> Response[ModelVersionOut | Problem]:
     """One model version with its card
 
     Args:
@@ -61,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionOut]
+        Response[ModelVersionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -79,7 +109,7 @@ def sync(
     model_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ModelVersionOut | None:
+) -> ModelVersionOut | Problem | None:
     """One model version with its card
 
     Args:
@@ -90,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionOut
+        ModelVersionOut | Problem
     """
 
     return sync_detailed(
@@ -103,7 +133,7 @@ async def asyncio_detailed(
     model_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ModelVersionOut]:
+) -> Response[ModelVersionOut | Problem]:
     """One model version with its card
 
     Args:
@@ -114,7 +144,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionOut]
+        Response[ModelVersionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +160,7 @@ async def asyncio(
     model_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ModelVersionOut | None:
+) -> ModelVersionOut | Problem | None:
     """One model version with its card
 
     Args:
@@ -141,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionOut
+        ModelVersionOut | Problem
     """
 
     return (

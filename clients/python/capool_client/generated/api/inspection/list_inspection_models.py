@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.model_version_page import ModelVersionPage
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -37,11 +38,33 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ModelVersionPage | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ModelVersionPage | Problem | None:
     if response.status_code == 200:
         response_200 = ModelVersionPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -49,7 +72,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ModelVersionPage]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ModelVersionPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,19 +88,20 @@ def sync_detailed(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ModelVersionPage]:
+) -> Response[ModelVersionPage | Problem]:
     """Model versions registered by the caller's organisation
 
     Args:
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionPage]
+        Response[ModelVersionPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -95,19 +121,20 @@ def sync(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ModelVersionPage | None:
+) -> ModelVersionPage | Problem | None:
     """Model versions registered by the caller's organisation
 
     Args:
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionPage
+        ModelVersionPage | Problem
     """
 
     return sync_detailed(
@@ -122,19 +149,20 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[ModelVersionPage]:
+) -> Response[ModelVersionPage | Problem]:
     """Model versions registered by the caller's organisation
 
     Args:
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionPage]
+        Response[ModelVersionPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -152,19 +180,20 @@ async def asyncio(
     client: AuthenticatedClient,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> ModelVersionPage | None:
+) -> ModelVersionPage | Problem | None:
     """Model versions registered by the caller's organisation
 
     Args:
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionPage
+        ModelVersionPage | Problem
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lot_inspection_out import LotInspectionOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -25,11 +26,38 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotInspectionOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> LotInspectionOut | Problem | None:
     if response.status_code == 200:
         response_200 = LotInspectionOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +65,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotInspectionOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[LotInspectionOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,7 +80,7 @@ def sync_detailed(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LotInspectionOut]:
+) -> Response[LotInspectionOut | Problem]:
     """The caller's images of a lot, with their detections and totals
 
     Args:
@@ -61,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotInspectionOut]
+        Response[LotInspectionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -79,7 +109,7 @@ def sync(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LotInspectionOut | None:
+) -> LotInspectionOut | Problem | None:
     """The caller's images of a lot, with their detections and totals
 
     Args:
@@ -90,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotInspectionOut
+        LotInspectionOut | Problem
     """
 
     return sync_detailed(
@@ -103,7 +133,7 @@ async def asyncio_detailed(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LotInspectionOut]:
+) -> Response[LotInspectionOut | Problem]:
     """The caller's images of a lot, with their detections and totals
 
     Args:
@@ -114,7 +144,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotInspectionOut]
+        Response[LotInspectionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +160,7 @@ async def asyncio(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LotInspectionOut | None:
+) -> LotInspectionOut | Problem | None:
     """The caller's images of a lot, with their detections and totals
 
     Args:
@@ -141,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotInspectionOut
+        LotInspectionOut | Problem
     """
 
     return (

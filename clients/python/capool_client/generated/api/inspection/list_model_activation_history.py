@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.activation_record_out import ActivationRecordOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -50,7 +51,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> list[ActivationRecordOut] | None:
+) -> Problem | list[ActivationRecordOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -61,6 +62,31 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -69,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[ActivationRecordOut]]:
+) -> Response[Problem | list[ActivationRecordOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,21 +110,22 @@ def sync_detailed(
     factory_org_id: None | Unset | UUID = UNSET,
     product: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[list[ActivationRecordOut]]:
+) -> Response[Problem | list[ActivationRecordOut]]:
     """Activations, rollbacks and deactivations of the factory's models, newest first, with who made them
 
     Args:
         factory_org_id (None | Unset | UUID): a factory of the alliance (alliance admin); default:
             the caller's organisation
         product (None | str | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ActivationRecordOut]]
+        Response[Problem | list[ActivationRecordOut]]
     """
 
     kwargs = _get_kwargs(
@@ -120,21 +147,22 @@ def sync(
     factory_org_id: None | Unset | UUID = UNSET,
     product: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> list[ActivationRecordOut] | None:
+) -> Problem | list[ActivationRecordOut] | None:
     """Activations, rollbacks and deactivations of the factory's models, newest first, with who made them
 
     Args:
         factory_org_id (None | Unset | UUID): a factory of the alliance (alliance admin); default:
             the caller's organisation
         product (None | str | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ActivationRecordOut]
+        Problem | list[ActivationRecordOut]
     """
 
     return sync_detailed(
@@ -151,21 +179,22 @@ async def asyncio_detailed(
     factory_org_id: None | Unset | UUID = UNSET,
     product: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[list[ActivationRecordOut]]:
+) -> Response[Problem | list[ActivationRecordOut]]:
     """Activations, rollbacks and deactivations of the factory's models, newest first, with who made them
 
     Args:
         factory_org_id (None | Unset | UUID): a factory of the alliance (alliance admin); default:
             the caller's organisation
         product (None | str | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ActivationRecordOut]]
+        Response[Problem | list[ActivationRecordOut]]
     """
 
     kwargs = _get_kwargs(
@@ -185,21 +214,22 @@ async def asyncio(
     factory_org_id: None | Unset | UUID = UNSET,
     product: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> list[ActivationRecordOut] | None:
+) -> Problem | list[ActivationRecordOut] | None:
     """Activations, rollbacks and deactivations of the factory's models, newest first, with who made them
 
     Args:
         factory_org_id (None | Unset | UUID): a factory of the alliance (alliance admin); default:
             the caller's organisation
         product (None | str | Unset):
-        limit (int | Unset):  Default: 100.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ActivationRecordOut]
+        Problem | list[ActivationRecordOut]
     """
 
     return (

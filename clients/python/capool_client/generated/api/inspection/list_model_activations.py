@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.active_model_out import ActiveModelOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -37,7 +38,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[ActiveModelOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[ActiveModelOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -48,6 +51,31 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -56,7 +84,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[ActiveModelOut]]:
+) -> Response[Problem | list[ActiveModelOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     factory_org_id: None | Unset | UUID = UNSET,
-) -> Response[list[ActiveModelOut]]:
+) -> Response[Problem | list[ActiveModelOut]]:
     """Which model inspects the factory's images of each product (activations by the factory's or the
     alliance's admin), then the built-in model
 
@@ -82,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ActiveModelOut]]
+        Response[Problem | list[ActiveModelOut]]
     """
 
     kwargs = _get_kwargs(
@@ -100,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     factory_org_id: None | Unset | UUID = UNSET,
-) -> list[ActiveModelOut] | None:
+) -> Problem | list[ActiveModelOut] | None:
     """Which model inspects the factory's images of each product (activations by the factory's or the
     alliance's admin), then the built-in model
 
@@ -113,7 +141,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ActiveModelOut]
+        Problem | list[ActiveModelOut]
     """
 
     return sync_detailed(
@@ -126,7 +154,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     factory_org_id: None | Unset | UUID = UNSET,
-) -> Response[list[ActiveModelOut]]:
+) -> Response[Problem | list[ActiveModelOut]]:
     """Which model inspects the factory's images of each product (activations by the factory's or the
     alliance's admin), then the built-in model
 
@@ -139,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ActiveModelOut]]
+        Response[Problem | list[ActiveModelOut]]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +183,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     factory_org_id: None | Unset | UUID = UNSET,
-) -> list[ActiveModelOut] | None:
+) -> Problem | list[ActiveModelOut] | None:
     """Which model inspects the factory's images of each product (activations by the factory's or the
     alliance's admin), then the built-in model
 
@@ -168,7 +196,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ActiveModelOut]
+        Problem | list[ActiveModelOut]
     """
 
     return (

@@ -8,16 +8,20 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.image_out import ImageOut
+from ...models.problem import Problem
 from ...models.review_in import ReviewIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     image_id: UUID,
     *,
     body: ReviewIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImageOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ImageOut | Problem | None:
     if response.status_code == 200:
         response_200 = ImageOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ImageOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ImageOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,12 +104,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReviewIn,
-) -> Response[ImageOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImageOut | Problem]:
     """Confirm or dismiss proposed detections of an image (by index); once none is left proposed, the
     confirmed ones count in the lot
 
     Args:
         image_id (UUID):
+        idempotency_key (str | Unset):
         body (ReviewIn):
 
     Raises:
@@ -73,12 +119,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImageOut]
+        Response[ImageOut | Problem]
     """
 
     kwargs = _get_kwargs(
         image_id=image_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -93,12 +140,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReviewIn,
-) -> ImageOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImageOut | Problem | None:
     """Confirm or dismiss proposed detections of an image (by index); once none is left proposed, the
     confirmed ones count in the lot
 
     Args:
         image_id (UUID):
+        idempotency_key (str | Unset):
         body (ReviewIn):
 
     Raises:
@@ -106,13 +155,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImageOut
+        ImageOut | Problem
     """
 
     return sync_detailed(
         image_id=image_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -121,12 +171,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReviewIn,
-) -> Response[ImageOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImageOut | Problem]:
     """Confirm or dismiss proposed detections of an image (by index); once none is left proposed, the
     confirmed ones count in the lot
 
     Args:
         image_id (UUID):
+        idempotency_key (str | Unset):
         body (ReviewIn):
 
     Raises:
@@ -134,12 +186,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ImageOut]
+        Response[ImageOut | Problem]
     """
 
     kwargs = _get_kwargs(
         image_id=image_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -152,12 +205,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReviewIn,
-) -> ImageOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImageOut | Problem | None:
     """Confirm or dismiss proposed detections of an image (by index); once none is left proposed, the
     confirmed ones count in the lot
 
     Args:
         image_id (UUID):
+        idempotency_key (str | Unset):
         body (ReviewIn):
 
     Raises:
@@ -165,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ImageOut
+        ImageOut | Problem
     """
 
     return (
@@ -173,5 +228,6 @@ async def asyncio(
             image_id=image_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

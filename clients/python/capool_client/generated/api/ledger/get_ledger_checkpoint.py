@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_ledger_checkpoint_response_200 import GetLedgerCheckpointResponse200
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -21,11 +22,31 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetLedgerCheckpointResponse200 | None:
+) -> GetLedgerCheckpointResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetLedgerCheckpointResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -35,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetLedgerCheckpointResponse200]:
+) -> Response[GetLedgerCheckpointResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -47,7 +68,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetLedgerCheckpointResponse200]:
+) -> Response[GetLedgerCheckpointResponse200 | Problem]:
     """The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger
 
     Raises:
@@ -55,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetLedgerCheckpointResponse200]
+        Response[GetLedgerCheckpointResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -70,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> GetLedgerCheckpointResponse200 | None:
+) -> GetLedgerCheckpointResponse200 | Problem | None:
     """The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger
 
     Raises:
@@ -78,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetLedgerCheckpointResponse200
+        GetLedgerCheckpointResponse200 | Problem
     """
 
     return sync_detailed(
@@ -89,7 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[GetLedgerCheckpointResponse200]:
+) -> Response[GetLedgerCheckpointResponse200 | Problem]:
     """The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger
 
     Raises:
@@ -97,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetLedgerCheckpointResponse200]
+        Response[GetLedgerCheckpointResponse200 | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -110,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> GetLedgerCheckpointResponse200 | None:
+) -> GetLedgerCheckpointResponse200 | Problem | None:
     """The latest signed checkpoint (C2SP signed note) of the caller's alliance ledger
 
     Raises:
@@ -118,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetLedgerCheckpointResponse200
+        GetLedgerCheckpointResponse200 | Problem
     """
 
     return (

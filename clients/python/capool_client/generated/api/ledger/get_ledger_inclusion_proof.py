@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_ledger_inclusion_proof_response_200 import GetLedgerInclusionProofResponse200
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -40,11 +41,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetLedgerInclusionProofResponse200 | None:
+) -> GetLedgerInclusionProofResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetLedgerInclusionProofResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -54,7 +80,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetLedgerInclusionProofResponse200]:
+) -> Response[GetLedgerInclusionProofResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     tree_size: int | None | Unset = UNSET,
-) -> Response[GetLedgerInclusionProofResponse200]:
+) -> Response[GetLedgerInclusionProofResponse200 | Problem]:
     """Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint
 
     Args:
@@ -80,7 +106,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetLedgerInclusionProofResponse200]
+        Response[GetLedgerInclusionProofResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -100,7 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     tree_size: int | None | Unset = UNSET,
-) -> GetLedgerInclusionProofResponse200 | None:
+) -> GetLedgerInclusionProofResponse200 | Problem | None:
     """Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint
 
     Args:
@@ -112,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetLedgerInclusionProofResponse200
+        GetLedgerInclusionProofResponse200 | Problem
     """
 
     return sync_detailed(
@@ -127,7 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     tree_size: int | None | Unset = UNSET,
-) -> Response[GetLedgerInclusionProofResponse200]:
+) -> Response[GetLedgerInclusionProofResponse200 | Problem]:
     """Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint
 
     Args:
@@ -139,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetLedgerInclusionProofResponse200]
+        Response[GetLedgerInclusionProofResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +183,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     tree_size: int | None | Unset = UNSET,
-) -> GetLedgerInclusionProofResponse200 | None:
+) -> GetLedgerInclusionProofResponse200 | Problem | None:
     """Inclusion proof of an entry (RFC 9162 2.1.3) with its checkpoint
 
     Args:
@@ -169,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetLedgerInclusionProofResponse200
+        GetLedgerInclusionProofResponse200 | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_ledger_entries_response_200 import ListLedgerEntriesResponse200
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -39,11 +40,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListLedgerEntriesResponse200 | None:
+) -> ListLedgerEntriesResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = ListLedgerEntriesResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -53,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListLedgerEntriesResponse200]:
+) -> Response[ListLedgerEntriesResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,7 +88,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     from_: int | Unset = 0,
     to: int | None | Unset = UNSET,
-) -> Response[ListLedgerEntriesResponse200]:
+) -> Response[ListLedgerEntriesResponse200 | Problem]:
     """Entries from <= seq < to that concern the caller (at most 1000)
 
     Args:
@@ -79,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListLedgerEntriesResponse200]
+        Response[ListLedgerEntriesResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -99,7 +120,7 @@ def sync(
     client: AuthenticatedClient,
     from_: int | Unset = 0,
     to: int | None | Unset = UNSET,
-) -> ListLedgerEntriesResponse200 | None:
+) -> ListLedgerEntriesResponse200 | Problem | None:
     """Entries from <= seq < to that concern the caller (at most 1000)
 
     Args:
@@ -111,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListLedgerEntriesResponse200
+        ListLedgerEntriesResponse200 | Problem
     """
 
     return sync_detailed(
@@ -126,7 +147,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     from_: int | Unset = 0,
     to: int | None | Unset = UNSET,
-) -> Response[ListLedgerEntriesResponse200]:
+) -> Response[ListLedgerEntriesResponse200 | Problem]:
     """Entries from <= seq < to that concern the caller (at most 1000)
 
     Args:
@@ -138,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListLedgerEntriesResponse200]
+        Response[ListLedgerEntriesResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +177,7 @@ async def asyncio(
     client: AuthenticatedClient,
     from_: int | Unset = 0,
     to: int | None | Unset = UNSET,
-) -> ListLedgerEntriesResponse200 | None:
+) -> ListLedgerEntriesResponse200 | Problem | None:
     """Entries from <= seq < to that concern the caller (at most 1000)
 
     Args:
@@ -168,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListLedgerEntriesResponse200
+        ListLedgerEntriesResponse200 | Problem
     """
 
     return (

@@ -8,12 +8,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.match_run_out import MatchRunOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     run_id: UUID,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,14 +28,55 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MatchRunOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MatchRunOut | Problem | None:
     if response.status_code == 200:
         response_200 = MatchRunOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +84,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[MatchRunOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MatchRunOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,23 +99,26 @@ def sync_detailed(
     run_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem]:
     """Apply a run's plan atomically at the terms it was computed from (after two approvals when it is
     large); 409 plan_stale with a fresh preview when they changed
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut]
+        Response[MatchRunOut | Problem]
     """
 
     kwargs = _get_kwargs(
         run_id=run_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -80,24 +132,27 @@ def sync(
     run_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | None:
     """Apply a run's plan atomically at the terms it was computed from (after two approvals when it is
     large); 409 plan_stale with a fresh preview when they changed
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut
+        MatchRunOut | Problem
     """
 
     return sync_detailed(
         run_id=run_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -105,23 +160,26 @@ async def asyncio_detailed(
     run_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem]:
     """Apply a run's plan atomically at the terms it was computed from (after two approvals when it is
     large); 409 plan_stale with a fresh preview when they changed
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut]
+        Response[MatchRunOut | Problem]
     """
 
     kwargs = _get_kwargs(
         run_id=run_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -133,24 +191,27 @@ async def asyncio(
     run_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | None:
     """Apply a run's plan atomically at the terms it was computed from (after two approvals when it is
     large); 409 plan_stale with a fresh preview when they changed
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut
+        MatchRunOut | Problem
     """
 
     return (
         await asyncio_detailed(
             run_id=run_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

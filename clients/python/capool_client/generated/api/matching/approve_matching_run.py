@@ -9,15 +9,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.approve_in import ApproveIn
 from ...models.match_run_out import MatchRunOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     run_id: UUID,
     *,
     body: ApproveIn | None,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -37,11 +41,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MatchRunOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MatchRunOut | Problem | None:
     if response.status_code == 200:
         response_200 = MatchRunOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -49,7 +93,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[MatchRunOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MatchRunOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,12 +109,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ApproveIn | None,
-) -> Response[MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem]:
     """Approve a large run's plan: buyer org admins or alliance admins (where allowed), never the
     requester; two different users
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
         body (ApproveIn | None):
 
     Raises:
@@ -76,12 +124,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut]
+        Response[MatchRunOut | Problem]
     """
 
     kwargs = _get_kwargs(
         run_id=run_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -96,12 +145,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ApproveIn | None,
-) -> MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | None:
     """Approve a large run's plan: buyer org admins or alliance admins (where allowed), never the
     requester; two different users
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
         body (ApproveIn | None):
 
     Raises:
@@ -109,13 +160,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut
+        MatchRunOut | Problem
     """
 
     return sync_detailed(
         run_id=run_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -124,12 +176,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ApproveIn | None,
-) -> Response[MatchRunOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MatchRunOut | Problem]:
     """Approve a large run's plan: buyer org admins or alliance admins (where allowed), never the
     requester; two different users
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
         body (ApproveIn | None):
 
     Raises:
@@ -137,12 +191,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[MatchRunOut]
+        Response[MatchRunOut | Problem]
     """
 
     kwargs = _get_kwargs(
         run_id=run_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -155,12 +210,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ApproveIn | None,
-) -> MatchRunOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MatchRunOut | Problem | None:
     """Approve a large run's plan: buyer org admins or alliance admins (where allowed), never the
     requester; two different users
 
     Args:
         run_id (UUID):
+        idempotency_key (str | Unset):
         body (ApproveIn | None):
 
     Raises:
@@ -168,7 +225,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        MatchRunOut
+        MatchRunOut | Problem
     """
 
     return (
@@ -176,5 +233,6 @@ async def asyncio(
             run_id=run_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

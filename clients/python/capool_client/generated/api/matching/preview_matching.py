@@ -7,14 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.match_in import MatchIn
 from ...models.preview_matching_response_200 import PreviewMatchingResponse200
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: MatchIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,11 +35,51 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PreviewMatchingResponse200 | None:
+) -> PreviewMatchingResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = PreviewMatchingResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -45,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PreviewMatchingResponse200]:
+) -> Response[PreviewMatchingResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,10 +102,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MatchIn,
-) -> Response[PreviewMatchingResponse200]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[PreviewMatchingResponse200 | Problem]:
     """What-if matching of the caller's open orders; nothing is stored
 
     Args:
+        idempotency_key (str | Unset):
         body (MatchIn):
 
     Raises:
@@ -69,11 +115,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PreviewMatchingResponse200]
+        Response[PreviewMatchingResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -87,10 +134,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MatchIn,
-) -> PreviewMatchingResponse200 | None:
+    idempotency_key: str | Unset = UNSET,
+) -> PreviewMatchingResponse200 | Problem | None:
     """What-if matching of the caller's open orders; nothing is stored
 
     Args:
+        idempotency_key (str | Unset):
         body (MatchIn):
 
     Raises:
@@ -98,12 +147,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PreviewMatchingResponse200
+        PreviewMatchingResponse200 | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -111,10 +161,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MatchIn,
-) -> Response[PreviewMatchingResponse200]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[PreviewMatchingResponse200 | Problem]:
     """What-if matching of the caller's open orders; nothing is stored
 
     Args:
+        idempotency_key (str | Unset):
         body (MatchIn):
 
     Raises:
@@ -122,11 +174,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PreviewMatchingResponse200]
+        Response[PreviewMatchingResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -138,10 +191,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MatchIn,
-) -> PreviewMatchingResponse200 | None:
+    idempotency_key: str | Unset = UNSET,
+) -> PreviewMatchingResponse200 | Problem | None:
     """What-if matching of the caller's open orders; nothing is stored
 
     Args:
+        idempotency_key (str | Unset):
         body (MatchIn):
 
     Raises:
@@ -149,12 +204,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PreviewMatchingResponse200
+        PreviewMatchingResponse200 | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

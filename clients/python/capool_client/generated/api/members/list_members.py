@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.organisation_out import OrganisationOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,7 +20,9 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[OrganisationOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[OrganisationOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -30,6 +33,21 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -38,7 +56,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[list[OrganisationOut]]:
+) -> Response[Problem | list[OrganisationOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,7 +68,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[OrganisationOut]]:
+) -> Response[Problem | list[OrganisationOut]]:
     """The alliance's member organisations
 
     Raises:
@@ -58,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[OrganisationOut]]
+        Response[Problem | list[OrganisationOut]]
     """
 
     kwargs = _get_kwargs()
@@ -73,7 +91,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> list[OrganisationOut] | None:
+) -> Problem | list[OrganisationOut] | None:
     """The alliance's member organisations
 
     Raises:
@@ -81,7 +99,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[OrganisationOut]
+        Problem | list[OrganisationOut]
     """
 
     return sync_detailed(
@@ -92,7 +110,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[list[OrganisationOut]]:
+) -> Response[Problem | list[OrganisationOut]]:
     """The alliance's member organisations
 
     Raises:
@@ -100,7 +118,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[OrganisationOut]]
+        Response[Problem | list[OrganisationOut]]
     """
 
     kwargs = _get_kwargs()
@@ -113,7 +131,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> list[OrganisationOut] | None:
+) -> Problem | list[OrganisationOut] | None:
     """The alliance's member organisations
 
     Raises:
@@ -121,7 +139,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[OrganisationOut]
+        Problem | list[OrganisationOut]
     """
 
     return (

@@ -8,12 +8,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_key_out import ApiKeyOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     key_id: UUID,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,14 +28,55 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKeyOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKeyOut | Problem | None:
     if response.status_code == 200:
         response_200 = ApiKeyOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +84,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ApiKeyOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ApiKeyOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,22 +97,25 @@ def sync_detailed(
     key_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ApiKeyOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ApiKeyOut | Problem]:
     """Revoke an API key
 
     Args:
         key_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyOut]
+        Response[ApiKeyOut | Problem]
     """
 
     kwargs = _get_kwargs(
         key_id=key_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -79,23 +129,26 @@ def sync(
     key_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ApiKeyOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ApiKeyOut | Problem | None:
     """Revoke an API key
 
     Args:
         key_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyOut
+        ApiKeyOut | Problem
     """
 
     return sync_detailed(
         key_id=key_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -103,22 +156,25 @@ async def asyncio_detailed(
     key_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ApiKeyOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ApiKeyOut | Problem]:
     """Revoke an API key
 
     Args:
         key_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyOut]
+        Response[ApiKeyOut | Problem]
     """
 
     kwargs = _get_kwargs(
         key_id=key_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -130,23 +186,26 @@ async def asyncio(
     key_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ApiKeyOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ApiKeyOut | Problem | None:
     """Revoke an API key
 
     Args:
         key_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyOut
+        ApiKeyOut | Problem
     """
 
     return (
         await asyncio_detailed(
             key_id=key_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

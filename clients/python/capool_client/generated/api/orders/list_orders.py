@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.order_page import OrderPage
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -53,11 +54,31 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderPage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderPage | Problem | None:
     if response.status_code == 200:
         response_200 = OrderPage.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -65,7 +86,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderPage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,21 +102,22 @@ def sync_detailed(
     process: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[OrderPage]:
+) -> Response[OrderPage | Problem]:
     """Orders the caller may read
 
     Args:
         status (None | str | Unset):
         process (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderPage]
+        Response[OrderPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -119,21 +141,22 @@ def sync(
     process: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> OrderPage | None:
+) -> OrderPage | Problem | None:
     """Orders the caller may read
 
     Args:
         status (None | str | Unset):
         process (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderPage
+        OrderPage | Problem
     """
 
     return sync_detailed(
@@ -152,21 +175,22 @@ async def asyncio_detailed(
     process: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> Response[OrderPage]:
+) -> Response[OrderPage | Problem]:
     """Orders the caller may read
 
     Args:
         status (None | str | Unset):
         process (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderPage]
+        Response[OrderPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -188,21 +212,22 @@ async def asyncio(
     process: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
-) -> OrderPage | None:
+) -> OrderPage | Problem | None:
     """Orders the caller may read
 
     Args:
         status (None | str | Unset):
         process (None | str | Unset):
         cursor (None | str | Unset): next_cursor of the previous page
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): Items per page; the page's next_cursor, sent as cursor, gives the
+            next one Default: 50.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderPage
+        OrderPage | Problem
     """
 
     return (

@@ -7,14 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.order_in import OrderIn
 from ...models.order_out import OrderOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,46 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderOut | Problem | None:
     if response.status_code == 201:
         response_201 = OrderOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +80,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +93,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderIn,
-) -> Response[OrderOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[OrderOut | Problem]:
     """Place an order (submitted unless submit=false)
 
     Args:
+        idempotency_key (str | Unset):
         body (OrderIn):
 
     Raises:
@@ -65,11 +106,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderOut]
+        Response[OrderOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +125,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderIn,
-) -> OrderOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> OrderOut | Problem | None:
     """Place an order (submitted unless submit=false)
 
     Args:
+        idempotency_key (str | Unset):
         body (OrderIn):
 
     Raises:
@@ -94,12 +138,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderOut
+        OrderOut | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +152,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderIn,
-) -> Response[OrderOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[OrderOut | Problem]:
     """Place an order (submitted unless submit=false)
 
     Args:
+        idempotency_key (str | Unset):
         body (OrderIn):
 
     Raises:
@@ -118,11 +165,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderOut]
+        Response[OrderOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +182,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderIn,
-) -> OrderOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> OrderOut | Problem | None:
     """Place an order (submitted unless submit=false)
 
     Args:
+        idempotency_key (str | Unset):
         body (OrderIn):
 
     Raises:
@@ -145,12 +195,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderOut
+        OrderOut | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -36,9 +37,35 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str | None:
     if response.status_code == 200:
-        return None
+        response_200 = response.text
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +73,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,7 +88,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     follow: bool | Unset = True,
     max_wait: int | Unset = 300,
-) -> Response[Any]:
+) -> Response[Problem | str]:
     """Order status changes as server-sent events
 
      Sends the order's status history, then each new change (event `status`, id = change id). Reconnect
@@ -78,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Problem | str]
     """
 
     kwargs = _get_kwargs(
@@ -94,13 +121,13 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
     follow: bool | Unset = True,
     max_wait: int | Unset = 300,
-) -> Response[Any]:
+) -> Problem | str | None:
     """Order status changes as server-sent events
 
      Sends the order's status history, then each new change (event `status`, id = change id). Reconnect
@@ -117,7 +144,41 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Problem | str
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+        follow=follow,
+        max_wait=max_wait,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    follow: bool | Unset = True,
+    max_wait: int | Unset = 300,
+) -> Response[Problem | str]:
+    """Order status changes as server-sent events
+
+     Sends the order's status history, then each new change (event `status`, id = change id). Reconnect
+    with Last-Event-ID to resume. `follow=false` ends after the history; the stream ends after
+    `max_wait` seconds.
+
+    Args:
+        order_id (UUID):
+        follow (bool | Unset):  Default: True.
+        max_wait (int | Unset):  Default: 300.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | str]
     """
 
     kwargs = _get_kwargs(
@@ -129,3 +190,39 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    follow: bool | Unset = True,
+    max_wait: int | Unset = 300,
+) -> Problem | str | None:
+    """Order status changes as server-sent events
+
+     Sends the order's status history, then each new change (event `status`, id = change id). Reconnect
+    with Last-Event-ID to resume. `follow=false` ends after the history; the stream ends after
+    `max_wait` seconds.
+
+    Args:
+        order_id (UUID):
+        follow (bool | Unset):  Default: True.
+        max_wait (int | Unset):  Default: 300.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | str
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+            follow=follow,
+            max_wait=max_wait,
+        )
+    ).parsed

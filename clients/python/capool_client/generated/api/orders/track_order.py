@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.tracking_out import TrackingOut
 from ...types import Response
 
@@ -25,11 +26,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> TrackingOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TrackingOut | None:
     if response.status_code == 200:
         response_200 = TrackingOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +63,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[TrackingOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TrackingOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,7 +78,7 @@ def sync_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[TrackingOut]:
+) -> Response[Problem | TrackingOut]:
     """Where is my order: stage, ETA, factories, progress
 
     Args:
@@ -61,7 +89,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[TrackingOut]
+        Response[Problem | TrackingOut]
     """
 
     kwargs = _get_kwargs(
@@ -79,7 +107,7 @@ def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> TrackingOut | None:
+) -> Problem | TrackingOut | None:
     """Where is my order: stage, ETA, factories, progress
 
     Args:
@@ -90,7 +118,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        TrackingOut
+        Problem | TrackingOut
     """
 
     return sync_detailed(
@@ -103,7 +131,7 @@ async def asyncio_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[TrackingOut]:
+) -> Response[Problem | TrackingOut]:
     """Where is my order: stage, ETA, factories, progress
 
     Args:
@@ -114,7 +142,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[TrackingOut]
+        Response[Problem | TrackingOut]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +158,7 @@ async def asyncio(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> TrackingOut | None:
+) -> Problem | TrackingOut | None:
     """Where is my order: stage, ETA, factories, progress
 
     Args:
@@ -141,7 +169,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        TrackingOut
+        Problem | TrackingOut
     """
 
     return (

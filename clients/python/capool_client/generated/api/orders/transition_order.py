@@ -8,16 +8,20 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.order_out import OrderOut
+from ...models.problem import Problem
 from ...models.transition_in import TransitionIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     order_id: UUID,
     *,
     body: TransitionIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderOut | Problem | None:
     if response.status_code == 200:
         response_200 = OrderOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +104,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TransitionIn,
-) -> Response[OrderOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[OrderOut | Problem]:
     """Move an order along its lifecycle
 
     Args:
         order_id (UUID):
+        idempotency_key (str | Unset):
         body (TransitionIn):
 
     Raises:
@@ -72,12 +118,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderOut]
+        Response[OrderOut | Problem]
     """
 
     kwargs = _get_kwargs(
         order_id=order_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +139,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TransitionIn,
-) -> OrderOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> OrderOut | Problem | None:
     """Move an order along its lifecycle
 
     Args:
         order_id (UUID):
+        idempotency_key (str | Unset):
         body (TransitionIn):
 
     Raises:
@@ -104,13 +153,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderOut
+        OrderOut | Problem
     """
 
     return sync_detailed(
         order_id=order_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +169,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TransitionIn,
-) -> Response[OrderOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[OrderOut | Problem]:
     """Move an order along its lifecycle
 
     Args:
         order_id (UUID):
+        idempotency_key (str | Unset):
         body (TransitionIn):
 
     Raises:
@@ -131,12 +183,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderOut]
+        Response[OrderOut | Problem]
     """
 
     kwargs = _get_kwargs(
         order_id=order_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +202,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TransitionIn,
-) -> OrderOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> OrderOut | Problem | None:
     """Move an order along its lifecycle
 
     Args:
         order_id (UUID):
+        idempotency_key (str | Unset):
         body (TransitionIn):
 
     Raises:
@@ -161,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderOut
+        OrderOut | Problem
     """
 
     return (
@@ -169,5 +224,6 @@ async def asyncio(
             order_id=order_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lot_in import LotIn
 from ...models.lot_out import LotOut
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: LotIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | Problem | None:
     if response.status_code == 201:
         response_201 = LotOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +85,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +98,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LotIn,
-) -> Response[LotOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[LotOut | Problem]:
     """Open an inspection lot for an allocation (the allocation's factory)
 
     Args:
+        idempotency_key (str | Unset):
         body (LotIn):
 
     Raises:
@@ -65,11 +111,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +130,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LotIn,
-) -> LotOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> LotOut | Problem | None:
     """Open an inspection lot for an allocation (the allocation's factory)
 
     Args:
+        idempotency_key (str | Unset):
         body (LotIn):
 
     Raises:
@@ -94,12 +143,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +157,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LotIn,
-) -> Response[LotOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[LotOut | Problem]:
     """Open an inspection lot for an allocation (the allocation's factory)
 
     Args:
+        idempotency_key (str | Unset):
         body (LotIn):
 
     Raises:
@@ -118,11 +170,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +187,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LotIn,
-) -> LotOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> LotOut | Problem | None:
     """Open an inspection lot for an allocation (the allocation's factory)
 
     Args:
+        idempotency_key (str | Unset):
         body (LotIn):
 
     Raises:
@@ -145,12 +200,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.spc_out import SpcOut
 from ...types import UNSET, Response, Unset
 
@@ -40,11 +41,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SpcOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SpcOut | None:
     if response.status_code == 200:
         response_200 = SpcOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -52,7 +78,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SpcOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | SpcOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +92,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     process: str,
     factory: None | Unset | UUID = UNSET,
-) -> Response[SpcOut]:
+) -> Response[Problem | SpcOut]:
     """p-chart and c-chart with run rules for a process (optionally one factory)
 
     Args:
@@ -78,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SpcOut]
+        Response[Problem | SpcOut]
     """
 
     kwargs = _get_kwargs(
@@ -98,7 +124,7 @@ def sync(
     client: AuthenticatedClient,
     process: str,
     factory: None | Unset | UUID = UNSET,
-) -> SpcOut | None:
+) -> Problem | SpcOut | None:
     """p-chart and c-chart with run rules for a process (optionally one factory)
 
     Args:
@@ -110,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SpcOut
+        Problem | SpcOut
     """
 
     return sync_detailed(
@@ -125,7 +151,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     process: str,
     factory: None | Unset | UUID = UNSET,
-) -> Response[SpcOut]:
+) -> Response[Problem | SpcOut]:
     """p-chart and c-chart with run rules for a process (optionally one factory)
 
     Args:
@@ -137,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SpcOut]
+        Response[Problem | SpcOut]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +181,7 @@ async def asyncio(
     client: AuthenticatedClient,
     process: str,
     factory: None | Unset | UUID = UNSET,
-) -> SpcOut | None:
+) -> Problem | SpcOut | None:
     """p-chart and c-chart with run rules for a process (optionally one factory)
 
     Args:
@@ -167,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SpcOut
+        Problem | SpcOut
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lot_out import LotOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -25,11 +26,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | Problem | None:
     if response.status_code == 200:
         response_200 = LotOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +63,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,7 +76,7 @@ def sync_detailed(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LotOut]:
+) -> Response[LotOut | Problem]:
     """Read one inspection lot
 
     Args:
@@ -61,7 +87,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -79,7 +105,7 @@ def sync(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LotOut | None:
+) -> LotOut | Problem | None:
     """Read one inspection lot
 
     Args:
@@ -90,7 +116,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return sync_detailed(
@@ -103,7 +129,7 @@ async def asyncio_detailed(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[LotOut]:
+) -> Response[LotOut | Problem]:
     """Read one inspection lot
 
     Args:
@@ -114,7 +140,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +156,7 @@ async def asyncio(
     lot_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> LotOut | None:
+) -> LotOut | Problem | None:
     """Read one inspection lot
 
     Args:
@@ -141,7 +167,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return (

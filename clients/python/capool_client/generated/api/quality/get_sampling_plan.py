@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.plan_out import PlanOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -38,11 +39,31 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PlanOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PlanOut | Problem | None:
     if response.status_code == 200:
         response_200 = PlanOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -50,7 +71,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PlanOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PlanOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +87,7 @@ def sync_detailed(
     aql: float,
     level: str | Unset = "II",
     severity: str | Unset = "normal",
-) -> Response[PlanOut]:
+) -> Response[PlanOut | Problem]:
     """ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL
 
     Args:
@@ -80,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PlanOut]
+        Response[PlanOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -104,7 +125,7 @@ def sync(
     aql: float,
     level: str | Unset = "II",
     severity: str | Unset = "normal",
-) -> PlanOut | None:
+) -> PlanOut | Problem | None:
     """ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL
 
     Args:
@@ -118,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanOut
+        PlanOut | Problem
     """
 
     return sync_detailed(
@@ -137,7 +158,7 @@ async def asyncio_detailed(
     aql: float,
     level: str | Unset = "II",
     severity: str | Unset = "normal",
-) -> Response[PlanOut]:
+) -> Response[PlanOut | Problem]:
     """ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL
 
     Args:
@@ -151,7 +172,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PlanOut]
+        Response[PlanOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +194,7 @@ async def asyncio(
     aql: float,
     level: str | Unset = "II",
     severity: str | Unset = "normal",
-) -> PlanOut | None:
+) -> PlanOut | Problem | None:
     """ISO 2859-1 single-sampling plan for a lot size, inspection level and AQL
 
     Args:
@@ -187,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PlanOut
+        PlanOut | Problem
     """
 
     return (

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.switching_out import SwitchingOut
 from ...types import UNSET, Response, Unset
 
@@ -40,11 +41,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SwitchingOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SwitchingOut | None:
     if response.status_code == 200:
         response_200 = SwitchingOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -52,7 +78,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SwitchingOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SwitchingOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +94,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     product: str,
     factory: None | Unset | UUID = UNSET,
-) -> Response[SwitchingOut]:
+) -> Response[Problem | SwitchingOut]:
     """Switching state (normal / tightened / reduced, discontinued) of a factory and product
 
     Args:
@@ -78,7 +106,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SwitchingOut]
+        Response[Problem | SwitchingOut]
     """
 
     kwargs = _get_kwargs(
@@ -98,7 +126,7 @@ def sync(
     client: AuthenticatedClient,
     product: str,
     factory: None | Unset | UUID = UNSET,
-) -> SwitchingOut | None:
+) -> Problem | SwitchingOut | None:
     """Switching state (normal / tightened / reduced, discontinued) of a factory and product
 
     Args:
@@ -110,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SwitchingOut
+        Problem | SwitchingOut
     """
 
     return sync_detailed(
@@ -125,7 +153,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     product: str,
     factory: None | Unset | UUID = UNSET,
-) -> Response[SwitchingOut]:
+) -> Response[Problem | SwitchingOut]:
     """Switching state (normal / tightened / reduced, discontinued) of a factory and product
 
     Args:
@@ -137,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[SwitchingOut]
+        Response[Problem | SwitchingOut]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +183,7 @@ async def asyncio(
     client: AuthenticatedClient,
     product: str,
     factory: None | Unset | UUID = UNSET,
-) -> SwitchingOut | None:
+) -> Problem | SwitchingOut | None:
     """Switching state (normal / tightened / reduced, discontinued) of a factory and product
 
     Args:
@@ -167,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        SwitchingOut
+        Problem | SwitchingOut
     """
 
     return (

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.score_out import ScoreOut
 from ...types import UNSET, Response, Unset
 
@@ -34,7 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[ScoreOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[ScoreOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -45,13 +48,35 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[list[ScoreOut]]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[ScoreOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +89,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
-) -> Response[list[ScoreOut]]:
+) -> Response[Problem | list[ScoreOut]]:
     """Supplier quality scores over the lots the caller may read
 
     Args:
@@ -75,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ScoreOut]]
+        Response[Problem | list[ScoreOut]]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +118,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
-) -> list[ScoreOut] | None:
+) -> Problem | list[ScoreOut] | None:
     """Supplier quality scores over the lots the caller may read
 
     Args:
@@ -104,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ScoreOut]
+        Problem | list[ScoreOut]
     """
 
     return sync_detailed(
@@ -117,7 +142,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
-) -> Response[list[ScoreOut]]:
+) -> Response[Problem | list[ScoreOut]]:
     """Supplier quality scores over the lots the caller may read
 
     Args:
@@ -128,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ScoreOut]]
+        Response[Problem | list[ScoreOut]]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +169,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     process: None | str | Unset = UNSET,
-) -> list[ScoreOut] | None:
+) -> Problem | list[ScoreOut] | None:
     """Supplier quality scores over the lots the caller may read
 
     Args:
@@ -155,7 +180,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ScoreOut]
+        Problem | list[ScoreOut]
     """
 
     return (

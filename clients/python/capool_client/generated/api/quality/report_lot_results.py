@@ -8,16 +8,20 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lot_out import LotOut
+from ...models.problem import Problem
 from ...models.results_in import ResultsIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     lot_id: UUID,
     *,
     body: ResultsIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -34,11 +38,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LotOut | Problem | None:
     if response.status_code == 200:
         response_200 = LotOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LotOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,11 +104,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ResultsIn,
-) -> Response[LotOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[LotOut | Problem]:
     """Report defect counts; a final report decides the lot
 
     Args:
         lot_id (UUID):
+        idempotency_key (str | Unset):
         body (ResultsIn):
 
     Raises:
@@ -72,12 +118,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
         lot_id=lot_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -92,11 +139,13 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ResultsIn,
-) -> LotOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> LotOut | Problem | None:
     """Report defect counts; a final report decides the lot
 
     Args:
         lot_id (UUID):
+        idempotency_key (str | Unset):
         body (ResultsIn):
 
     Raises:
@@ -104,13 +153,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return sync_detailed(
         lot_id=lot_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -119,11 +169,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ResultsIn,
-) -> Response[LotOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[LotOut | Problem]:
     """Report defect counts; a final report decides the lot
 
     Args:
         lot_id (UUID):
+        idempotency_key (str | Unset):
         body (ResultsIn):
 
     Raises:
@@ -131,12 +183,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LotOut]
+        Response[LotOut | Problem]
     """
 
     kwargs = _get_kwargs(
         lot_id=lot_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,11 +202,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ResultsIn,
-) -> LotOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> LotOut | Problem | None:
     """Report defect counts; a final report decides the lot
 
     Args:
         lot_id (UUID):
+        idempotency_key (str | Unset):
         body (ResultsIn):
 
     Raises:
@@ -161,7 +216,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LotOut
+        LotOut | Problem
     """
 
     return (
@@ -169,5 +224,6 @@ async def asyncio(
             lot_id=lot_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_allocation_escrow_response_200 import GetAllocationEscrowResponse200
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -27,11 +28,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetAllocationEscrowResponse200 | None:
+) -> GetAllocationEscrowResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetAllocationEscrowResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +67,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetAllocationEscrowResponse200]:
+) -> Response[GetAllocationEscrowResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,7 +80,7 @@ def sync_detailed(
     allocation_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[GetAllocationEscrowResponse200]:
+) -> Response[GetAllocationEscrowResponse200 | Problem]:
     """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
 
     Args:
@@ -65,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAllocationEscrowResponse200]
+        Response[GetAllocationEscrowResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -83,7 +109,7 @@ def sync(
     allocation_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> GetAllocationEscrowResponse200 | None:
+) -> GetAllocationEscrowResponse200 | Problem | None:
     """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
 
     Args:
@@ -94,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAllocationEscrowResponse200
+        GetAllocationEscrowResponse200 | Problem
     """
 
     return sync_detailed(
@@ -107,7 +133,7 @@ async def asyncio_detailed(
     allocation_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[GetAllocationEscrowResponse200]:
+) -> Response[GetAllocationEscrowResponse200 | Problem]:
     """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
 
     Args:
@@ -118,7 +144,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAllocationEscrowResponse200]
+        Response[GetAllocationEscrowResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +160,7 @@ async def asyncio(
     allocation_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> GetAllocationEscrowResponse200 | None:
+) -> GetAllocationEscrowResponse200 | Problem | None:
     """The escrow of an allocation: state, what is held, released and refunded, and every chain operation
 
     Args:
@@ -145,7 +171,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAllocationEscrowResponse200
+        GetAllocationEscrowResponse200 | Problem
     """
 
     return (

@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_settlement_statement_response_200 import GetSettlementStatementResponse200
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -26,11 +27,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetSettlementStatementResponse200 | None:
+) -> GetSettlementStatementResponse200 | Problem | None:
     if response.status_code == 200:
         response_200 = GetSettlementStatementResponse200.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -40,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetSettlementStatementResponse200]:
+) -> Response[GetSettlementStatementResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -53,7 +79,7 @@ def sync_detailed(
     month: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetSettlementStatementResponse200]:
+) -> Response[GetSettlementStatementResponse200 | Problem]:
     """Monthly statement of the caller's organisation (earned, paid, in escrow)
 
     Args:
@@ -64,7 +90,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetSettlementStatementResponse200]
+        Response[GetSettlementStatementResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -82,7 +108,7 @@ def sync(
     month: str,
     *,
     client: AuthenticatedClient,
-) -> GetSettlementStatementResponse200 | None:
+) -> GetSettlementStatementResponse200 | Problem | None:
     """Monthly statement of the caller's organisation (earned, paid, in escrow)
 
     Args:
@@ -93,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetSettlementStatementResponse200
+        GetSettlementStatementResponse200 | Problem
     """
 
     return sync_detailed(
@@ -106,7 +132,7 @@ async def asyncio_detailed(
     month: str,
     *,
     client: AuthenticatedClient,
-) -> Response[GetSettlementStatementResponse200]:
+) -> Response[GetSettlementStatementResponse200 | Problem]:
     """Monthly statement of the caller's organisation (earned, paid, in escrow)
 
     Args:
@@ -117,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetSettlementStatementResponse200]
+        Response[GetSettlementStatementResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +159,7 @@ async def asyncio(
     month: str,
     *,
     client: AuthenticatedClient,
-) -> GetSettlementStatementResponse200 | None:
+) -> GetSettlementStatementResponse200 | Problem | None:
     """Monthly statement of the caller's organisation (earned, paid, in escrow)
 
     Args:
@@ -144,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetSettlementStatementResponse200
+        GetSettlementStatementResponse200 | Problem
     """
 
     return (

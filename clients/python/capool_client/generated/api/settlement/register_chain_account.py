@@ -6,15 +6,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.chain_account_in import ChainAccountIn
+from ...models.problem import Problem
 from ...models.register_chain_account_response_201 import RegisterChainAccountResponse201
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ChainAccountIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,11 +35,46 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> RegisterChainAccountResponse201 | None:
+) -> Problem | RegisterChainAccountResponse201 | None:
     if response.status_code == 201:
         response_201 = RegisterChainAccountResponse201.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -45,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[RegisterChainAccountResponse201]:
+) -> Response[Problem | RegisterChainAccountResponse201]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,10 +97,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ChainAccountIn,
-) -> Response[RegisterChainAccountResponse201]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | RegisterChainAccountResponse201]:
     """Register (or replace) the caller organisation's chain address for escrow payouts and refunds
 
     Args:
+        idempotency_key (str | Unset):
         body (ChainAccountIn):
 
     Raises:
@@ -69,11 +110,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[RegisterChainAccountResponse201]
+        Response[Problem | RegisterChainAccountResponse201]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -87,10 +129,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ChainAccountIn,
-) -> RegisterChainAccountResponse201 | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | RegisterChainAccountResponse201 | None:
     """Register (or replace) the caller organisation's chain address for escrow payouts and refunds
 
     Args:
+        idempotency_key (str | Unset):
         body (ChainAccountIn):
 
     Raises:
@@ -98,12 +142,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        RegisterChainAccountResponse201
+        Problem | RegisterChainAccountResponse201
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -111,10 +156,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ChainAccountIn,
-) -> Response[RegisterChainAccountResponse201]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | RegisterChainAccountResponse201]:
     """Register (or replace) the caller organisation's chain address for escrow payouts and refunds
 
     Args:
+        idempotency_key (str | Unset):
         body (ChainAccountIn):
 
     Raises:
@@ -122,11 +169,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[RegisterChainAccountResponse201]
+        Response[Problem | RegisterChainAccountResponse201]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -138,10 +186,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ChainAccountIn,
-) -> RegisterChainAccountResponse201 | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | RegisterChainAccountResponse201 | None:
     """Register (or replace) the caller organisation's chain address for escrow payouts and refunds
 
     Args:
+        idempotency_key (str | Unset):
         body (ChainAccountIn):
 
     Raises:
@@ -149,12 +199,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        RegisterChainAccountResponse201
+        Problem | RegisterChainAccountResponse201
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.endpoint_change import EndpointChange
 from ...models.endpoint_out import EndpointOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -34,11 +35,51 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointOut | Problem | None:
     if response.status_code == 200:
         response_200 = EndpointOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +87,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EndpointOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EndpointOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,7 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointChange,
-) -> Response[EndpointOut]:
+) -> Response[EndpointOut | Problem]:
     """Change URL, event types or enable / disable
 
     Args:
@@ -72,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EndpointOut]
+        Response[EndpointOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -92,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EndpointChange,
-) -> EndpointOut | None:
+) -> EndpointOut | Problem | None:
     """Change URL, event types or enable / disable
 
     Args:
@@ -104,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EndpointOut
+        EndpointOut | Problem
     """
 
     return sync_detailed(
@@ -119,7 +162,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EndpointChange,
-) -> Response[EndpointOut]:
+) -> Response[EndpointOut | Problem]:
     """Change URL, event types or enable / disable
 
     Args:
@@ -131,7 +174,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EndpointOut]
+        Response[EndpointOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EndpointChange,
-) -> EndpointOut | None:
+) -> EndpointOut | Problem | None:
     """Change URL, event types or enable / disable
 
     Args:
@@ -161,7 +204,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EndpointOut
+        EndpointOut | Problem
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_out import ListOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -42,11 +43,36 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | Problem | None:
     if response.status_code == 200:
         response_200 = ListOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -54,7 +80,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     status: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """The endpoint's deliveries, newest first
 
     Args:
@@ -82,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -104,7 +130,7 @@ def sync(
     client: AuthenticatedClient,
     status: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """The endpoint's deliveries, newest first
 
     Args:
@@ -117,7 +143,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return sync_detailed(
@@ -134,7 +160,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     status: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """The endpoint's deliveries, newest first
 
     Args:
@@ -147,7 +173,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +193,7 @@ async def asyncio(
     client: AuthenticatedClient,
     status: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """The endpoint's deliveries, newest first
 
     Args:
@@ -180,7 +206,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return (

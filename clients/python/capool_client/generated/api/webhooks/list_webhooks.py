@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_out import ListOut
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -19,11 +20,31 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListOut | Problem | None:
     if response.status_code == 200:
         response_200 = ListOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -31,7 +52,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ListOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -43,7 +64,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """This organisation's webhook endpoints
 
     Raises:
@@ -51,7 +72,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -66,7 +87,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """This organisation's webhook endpoints
 
     Raises:
@@ -74,7 +95,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return sync_detailed(
@@ -85,7 +106,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ListOut]:
+) -> Response[ListOut | Problem]:
     """This organisation's webhook endpoints
 
     Raises:
@@ -93,7 +114,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListOut]
+        Response[ListOut | Problem]
     """
 
     kwargs = _get_kwargs()
@@ -106,7 +127,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ListOut | None:
+) -> ListOut | Problem | None:
     """This organisation's webhook endpoints
 
     Raises:
@@ -114,7 +135,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListOut
+        ListOut | Problem
     """
 
     return (
