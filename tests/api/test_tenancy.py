@@ -41,8 +41,9 @@ GRAPHQL_CASES: dict[str, tuple[object, GraphQLCase]] = {key: (area, case) for ar
 # Routes with no tenant data: liveness, readiness, metrics (loopback or the metrics token,
 # tests/test_observability.py), the OpenAPI document and its viewers.
 PUBLIC = {"/health", "/ready", "/metrics"}
-# The portal (HTML, session cookies) has its own cross-tenant tests in tests/portal.
-PUBLIC_PREFIXES = ("/schema", "/portal")
+# The portal (HTML, session cookies) has its own cross-tenant tests in tests/portal; /assets
+# serves the viewers' vendored scripts (api/viewers.py).
+PUBLIC_PREFIXES = ("/schema", "/portal", "/assets")
 GRAPHQL_PATH = "/graphql"
 
 
