@@ -58,6 +58,9 @@ from .get_material_demand_response_200 import GetMaterialDemandResponse200
 from .get_readiness_response_200 import GetReadinessResponse200
 from .get_settlement_statement_response_200 import GetSettlementStatementResponse200
 from .granularity import Granularity
+from .graph_ql_request import GraphQLRequest
+from .graph_ql_request_extensions_type_0 import GraphQLRequestExtensionsType0
+from .graph_ql_request_variables_type_0 import GraphQLRequestVariablesType0
 from .graph_ql_resource import GraphQLResource
 from .graph_ql_resource_data_type_0 import GraphQLResourceDataType0
 from .graph_ql_resource_extensions_type_0 import GraphQLResourceExtensionsType0
@@ -65,6 +68,9 @@ from .image_out import ImageOut
 from .image_out_defect_counts import ImageOutDefectCounts
 from .import_material_demand_body import ImportMaterialDemandBody
 from .import_out import ImportOut
+from .import_records_files_body import ImportRecordsFilesBody
+from .import_records_json_body import ImportRecordsJsonBody
+from .import_records_json_body_rows_item import ImportRecordsJsonBodyRowsItem
 from .imported_out import ImportedOut
 from .kpi_out import KpiOut
 from .kpi_report_out import KpiReportOut
@@ -122,6 +128,8 @@ from .plan_out import PlanOut
 from .planned_day_out import PlannedDayOut
 from .policy_in import PolicyIn
 from .preview_matching_response_200 import PreviewMatchingResponse200
+from .problem import Problem
+from .problem_field_error import ProblemFieldError
 from .process_in import ProcessIn
 from .process_names import ProcessNames
 from .process_names_out import ProcessNamesOut
@@ -131,6 +139,9 @@ from .progress_out import ProgressOut
 from .progress_page import ProgressPage
 from .progress_step import ProgressStep
 from .register_chain_account_response_201 import RegisterChainAccountResponse201
+from .register_inspection_model_files_body import RegisterInspectionModelFilesBody
+from .register_inspection_model_json_body import RegisterInspectionModelJsonBody
+from .register_inspection_model_json_body_card import RegisterInspectionModelJsonBodyCard
 from .register_ledger_key_response_201 import RegisterLedgerKeyResponse201
 from .resource_in import ResourceIn
 from .resource_in_skills import ResourceInSkills
@@ -162,6 +173,7 @@ from .telemetry_sample import TelemetrySample
 from .tracking_out import TrackingOut
 from .transition_in import TransitionIn
 from .units_in import UnitsIn
+from .upload_lot_images_body import UploadLotImagesBody
 from .urgency import Urgency
 from .utilisation_out import UtilisationOut
 from .utilisation_row_out import UtilisationRowOut
@@ -229,6 +241,9 @@ __all__ = (
     "GetReadinessResponse200",
     "GetSettlementStatementResponse200",
     "Granularity",
+    "GraphQLRequest",
+    "GraphQLRequestExtensionsType0",
+    "GraphQLRequestVariablesType0",
     "GraphQLResource",
     "GraphQLResourceDataType0",
     "GraphQLResourceExtensionsType0",
@@ -237,6 +252,9 @@ __all__ = (
     "ImportedOut",
     "ImportMaterialDemandBody",
     "ImportOut",
+    "ImportRecordsFilesBody",
+    "ImportRecordsJsonBody",
+    "ImportRecordsJsonBodyRowsItem",
     "KpiOut",
     "KpiReportOut",
     "LightOut",
@@ -293,6 +311,8 @@ __all__ = (
     "PlanOut",
     "PolicyIn",
     "PreviewMatchingResponse200",
+    "Problem",
+    "ProblemFieldError",
     "ProcessIn",
     "ProcessNames",
     "ProcessNamesOut",
@@ -302,6 +322,9 @@ __all__ = (
     "ProgressPage",
     "ProgressStep",
     "RegisterChainAccountResponse201",
+    "RegisterInspectionModelFilesBody",
+    "RegisterInspectionModelJsonBody",
+    "RegisterInspectionModelJsonBodyCard",
     "RegisterLedgerKeyResponse201",
     "ResourceIn",
     "ResourceInSkills",
@@ -333,6 +356,7 @@ __all__ = (
     "TrackingOut",
     "TransitionIn",
     "UnitsIn",
+    "UploadLotImagesBody",
     "Urgency",
     "UtilisationOut",
     "UtilisationRowOut",

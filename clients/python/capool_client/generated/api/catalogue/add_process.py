@@ -5,16 +5,20 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.process_in import ProcessIn
 from ...models.process_out import ProcessOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ProcessIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -29,11 +33,46 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProcessOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ProcessOut | None:
     if response.status_code == 201:
         response_201 = ProcessOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +80,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProcessOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ProcessOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,10 +95,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ProcessIn,
-) -> Response[ProcessOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProcessOut]:
     """Add a process to the alliance's catalogue (or bring a retired one back)
 
     Args:
+        idempotency_key (str | Unset):
         body (ProcessIn):
 
     Raises:
@@ -65,11 +108,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProcessOut]
+        Response[Problem | ProcessOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -83,10 +127,12 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ProcessIn,
-) -> ProcessOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProcessOut | None:
     """Add a process to the alliance's catalogue (or bring a retired one back)
 
     Args:
+        idempotency_key (str | Unset):
         body (ProcessIn):
 
     Raises:
@@ -94,12 +140,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProcessOut
+        Problem | ProcessOut
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -107,10 +154,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ProcessIn,
-) -> Response[ProcessOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProcessOut]:
     """Add a process to the alliance's catalogue (or bring a retired one back)
 
     Args:
+        idempotency_key (str | Unset):
         body (ProcessIn):
 
     Raises:
@@ -118,11 +167,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProcessOut]
+        Response[Problem | ProcessOut]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -134,10 +184,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ProcessIn,
-) -> ProcessOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProcessOut | None:
     """Add a process to the alliance's catalogue (or bring a retired one back)
 
     Args:
+        idempotency_key (str | Unset):
         body (ProcessIn):
 
     Raises:
@@ -145,12 +197,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProcessOut
+        Problem | ProcessOut
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.process_out import ProcessOut
 from ...types import UNSET, Response, Unset
 
@@ -29,7 +30,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[ProcessOut] | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[ProcessOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -40,13 +43,35 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[list[ProcessOut]]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[ProcessOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +84,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     include_retired: bool | Unset = False,
-) -> Response[list[ProcessOut]]:
+) -> Response[Problem | list[ProcessOut]]:
     """The alliance's process catalogue (the codes orders, offers and resources may name)
 
     Args:
@@ -70,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ProcessOut]]
+        Response[Problem | list[ProcessOut]]
     """
 
     kwargs = _get_kwargs(
@@ -88,7 +113,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     include_retired: bool | Unset = False,
-) -> list[ProcessOut] | None:
+) -> Problem | list[ProcessOut] | None:
     """The alliance's process catalogue (the codes orders, offers and resources may name)
 
     Args:
@@ -99,7 +124,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ProcessOut]
+        Problem | list[ProcessOut]
     """
 
     return sync_detailed(
@@ -112,7 +137,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     include_retired: bool | Unset = False,
-) -> Response[list[ProcessOut]]:
+) -> Response[Problem | list[ProcessOut]]:
     """The alliance's process catalogue (the codes orders, offers and resources may name)
 
     Args:
@@ -123,7 +148,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[list[ProcessOut]]
+        Response[Problem | list[ProcessOut]]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +164,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     include_retired: bool | Unset = False,
-) -> list[ProcessOut] | None:
+) -> Problem | list[ProcessOut] | None:
     """The alliance's process catalogue (the codes orders, offers and resources may name)
 
     Args:
@@ -150,7 +175,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        list[ProcessOut]
+        Problem | list[ProcessOut]
     """
 
     return (

@@ -7,13 +7,19 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.process_out import ProcessOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     process_id: UUID,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,14 +28,55 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ProcessOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ProcessOut | None:
     if response.status_code == 200:
         response_200 = ProcessOut.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -37,7 +84,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ProcessOut]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ProcessOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -50,22 +99,25 @@ def sync_detailed(
     process_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ProcessOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProcessOut]:
     """Retire a process: rows that name it keep it, new orders, offers and resources cannot name it
 
     Args:
         process_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProcessOut]
+        Response[Problem | ProcessOut]
     """
 
     kwargs = _get_kwargs(
         process_id=process_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -79,23 +131,26 @@ def sync(
     process_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ProcessOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProcessOut | None:
     """Retire a process: rows that name it keep it, new orders, offers and resources cannot name it
 
     Args:
         process_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProcessOut
+        Problem | ProcessOut
     """
 
     return sync_detailed(
         process_id=process_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -103,22 +158,25 @@ async def asyncio_detailed(
     process_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ProcessOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | ProcessOut]:
     """Retire a process: rows that name it keep it, new orders, offers and resources cannot name it
 
     Args:
         process_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProcessOut]
+        Response[Problem | ProcessOut]
     """
 
     kwargs = _get_kwargs(
         process_id=process_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -130,23 +188,26 @@ async def asyncio(
     process_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ProcessOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | ProcessOut | None:
     """Retire a process: rows that name it keep it, new orders, offers and resources cannot name it
 
     Args:
         process_id (UUID):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProcessOut
+        Problem | ProcessOut
     """
 
     return (
         await asyncio_detailed(
             process_id=process_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed
