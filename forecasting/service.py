@@ -250,6 +250,68 @@ async def capacity_forecast(session: AsyncSession, actor: Actor, process: str | 
     return out
 
 
+@dataclass
+class ForecastDay:
+    day: date
+    yhat: float
+    lo_80: float
+    hi_80: float
+    lo_95: float
+    hi_95: float
+    # The capacity forecast's available pieces of the day's ISO week (the warning line's
+    # capacity: own offers plus the partners' reserved share) over the week's days in the
+    # horizon; None for a day the capacity forecast does not cover.
+    capacity_per_day: float | None
+
+
+@dataclass
+class ProcessOutlook:
+    process: str
+    days: list[ForecastDay]
+    weeks: list[CapacityWeek]
+
+
+@dataclass
+class Outlook:
+    """The buyer's latest daily demand forecast beside its capacity forecast, per process."""
+
+    run_id: uuid.UUID | None
+    engine: str | None
+    created_at: datetime | None
+    start: date
+    end: date
+    processes: list[ProcessOutlook]
+
+
+async def outlook(session: AsyncSession, actor: Actor, horizon_days: int = MAX_HORIZON_DAYS, now: datetime | None = None) -> Outlook:
+    """Demand (GET /v1/forecasts/demand, daily, with its 80% / 95% intervals) and capacity
+    (GET /v1/forecasts/capacity's computation) from today for `horizon_days`, per process
+    that has either."""
+    actor.require(Permission.FORECAST_READ)
+    today = (now or utcnow()).date()
+    end = today + timedelta(days=horizon_days - 1)
+    demand = await demand_forecast(session, actor, None, horizon_days, Granularity.DAILY)
+    weeks = await capacity_forecast(session, actor, None, horizon_days, now)
+    by_process: dict[str, list[CapacityWeek]] = defaultdict(list)
+    for week in weeks:
+        by_process[week.process].append(week)
+    points: dict[str, list[ForecastPoint]] = defaultdict(list)
+    for point in demand.points:
+        if today <= point.period_start <= end:
+            points[point.process].append(point)
+    out = []
+    for process in sorted(set(points) | set(by_process)):
+        per_day: dict[date, float] = {}
+        for week in by_process.get(process, []):
+            days = (week.end - week.start).days + 1
+            for i in range(days):
+                per_day[week.start + timedelta(days=i)] = week.available / days
+        days = [ForecastDay(p.period_start, p.yhat, p.lo_80, p.hi_80, p.lo_95, p.hi_95, per_day.get(p.period_start))
+                for p in sorted(points.get(process, []), key=lambda p: p.period_start)]
+        out.append(ProcessOutlook(process, days, by_process.get(process, [])))
+    return Outlook(demand.run_id, demand.engine, demand.created_at, today, end, out)
+
+
 def _candidates(view: CapacityForecast, weeks: list[capacity_model.WeekCapacity]) -> list[health.CandidateOffer]:
     return _tiers(view, weeks)[1]
 

@@ -26,7 +26,7 @@ portal_router = Router(
         supplier.incoming_page, supplier.respond, supplier.qr_page, supplier.floor_page, supplier.floor_report,
         buyer.orders_page, buyer.order_form, buyer.place_order, buyer.track_page, buyer.transition, buyer.allocations_page,
         buyer.preview_match, buyer.match_now, buyer.approve_run, buyer.apply_run, buyer.ledger_proof,
-        buyer.repairs_page, buyer.approve_repair, buyer.apply_repair,
+        buyer.repairs_page, buyer.approve_repair, buyer.apply_repair, buyer.forecast_page,
         lots.allocation_inspection, lots.open_lot, lots.lot_page, lots.lot_results, lots.lot_images, lots.image_thumbnail, lots.image_review,
         lots.statement_page,
         admin.dashboard, admin.dead_letters_page, admin.retry_dead_letter,

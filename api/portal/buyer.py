@@ -17,12 +17,15 @@ from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
+from api.portal.charts import ForecastDay as ChartDay
+from api.portal.charts import forecast_chart
 from api.portal.forms import convert, optional, split_list
 from api.portal.lots import lots_of
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
 from capool.errors import Conflict, InvalidInput, NotFound
 from capool.tenancy.actor import Permission
 from forecasting import service as health_service
+from forecasting.health import WARNING_RATIO
 from marketplace import allocations as allocation_service
 from marketplace import capacity
 from marketplace import orders as order_service
@@ -300,3 +303,20 @@ async def ledger_proof(request: Request, db_session: NamedDependency[AsyncSessio
     proof = await ledger_service.inclusion_proof(db_session, ctx.actor, seq)  # type: ignore[arg-type]
     ok, problem = await check_proof(db_session, ctx, {k: v for k, v in entry.items() if k != "fields"}, proof)
     return render(ctx, "buyer/proof.html", order=tracking.order, entry=entry, proof=proof, proof_json=json.dumps(proof, indent=2), ok=ok, problem=problem)
+
+
+@get("/buyer/forecast", name="portal:buyer-forecast", **requires(Permission.FORECAST_READ))
+async def forecast_page(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
+    """The buyer's demand forecast per process with its intervals, against the capacity
+    forecast and the 70% warning line (forecasting.service.outlook)."""
+    ctx = await signed_in(request, db_session)
+    assert ctx.actor is not None
+    view = await health_service.outlook(db_session, ctx.actor)
+    legend = {"forecast": ctx.t("forecast.legend_forecast"), "interval_80": ctx.t("forecast.legend_80"), "interval_95": ctx.t("forecast.legend_95"),
+              "capacity": ctx.t("forecast.legend_capacity"), "warning": ctx.t("forecast.legend_warning", warning=f"{WARNING_RATIO:.0%}")}
+    charts = {
+        p.process: forecast_chart([ChartDay(d.day.strftime("%m-%d"), d.yhat, d.lo_80, d.hi_80, d.lo_95, d.hi_95, d.capacity_per_day) for d in p.days],
+                                  ctx.t("forecast.chart", process=p.process), legend, WARNING_RATIO)
+        for p in view.processes if p.days
+    }
+    return render(ctx, "buyer/forecast.html", view=view, charts=charts, warning_ratio=WARNING_RATIO)
