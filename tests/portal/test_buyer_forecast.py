@@ -49,6 +49,10 @@ async def test_the_buyer_sees_demand_with_its_intervals_against_capacity(portal:
     assert sum(int(w[3]) for w in weeks) == 1400 and all(int(w[4]) == round(int(w[3]) * 0.7) for w in weeks)
     zh = (await portal.get("/portal/lang/zh-CN?next=/portal/buyer/forecast", follow_redirects=True)).text
     assert "需求与产能预测" in zh and "每日产能" in zh
+    # Another buyer of the alliance sees the workshop's capacity it may buy, never the brand's forecast.
+    await sign_in(portal, db, world.other_buyer)
+    other = (await portal.get("/portal/buyer/forecast")).text
+    assert 'id="no-forecast"' in other and 'class="demand"' not in other and "forecast demand 100" not in other
 
 
 async def test_without_a_forecast_the_page_says_so(portal: httpx.AsyncClient, db: AsyncEngine, world: World) -> None:
