@@ -123,7 +123,7 @@ async def organisation_names(session: AsyncSession, actor: Actor, ids: Iterable[
 
 
 async def offer_labels(session: AsyncSession, actor: Actor, offer_ids: Iterable[uuid.UUID | str | None]) -> dict[str, str]:
-    """Id (as text) -> "factory · resource · process" of the offers among `offer_ids` the actor
+    """Id (as text) -> "factory · resource" of the offers among `offer_ids` the actor
     may see, for pages that would otherwise show a bare offer id (matching plans, repairs,
     withdrawn-work alerts); ids that are not UUIDs, or offers hidden from the actor, are absent."""
     ids = []
@@ -136,7 +136,7 @@ async def offer_labels(session: AsyncSession, actor: Actor, offer_ids: Iterable[
         return {}
     visible = await repository.visible_by_ids(session, actor, CapacityOffer, list(dict.fromkeys(ids)))
     names = await repository.offer_names(session, list(visible))
-    return {str(oid): " · ".join(part for part in names.get(oid, ("", "")) + (offer.process,) if part) for oid, offer in visible.items()}
+    return {str(oid): " · ".join(part for part in names.get(oid, ("", "")) if part) for oid in visible}
 
 
 async def list_offers(

@@ -104,3 +104,9 @@ async def check_processes(session: AsyncSession, alliance_id: uuid.UUID, fields:
             errors.append(FieldError(path, f"process {code!r} was retired from the alliance's process catalogue on {row.retired_at.date().isoformat()}"))
     if errors:
         raise InvalidInput("unknown process: " + "; ".join(e.message for e in errors), errors, code="unknown_process")
+
+
+async def process_names(session: AsyncSession, actor: Actor) -> dict[str, tuple[str, str]]:
+    """Code -> (English name, Chinese name) of every process of the caller's alliance, retired
+    ones included (rows keep their codes), for pages that name processes instead of codes."""
+    return {row.code: (row.name_en, row.name_zh_cn) for row in await alliance_processes(session, actor.alliance_id, include_retired=True)}

@@ -581,7 +581,7 @@ class WithdrawnWorkRepair:
     # when all its orders share one (None otherwise: a value summed over currencies)
     currencies: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
-    # offer id -> "factory · resource · process", for the withdrawn offer and the plan's offers
+    # offer id -> "factory · resource", for the withdrawn offer and the plan's offers
     offers: dict[str, str] = field(default_factory=dict)
 
 

@@ -37,6 +37,7 @@ from capool.errors import DomainError, FieldError, InvalidInput
 from capool.tenancy import sessions
 from capool.tenancy.actor import Actor, Permission, user_actor
 from capool.tenancy.models import Alliance, Organisation, User
+from marketplace import catalogue
 
 SESSION_COOKIE = "capool_portal"
 LANG_COOKIE = "capool_lang"
@@ -62,6 +63,20 @@ def _money(context: Context, minor: int | None, currency: str | None) -> str:
 templates.filters["money"] = _money
 
 
+def process_name(context: Context, code: str | None) -> str:
+    """A process code as its name in the page's language (the alliance's catalogue); the code
+    itself where the catalogue does not know it."""
+    page = context.get("ctx")
+    names = getattr(page, "processes", None) or {}
+    if not code or code not in names:
+        return code or ""
+    english, chinese = names[code]
+    return chinese if (context.get("lang") or i18n.DEFAULT) == "zh-CN" else english
+
+
+templates.filters["process"] = pass_context(process_name)
+
+
 def _params(context: Context, params: dict[str, Any]) -> dict[str, Any]:
     """A coded message's values as the page shows them: offer ids as the page's offer labels,
     `*_minor` amounts as money in the page's currency."""
@@ -74,6 +89,8 @@ def _params(context: Context, params: dict[str, Any]) -> dict[str, Any]:
             value = offers.get(str(value)) or hidden
         elif name == "offers":
             value = [offers.get(str(v)) or hidden for v in value or []]
+        elif name == "process":
+            value = process_name(context, value)
         elif name.endswith("_minor"):
             value = i18n.format_money(value, context.get("currency"), lang)
         shown[name] = value
@@ -101,7 +118,7 @@ def _alert_text(context: Context, alert: Any) -> str:
     details = alert.details or {}
     kind = alert.kind.value
     if kind == "forecast_warning" and "process" in details:
-        values = {"process": details["process"], "demand": round(float(details.get("forecast_demand") or 0)),
+        values = {"process": process_name(context, details["process"]), "demand": round(float(details.get("forecast_demand") or 0)),
                   "capacity": int(details.get("available_capacity") or 0), "threshold": health.WARNING_RATIO}
     elif kind == "equipment" and "resource" in details:
         values = {"resource": details["resource"], "tolerance": health.EQUIPMENT_TOLERANCE, "cycles": health.EQUIPMENT_CONSECUTIVE}
@@ -188,6 +205,8 @@ class PageContext:
     session_changed: bool = False
     clear_session: bool = False
     extra_cookies: list[tuple[str, str, int]] = field(default_factory=list)
+    # code -> (English, Chinese) name of the alliance's processes (marketplace.catalogue)
+    processes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def csrf(self) -> str:
@@ -297,6 +316,7 @@ async def page_context(request: Request, db_session: AsyncSession) -> PageContex
             ctx.session_changed = True
         else:
             ctx.actor, ctx.user, ctx.organisation = found
+            ctx.processes = await catalogue.process_names(db_session, ctx.actor)
     return ctx
 
 

@@ -310,7 +310,7 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
 
     buyer.goto(order_url)
     assert "in production" in buyer.inner_text("#stage")
-    assert "screen_printing 500/1200" in buyer.inner_text("#factories")
+    assert "Screen printing 500/1200" in buyer.inner_text("#factories")  # the catalogue's name
     assert "Li Wei" in buyer.inner_text("#progress")
     shoot(buyer, live, "buyer-order-tracking")
     buyer.goto(f"{live.base}/portal/buyer/orders")
@@ -381,7 +381,7 @@ def test_admin_sees_a_red_light_after_a_factory_fails(browser, live: Live) -> No
     assert "maintenance alert on cutting line 2" in reasons and "utilisation" in reasons
     assert factory.locator(".lamp.red").count() == 1
     assert "Maintenance alert on cutting line 2" in admin.inner_text("#alerts")
-    assert "sewing" in admin.inner_text("#bottlenecks")
+    assert "Sewing" in admin.inner_text("#bottlenecks")  # the catalogue's name
     assert admin.locator("#kpis tr[data-kpi]").count() == 7
     assert "/ 4" in admin.inner_text("#self-check")
     shoot(admin, live, "admin-red-light", full_page=True)

@@ -62,7 +62,7 @@ async def test_admin_sees_kpis_lights_alerts_bottlenecks_and_the_self_check(port
     assert "红绿灯" in zh and "KPI 与目标对比" in zh and "红灯" in row_of(zh, factory) and "自检得分" in zh
     # The reasons, targets and alerts in Chinese, from the services' codes and values.
     assert "Partner Factory 利用率 93%，高于 75%-85% 的区间" in row_of(zh, factory) and "设备维护告警" in row_of(zh, factory)
-    assert "screen_printing：合格供应商 1 家，少于 3 家" in row_of(zh, 'data-process="screen_printing"')
+    assert "丝网印刷：合格供应商 1 家，少于 3 家" in row_of(zh, 'data-process="screen_printing"')  # the process by its catalogue name
     assert "不低于 75%，且不高于 85%" in row_of(zh, 'data-kpi="utilisation"')
     assert "maintenance alert" not in zh and "qualified supplier" not in zh
 

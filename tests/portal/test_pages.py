@@ -175,7 +175,7 @@ async def test_incoming_allocation_accept_and_qr_flow(portal: httpx.AsyncClient,
     track = await portal.get(f"/portal/buyer/orders/{order['id']}")
     assert track.status_code == 200
     assert "in production" in track.text and "Partner Factory" in track.text
-    assert "screen_printing 60/100" in track.text and "packing 0/100" in track.text
+    assert "Screen printing 60/100" in track.text and "packing 0/100" in track.text  # named from the catalogue
     assert "Li Wei" in track.text
 
 
