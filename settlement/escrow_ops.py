@@ -48,13 +48,18 @@ from functools import cached_property
 from hashlib import sha256
 from typing import Any
 
-from eth_account import Account
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from web3 import Web3
-from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError
+
+# settlement.chain first: it imports the chain libraries (py_ecc and py-evm raise the
+# interpreter's recursion limit to 100000 on import) and puts the limit back.
+from settlement.chain import MILESTONE_STATUSES, ChainAccount, SettlementChain, TransactionFailed  # isort: skip
+
+from eth_account import Account  # noqa: E402
+from web3 import Web3  # noqa: E402
+from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError  # noqa: E402
 
 from capool.clock import utcnow
 from capool.config import ConfigurationError, get_settings
@@ -65,7 +70,6 @@ from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, scoped
 from marketplace.models import Allocation
 from settlement import service
-from settlement.chain import MILESTONE_STATUSES, ChainAccount, SettlementChain, TransactionFailed
 from settlement.contracts import MILESTONE_ESCROW, compile_contract
 from settlement.ledger.entries import EntryType
 from settlement.models import (
