@@ -61,5 +61,6 @@ test: install $(EVM_NODE) $(CODEGEN_VENV)/.installed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 .PHONY: install lock client run test lint

@@ -75,7 +75,7 @@ def progress_bars(quiet: bool = False) -> Iterator[Progress]:
         return
     from tqdm import tqdm
 
-    bars: list[tqdm] = []  # type: ignore[type-arg]
+    bars: list[tqdm] = []
 
     def report(phase: str, done: int, total: int | None = None) -> None:
         if not bars or bars[-1].desc != phase:

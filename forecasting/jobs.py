@@ -35,7 +35,7 @@ async def refresh_buyer_forecasts(organisation_id: str, alliance_id: str, granul
         await refresh_one(session, uuid.UUID(organisation_id), uuid.UUID(alliance_id), level, horizon_days or DEFAULT_HORIZON_DAYS[level])
 
 
-async def refresh_one(session, organisation_id: uuid.UUID, alliance_id: uuid.UUID, granularity: Granularity, horizon_days: int):  # type: ignore[no-untyped-def]
+async def refresh_one(session, organisation_id: uuid.UUID, alliance_id: uuid.UUID, granularity: Granularity, horizon_days: int):
     """One buyer: new forecast run, warning lines (daily), red traffic lights as alerts."""
     run = await service.refresh_demand(session, organisation_id, alliance_id, granularity, horizon_days)
     if run is not None and granularity == Granularity.DAILY:
@@ -43,7 +43,7 @@ async def refresh_one(session, organisation_id: uuid.UUID, alliance_id: uuid.UUI
     return run
 
 
-async def refresh_all(session, granularity: Granularity, horizon_days: int, progress: Progress = silent) -> int:  # type: ignore[no-untyped-def]
+async def refresh_all(session, granularity: Granularity, horizon_days: int, progress: Progress = silent) -> int:
     """Every buyer with order history in one transaction (`capool forecasts-refresh`);
     `progress` hears each buyer. Returns how many got a new run."""
     buyers = await repository.buyers_with_orders(session)

@@ -116,7 +116,7 @@ def aggregate(facts: UtilisationFacts, group_by: str, start: datetime | None = N
     allocated: dict[tuple[str, str], float] = defaultdict(float)
     labels: dict[str, str] = {}
 
-    def key_of(offer, resource_name: str, org_name: str, tier: str | None) -> str:  # type: ignore[no-untyped-def]
+    def key_of(offer, resource_name: str, org_name: str, tier: str | None) -> str:
         if group_by == "factory":
             labels[str(offer.organisation_id)] = org_name
             return str(offer.organisation_id)

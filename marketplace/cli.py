@@ -20,16 +20,16 @@ PAGE = [
 ]
 
 
-def _page_options(command):  # type: ignore[no-untyped-def]
+def _page_options(command):
     for option in reversed(PAGE):
         command = option(command)
     return command
 
 
-def _as_actor(api_key: str, work):  # type: ignore[no-untyped-def]
+def _as_actor(api_key: str, work):
     from capool.tenancy.service import authenticate
 
-    async def run(session):  # type: ignore[no-untyped-def]
+    async def run(session):
         return await work(session, await authenticate(session, api_key))
 
     return in_transaction(run)
@@ -66,7 +66,7 @@ def list_orders(api_key: str, status: str | None, process: str | None, limit: in
     from api.rest.schemas import OrderOut, page_out
     from marketplace import orders
 
-    async def work(session, actor):  # type: ignore[no-untyped-def]
+    async def work(session, actor):
         return page_out(OrderOut, await orders.list_orders(session, actor, status=status, process=process, cursor=cursor, limit=limit))
 
     page = _builtins(_as_actor(api_key, work))
@@ -85,7 +85,7 @@ def show_order(order_id: uuid.UUID, api_key: str, as_json: bool) -> None:
     from api.rest.schemas import OrderOut, out
     from marketplace import orders
 
-    async def work(session, actor):  # type: ignore[no-untyped-def]
+    async def work(session, actor):
         return out(OrderOut, await orders.get_order(session, actor, order_id))
 
     order = _builtins(_as_actor(api_key, work))
@@ -113,7 +113,7 @@ def list_offers(api_key: str, process: str | None, status: str | None, limit: in
     from marketplace import capacity
     from marketplace.models import OfferStatus
 
-    async def work(session, actor):  # type: ignore[no-untyped-def]
+    async def work(session, actor):
         return page_out(OfferOut, await capacity.list_offers(session, actor, process=process, status=OfferStatus(status) if status else None,
                                                              cursor=cursor, limit=limit))
 
@@ -133,7 +133,7 @@ def show_offer(offer_id: uuid.UUID, api_key: str, as_json: bool) -> None:
     from api.rest.schemas import OfferOut, out
     from marketplace import capacity
 
-    async def work(session, actor):  # type: ignore[no-untyped-def]
+    async def work(session, actor):
         return out(OfferOut, await capacity.get_offer(session, actor, offer_id))
 
     offer = _builtins(_as_actor(api_key, work))

@@ -151,7 +151,7 @@ def export(alliance_id: uuid.UUID, out: Path, as_json: bool) -> None:
     # leaves no empty or partial file (and no earlier export overwritten) behind.
     partial = out.with_name(f".{out.name}.partial")
 
-    async def work(session):  # type: ignore[no-untyped-def]
+    async def work(session):
         with partial.open("w", encoding="utf-8") as handle:
             return await service.export_ledger(session, alliance_id, handle)
 
@@ -299,7 +299,7 @@ def escrow_status(alliance_id: uuid.UUID, as_json: bool) -> None:
     from capool.clitools import in_transaction
     from settlement.models import EscrowOperation, EscrowStatus
 
-    async def work(session):  # type: ignore[no-untyped-def]
+    async def work(session):
         return list((await session.execute(select(EscrowOperation).where(EscrowOperation.alliance_id == alliance_id).order_by(EscrowOperation.id))).scalars())
 
     operations = in_transaction(work)

@@ -144,11 +144,11 @@ class InspectionPayload:
 class QualityQuery:
     @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="ISO 2859-1 single-sampling plan")
     async def quality_plan(self, info: Info, lot_size: int, aql: float, level: str = "II", severity: str = "normal") -> QualityPlan:
-        async def work(session, actor):  # type: ignore[no-untyped-def]
+        async def work(session, actor):
             actor.require(Permission.QUALITY_READ)
             return service.compute_plan(lot_size, aql, level, severity)
 
-        return QualityPlan(**(await call(info, work)).as_dict())  # type: ignore[arg-type]
+        return QualityPlan(**(await call(info, work)).as_dict())
 
     @strawberry.field(extensions=requires(Permission.QUALITY_READ), description="One inspection lot the caller may read")
     async def quality_lot(self, info: Info, id: uuid.UUID) -> QualityLot:

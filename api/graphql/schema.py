@@ -521,7 +521,7 @@ class MarketplaceMutation:
 class RollbackOnErrors(SchemaExtension):
     """A response that carries any GraphQL error commits nothing."""
 
-    def on_execute(self):  # type: ignore[no-untyped-def]
+    def on_execute(self):
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
@@ -535,7 +535,7 @@ class CloseSessionGate(SchemaExtension):
     graphql-core cancelled or left to settle in the background must not reach it after the
     unit of work has ended (api/graphql/support.py SessionGate)."""
 
-    async def on_operation(self):  # type: ignore[no-untyped-def]
+    async def on_operation(self):
         try:
             yield
         finally:

@@ -30,7 +30,7 @@ def _heat_map(grid: dashboard_service.Grid, title: str) -> str:
     return heat_map(grid.rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title)
 
 
-def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:
     """(unit, chart) of utilisation per week, one chart per capacity unit."""
     band = (health.UTILISATION_LOW, health.UTILISATION_HIGH)
     low, high = (f"{bound:.0%}" for bound in band)
@@ -58,7 +58,7 @@ async def dashboard(request: Request, db_session: NamedDependency[AsyncSession])
     )
 
 
-def dcm_thresholds(parameters: dict) -> str:  # type: ignore[type-arg]
+def dcm_thresholds(parameters: dict) -> str:
     """The first sub-horizon's thresholds as "+20% / -30% or +-100"."""
     [first, *_] = parameters["rollingHorizonAlertThresholds"]
     return (f"+{first['relativePositiveDeviation']:.0%} / -{first['relativeNegativeDeviation']:.0%}, "

@@ -122,7 +122,7 @@ async def latest_run(db_session: AsyncSession, ctx: PageContext, order_id: uuid.
     return found, [a.user_id for a in await matching_service.run_approvals(db_session, ctx.actor, found)]  # type: ignore[arg-type]
 
 
-async def order_entries(db_session: AsyncSession, ctx: PageContext, tracking) -> list[dict]:  # type: ignore[no-untyped-def]
+async def order_entries(db_session: AsyncSession, ctx: PageContext, tracking) -> list[dict]:
     """Ledger entries about this order (its id or one of its allocations' ids in the payload)."""
     if not ctx.can(Permission.LEDGER_READ):
         return []
@@ -147,7 +147,7 @@ async def check_proof(db_session: AsyncSession, ctx: PageContext, entry: dict, p
     return True, ""
 
 
-async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid.UUID, status_code: int = 200, error: str | None = None, **extra) -> Response:  # type: ignore[no-untyped-def]
+async def _track_page(ctx: PageContext, db_session: AsyncSession, order_id: uuid.UUID, status_code: int = 200, error: str | None = None, **extra) -> Response:
     tracking = await order_service.track(db_session, ctx.actor, order_id)  # type: ignore[arg-type]
     run, approvals = await latest_run(db_session, ctx, order_id)
     entries = await order_entries(db_session, ctx, tracking)

@@ -36,7 +36,7 @@ def import_command(kind: str, file: Path, api_key: str, system: str | None, fmt:
     fmt = fmt or {".xlsx": "xlsx", ".json": "json"}.get(file.suffix.lower(), "csv")
     content = file.read_bytes()
     with progress_bars(quiet) as progress:
-        async def work(session):  # type: ignore[no-untyped-def]
+        async def work(session):
             return await exchange.import_file(session, await authenticate(session, api_key), kind, content, fmt, system, progress)
 
         ids = in_transaction(work)

@@ -29,11 +29,11 @@ def _day(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
-def _as_actor(api_key: str, work):  # type: ignore[no-untyped-def]
+def _as_actor(api_key: str, work):
     """Run `work(session, actor)` in one transaction as the key's organisation."""
     from capool.tenancy.service import authenticate
 
-    async def run(session):  # type: ignore[no-untyped-def]
+    async def run(session):
         return await work(session, await authenticate(session, api_key))
 
     return in_transaction(run)

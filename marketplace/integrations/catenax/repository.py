@@ -81,7 +81,7 @@ async def demand_weeks_between(session: AsyncSession, actor: Actor, start: date,
         statement = statement.where(MaterialDemand.buyer_org_id == buyer_org_id)
     if supplier_org_id is not None:
         statement = statement.where(MaterialDemand.supplier_org_id == supplier_org_id)
-    return [tuple(row) for row in await session.execute(statement.order_by(MaterialDemandWeek.week))]  # type: ignore[misc]
+    return [tuple(row) for row in await session.execute(statement.order_by(MaterialDemandWeek.week))]
 
 
 async def alliance_demand_weeks(session: AsyncSession, actor: Actor, start: date, end: date) -> list[tuple[MaterialDemandWeek, MaterialDemand]]:
