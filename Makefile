@@ -54,9 +54,11 @@ $(EVM_NODE): .ci/evm/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix .ci/evm --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the chain tests against a JSON-RPC node will be skipped"; fi
 
-# The whole suite: SQLite always, PostgreSQL and Redis where reachable (required when CI=true).
+# The whole suite: SQLite always, PostgreSQL and Redis where reachable (required when CI=true),
+# on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: install $(EVM_NODE) $(CODEGEN_VENV)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -47,6 +47,12 @@ os.environ.update(TEST_SECRETS)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker (gw0, gw1, ...) gets a Redis database of its own, counted down
+# from the configured one, because the Redis tests empty their database (flushdb).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw"):
+    _base, _, _db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{(int(_db or 0) - int(_XDIST_WORKER[2:])) % 16}"
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -53,7 +53,8 @@ def evm_node() -> Iterator[EvmNode]:
     keys = tuple("0x" + os.urandom(32).hex() for _ in range(6))
     port = _free_port()
     env = os.environ | {"CAPOOL_EVM_ACCOUNTS": json.dumps(keys), "HARDHAT_DISABLE_TELEMETRY_PROMPT": "true"}
-    log = (NODE_DIR / "node.log").open("w")
+    log_path = NODE_DIR / f"node{os.environ.get('PYTEST_XDIST_WORKER', '')}.log"
+    log = log_path.open("w")
     process = subprocess.Popen([str(HARDHAT), "node", "--hostname", "127.0.0.1", "--port", str(port)],
                                cwd=NODE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -61,7 +62,7 @@ def evm_node() -> Iterator[EvmNode]:
         deadline = time.monotonic() + 60
         while _chain_id(url) != 31337:
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"hardhat node did not start: see {NODE_DIR / 'node.log'}")
+                pytest.fail(f"hardhat node did not start: see {log_path}")
             time.sleep(0.2)
         yield EvmNode(url, keys)
     finally:
