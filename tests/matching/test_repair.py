@@ -243,7 +243,7 @@ async def test_in_production_work_raises_an_alert_and_a_proposal_for_the_units_n
     assert alert.details["run_id"] == str(run.id)
     # The alliance admin's dashboard lists it with the other open alerts.
     await sign_in(client, db, world.admin)
-    dashboard = (await client.get("/portal/admin")).text
+    dashboard = (await client.get("/portal/admin", headers={"Accept-Language": "en"})).text
     alerts = dashboard[dashboard.index('id="alerts"'): dashboard.index("</table>", dashboard.index('id="alerts"'))]
     assert 'data-kind="withdrawn_work"' in alerts and "70 unit(s)" in alerts
     client.cookies.clear()
