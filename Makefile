@@ -55,11 +55,10 @@ $(EVM_NODE): .ci/evm/package-lock.json
 	else echo "npm not found: the chain tests against a JSON-RPC node will be skipped"; fi
 
 # The whole suite: SQLite always, PostgreSQL and Redis where reachable (required when CI=true),
-# on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process; tests that depend on
-# one another share an xdist_group and so a worker).
+# on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
 TEST_WORKERS ?= auto
 test: install $(EVM_NODE) $(CODEGEN_VENV)/.installed
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .
