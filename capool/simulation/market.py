@@ -164,6 +164,8 @@ class Stats:
     requests: int = 0
     by_status: Counter[int] = field(default_factory=Counter)
     replays: int = 0
+    # Requests sent again after the connection failed under them (see Client._send).
+    transport_retries: int = 0
     seconds_in_requests: float = 0.0
     counts: Counter[str] = field(default_factory=Counter)
     # Wall time by what it was spent on: each route (ids elided), draining the outbox, checking.
@@ -200,7 +202,19 @@ class Api:
         if key:
             headers["Idempotency-Key"] = key
         started = time.perf_counter()
-        response = await self.http.request(method, path, json=json, params=params, headers=headers)
+        # A kept-alive connection the server has just closed (its keep-alive timeout, a process
+        # restart) fails the next request on it. Like a real client, send again what is safe
+        # to send again: reads, and writes that carry an Idempotency-Key (the server answers
+        # a repeat with the first answer). Anything else fails the run.
+        for attempt in range(4):
+            try:
+                response = await self.http.request(method, path, json=json, params=params, headers=headers)
+                break
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError):
+                if attempt == 3 or not (method == "GET" or key):
+                    raise
+                self.stats.transport_retries += 1
+                await asyncio.sleep(0.2 * (attempt + 1))
         spent = time.perf_counter() - started
         route = f"{method} " + "/".join("{id}" if len(part) == 36 and part.count("-") == 4 else part for part in path.split("/"))
         self.stats.seconds_in_requests += spent
@@ -823,7 +837,7 @@ async def simulate(config: SimulationConfig, settings: Settings, progress: Calla
         "ledger_entries": totals["ledger_entries"],
         "outbox_events": totals["outbox_events"],
         "activity": dict(sorted(stats.counts.items())),
-        "requests": {"total": stats.requests, "idempotent_replays": stats.replays, "by_status": {str(k): v for k, v in sorted(stats.by_status.items())}},
+        "requests": {"total": stats.requests, "idempotent_replays": stats.replays, "transport_retries": stats.transport_retries, "by_status": {str(k): v for k, v in sorted(stats.by_status.items())}},
         "invariant_checks": {"run": sum(checks_run.values()), "violated": violated, "by_check": checks},
         "throughput": {
             "wall_s": round(wall, 1),
