@@ -37,6 +37,11 @@ class Grid:
     rows: list[str]
     weeks: list[datetime]
     cells: dict[tuple[int, int], analytics.UtilisationRow]
+    # (key, unit) of each row: the factory's id or the process code, for pages that label rows
+    # their own way (processes by their catalogue names in the page's language).
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    # Whether the rows name their unit (factories publish in more than one).
+    units_shown: bool = False
 
 
 @dataclass
@@ -104,7 +109,7 @@ def week_grid(facts: analytics.UtilisationFacts, weeks: list[datetime], group_by
     names = [labels[k] if len(units) == 1 else f"{labels[k]} ({k[1]})" for k in keys]
     index = {k: i for i, k in enumerate(keys)}
     cells = {(index[(row.key, row.unit)], c): row for c, rows in enumerate(per_week) for row in rows}
-    return Grid(names, weeks, cells)
+    return Grid(names, weeks, cells, keys, len(units) > 1)
 
 
 def weekly_utilisation(facts: analytics.UtilisationFacts, weeks: list[datetime]) -> list[WeekUtilisation]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
 from api.portal.charts import HeatCell, bar, heat_map, utilisation_chart
-from api.portal.web import PREFIX, form_of, redirect, render, signed_in
+from api.portal.web import PREFIX, PageContext, form_of, process_name, redirect, render, signed_in
 from capool import dead_letters
 from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Permission
@@ -28,6 +28,15 @@ from forecasting import health
 def _heat_map(grid: dashboard_service.Grid, title: str) -> str:
     cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
     return heat_map(grid.rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title)
+
+
+def _process_heat_map(ctx: PageContext, grid: dashboard_service.Grid, title: str) -> str:
+    """The process x week heat map, its rows by the catalogue's names in the page's language
+    (web.process_name; the code where the catalogue does not know it), data-row the code."""
+    cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
+    names = {"ctx": ctx, "lang": ctx.lang}
+    rows = [process_name(names, code) + (f" ({ctx.t('unit.' + unit)})" if grid.units_shown else "") for code, unit in grid.keys]
+    return heat_map(rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title, row_ids=[code for code, _ in grid.keys])
 
 
 def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:
@@ -52,7 +61,7 @@ async def dashboard(request: Request, db_session: NamedDependency[AsyncSession])
     view = await dashboard_service.alliance_dashboard(db_session, ctx.actor)
     return render(
         ctx, "admin/dashboard.html", view=view, bar=bar,
-        heatmap=_heat_map(view.factory_grid, ctx.t("dash.heatmap")), process_heatmap=_heat_map(view.process_grid, ctx.t("dash.process_heatmap")),
+        heatmap=_heat_map(view.factory_grid, ctx.t("dash.heatmap")), process_heatmap=_process_heat_map(ctx, view.process_grid, ctx.t("dash.process_heatmap")),
         weekly_charts=_weekly_charts(view, ctx.t), window_start=view.window.start.date(), window_end=view.window.last_day,
         dcm_thresholds=dcm_thresholds(view.dcm.volatility_parameters), offers=view.offers,
     )

@@ -27,7 +27,9 @@ def heat_colour(value: float | None) -> str:
     return "#" + "".join(f"{round(a + (b - a) * mix):02x}" for a, b in zip(low, high, strict=True))
 
 
-def heat_map(rows: list[str], columns: list[str], cells: dict[tuple[int, int], HeatCell], title: str) -> str:
+def heat_map(rows: list[str], columns: list[str], cells: dict[tuple[int, int], HeatCell], title: str, row_ids: list[str] | None = None) -> str:
+    """Rows x columns of utilisation cells; `row_ids` (default: the row labels) go into each
+    cell's data-row, so a row keeps its id whatever language its label is in."""
     label_width, cell_w, cell_h, header_h = 200, 78, 30, 34
     width = label_width + cell_w * len(columns) + 10
     height = header_h + cell_h * max(1, len(rows)) + 10
@@ -48,7 +50,7 @@ def heat_map(rows: list[str], columns: list[str], cells: dict[tuple[int, int], H
             text = "–" if value is None else f"{value * 100:.0f}%"
             dark = value is not None and (value > 0.55)
             parts.append(
-                f'<g class="cell" data-row="{escape(row)}" data-week="{escape(columns[c])}">'
+                f'<g class="cell" data-row="{escape(row_ids[r] if row_ids else row)}" data-week="{escape(columns[c])}">'
                 f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" rx="3" fill="{heat_colour(value)}">'
                 f"<title>{escape(row)} · {escape(columns[c])}: {cell.allocated} / {cell.published}</title></rect>"
                 f'<text x="{x + cell_w / 2:.0f}" y="{y + 19}" text-anchor="middle" font-size="11" fill="{"#ffffff" if dark else "#111827"}">{text}</text></g>'

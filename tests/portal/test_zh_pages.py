@@ -36,8 +36,8 @@ ENGLISH = [
     r"Expected `", r"Object missing", r"already exists", r"the form has errors",
     # the stale placeholder
     r"not connected yet",
-    # process codes where the catalogue names them (the demo's, 丝网印刷 etc.); the dashboard's
-    # charts still label their rows by code, so the dashboard is checked without this one.
+    # process codes where the catalogue names them (the demo's, 丝网印刷 etc.), the dashboard's
+    # heat map and Catena-X DCM comparison included
     r"\b(screen_printing|dtg_printing|cut_and_sew|heat_transfer)\b",
 ]
 PROCESS_CODES = ENGLISH[-1]
@@ -78,7 +78,10 @@ async def test_zh_cn_pages_carry_no_english_from_the_services(portal: httpx.Asyn
     assert 'id="lights"' in dashboard.text and "合格供应商" in dashboard.text  # a thin process's light, in Chinese
     assert "的预测需求为" in dashboard.text and "设备维护告警" in dashboard.text  # the two alerts
     assert "不低于 75%" in dashboard.text or "不低于 92%" in dashboard.text  # KPI targets
-    assert english_on(dashboard.text, codes=False) == []
+    assert english_on(dashboard.text) == []
+    process_heat = dashboard.text[dashboard.text.index('id="process-heatmap"'):]
+    process_heat = process_heat[:process_heat.index("</svg>")]
+    assert 'data-row="screen_printing"' in process_heat and ">丝网印刷</text>" in process_heat  # the row by its catalogue name
     english = await portal.get("/portal/admin", headers={"Accept-Language": "en"})
     # The same page in English does say them (the check above can fail).
     assert english_on(english.text) != []
