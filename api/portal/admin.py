@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
 from api.portal.charts import HeatCell, bar, heat_map, utilisation_chart
-from api.portal.web import PREFIX, PageContext, form_of, process_name, redirect, render, signed_in
+from api.portal.web import PREFIX, PageContext, form_of, process_label, redirect, render, signed_in
 from capool import dead_letters
 from capool.errors import Conflict, InvalidInput
 from capool.tenancy.actor import Permission
@@ -34,8 +34,7 @@ def _process_heat_map(ctx: PageContext, grid: dashboard_service.Grid, title: str
     """The process x week heat map, its rows by the catalogue's names in the page's language
     (web.process_name; the code where the catalogue does not know it), data-row the code."""
     cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
-    names = {"ctx": ctx, "lang": ctx.lang}
-    rows = [process_name(names, code) + (f" ({ctx.t('unit.' + unit)})" if grid.units_shown else "") for code, unit in grid.keys]
+    rows = [process_label(ctx, ctx.lang, code) + (f" ({ctx.t('unit.' + unit)})" if grid.units_shown else "") for code, unit in grid.keys]
     return heat_map(rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title, row_ids=[code for code, _ in grid.keys])
 
 

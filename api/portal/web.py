@@ -66,12 +66,16 @@ templates.filters["money"] = _money
 def process_name(context: Context, code: str | None) -> str:
     """A process code as its name in the page's language (the alliance's catalogue); the code
     itself where the catalogue does not know it."""
-    page = context.get("ctx")
+    return process_label(context.get("ctx"), context.get("lang"), code)
+
+
+def process_label(page: object, lang: str | None, code: str | None) -> str:
+    """`process_name` outside a template: the page's catalogue names, in `lang`."""
     names = getattr(page, "processes", None) or {}
     if not code or code not in names:
         return code or ""
     english, chinese = names[code]
-    return chinese if (context.get("lang") or i18n.DEFAULT) == "zh-CN" else english
+    return chinese if (lang or i18n.DEFAULT) == "zh-CN" else english
 
 
 templates.filters["process"] = pass_context(process_name)
