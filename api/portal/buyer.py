@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.portal.access import requires
 from api.portal.charts import ForecastDay as ChartDay
 from api.portal.charts import forecast_chart
+from api.portal.choices import DEFAULT_CURRENCY, currency_choices, process_choices
 from api.portal.forms import convert, optional, split_list
 from api.portal.lots import lots_of
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
@@ -60,15 +61,17 @@ async def orders_page(request: Request, db_session: NamedDependency[AsyncSession
     return render(ctx, "buyer/orders.html", orders=page.items, next_cursor=page.next_cursor, withdrawn_work=len(alerts))
 
 
-def _order_form_page(ctx: PageContext, status_code: int = 200, errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> Response:
-    defaults = {"due": (date.today() + timedelta(days=21)).isoformat(), "currency": "CNY", "urgency": "normal", "cost_sensitivity": "medium", "aql": "2.5"}
-    return render(ctx, "buyer/new_order.html", status_code, urgencies=list(Urgency), sensitivities=list(CostSensitivity), errors=errors or {}, form=defaults | (form or {}))
+async def _order_form_page(ctx: PageContext, db_session: AsyncSession, status_code: int = 200, errors: dict[str, str] | None = None,
+                           form: dict[str, str] | None = None) -> Response:
+    defaults = {"due": (date.today() + timedelta(days=21)).isoformat(), "currency": DEFAULT_CURRENCY, "urgency": "normal", "cost_sensitivity": "medium", "aql": "2.5"}
+    return render(ctx, "buyer/new_order.html", status_code, urgencies=list(Urgency), sensitivities=list(CostSensitivity), errors=errors or {}, form=defaults | (form or {}),
+                  processes=await process_choices(db_session, ctx.actor, ctx.lang), currencies=currency_choices(ctx.lang))  # type: ignore[arg-type]
 
 
 @get("/buyer/orders/new", name="portal:buyer-order-form", **requires(Permission.ORDERS_WRITE))
 async def order_form(request: Request, db_session: NamedDependency[AsyncSession]) -> Response:
     ctx = await _buyer(request, db_session)
-    return _order_form_page(ctx)
+    return await _order_form_page(ctx, db_session)
 
 
 def _due_at(text: str) -> datetime | str:
@@ -98,9 +101,9 @@ async def place_order(request: Request, db_session: NamedDependency[AsyncSession
         errors = field_errors(exc, ctx.lang)
         if "due_at" in errors:
             errors["due"] = errors.pop("due_at")
-        return _order_form_page(ctx, 422, errors, form)
+        return await _order_form_page(ctx, db_session, 422, errors, form)
     except Conflict as exc:
-        return _order_form_page(ctx, 409, {"reference": ctx.error(exc)}, form)
+        return await _order_form_page(ctx, db_session, 409, {"reference": ctx.error(exc)}, form)
     return redirect(ctx, f"{PREFIX}/buyer/orders/{order.id}")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.portal.access import requires
 from api.portal.charts import bar, qr_svg
+from api.portal.choices import DEFAULT_CURRENCY, currency_choices, process_choices
 from api.portal.forms import convert, optional, split_list
 from api.portal.web import PREFIX, PageContext, field_errors, form_of, redirect, render, signed_in
 from capool.errors import Conflict, InvalidInput, NotFound
@@ -41,7 +42,8 @@ async def _sites_page(ctx: PageContext, db_session: AsyncSession, status_code: i
     sites = (await capacity.list_sites(db_session, actor, limit=PAGE)).items
     resources = (await capacity.list_resources(db_session, actor, limit=PAGE)).items
     own_sites = [s for s in sites if s.organisation_id == actor.organisation_id]
-    return render(ctx, "supplier/sites.html", status_code, sites=own_sites, resources=resources, kinds=list(ResourceKind), errors=errors or {}, form=form or {})
+    return render(ctx, "supplier/sites.html", status_code, sites=own_sites, resources=resources, kinds=list(ResourceKind), errors=errors or {}, form=form or {},
+                  processes=await process_choices(db_session, actor, ctx.lang), chosen=set(split_list((form or {}).get("processes"))))
 
 
 @get("/supplier/sites", name="portal:supplier-sites", **requires(Permission.CAPACITY_READ))
@@ -136,10 +138,11 @@ async def _offers_page(ctx: PageContext, db_session: AsyncSession, status_code: 
                            date.today())
     names = {r.id: r.name for r in resources}
     today = date.today()
-    defaults = {"window_start": today.isoformat(), "window_end": (today + timedelta(days=13)).isoformat(), "currency": "CNY", "min_batch": "1", "lead_time_days": "0"}
+    defaults = {"window_start": today.isoformat(), "window_end": (today + timedelta(days=13)).isoformat(), "currency": DEFAULT_CURRENCY, "min_batch": "1", "lead_time_days": "0"}
     return render(
         ctx, "supplier/offers.html", status_code, offers=offers, resources=resources, names=names, weeks=weeks, grid=grid, bar=bar,
         units=list(CapacityUnit), visibilities=list(Visibility), errors=errors or {}, form=defaults | (form or {}),
+        processes=await process_choices(db_session, actor, ctx.lang), currencies=currency_choices(ctx.lang),
     )
 
 

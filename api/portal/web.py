@@ -332,9 +332,10 @@ async def signed_in(request: Request, db_session: AsyncSession) -> PageContext:
 
 
 async def form_of(ctx: PageContext) -> dict[str, str]:
-    """The posted form, after checking its CSRF token against the session's."""
+    """The posted form, after checking its CSRF token against the session's; a field posted
+    several times (a multiple select) is its values joined by ", " (forms.split_list)."""
     form = await ctx.request.form()
-    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    data = {key: ", ".join(v for v in form.getall(key) if isinstance(v, str)) for key in form if isinstance(form.get(key), str)}
     token = data.pop(CSRF_FIELD, "")
     if not token or not hmac.compare_digest(token.encode(), ctx.csrf.encode()):
         raise CsrfRejected()

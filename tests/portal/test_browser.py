@@ -221,7 +221,7 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
     shoot(supplier, live, "supplier-sites")
 
     supplier.goto(f"{live.base}/portal/supplier/offers")
-    supplier.fill("#offer-form input[name=process]", "screen_printing")
+    supplier.select_option("#offer-form select[name=process]", "screen_printing")
     supplier.fill("#offer-form input[name=window_start]", date.today().isoformat())
     supplier.fill("#offer-form input[name=window_end]", (date.today() + timedelta(days=20)).isoformat())
     supplier.fill("#offer-form input[name=capacity_per_day]", "150")
@@ -235,7 +235,7 @@ def test_supplier_publishes_buyer_orders_supplier_reports_by_qr(browser, live: L
     shoot(buyer, live, "buyer-new-order")
     buyer.fill("#order-form input[name=reference]", "PO-2026-042")
     buyer.fill("#order-form input[name=product]", "printed tee")
-    buyer.fill("#order-form input[name=process]", "screen_printing")
+    buyer.select_option("#order-form select[name=process]", "screen_printing")
     buyer.fill("#order-form input[name=material]", "cotton")
     buyer.fill("#order-form input[name=quantity]", "1200")
     buyer.select_option("#order-form select[name=urgency]", "high")
