@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 
 _VERSION_AND_VARIANT = (0x7 << 76) | (0b10 << 62)
 _lock = threading.Lock()
@@ -38,3 +39,15 @@ def new_id() -> uuid.UUID:
             candidate = _compose(last_ms, last_a, last_b)
         _last = candidate
         return uuid.UUID(int=candidate)
+
+
+def parse_ids(values: Iterable[uuid.UUID | str | None]) -> list[uuid.UUID]:
+    """The values that are UUIDs (or their text), each once, in order; the rest are dropped
+    (a page naming ids it finds in payloads and plans skips whatever is not an id)."""
+    ids: dict[uuid.UUID, None] = {}
+    for value in values:
+        try:
+            ids[value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))] = None
+        except ValueError:
+            continue
+    return list(ids)

@@ -12,6 +12,7 @@ from capool import events
 from capool.clock import utcnow
 from capool.currencies import check_currencies
 from capool.errors import Conflict, InvalidInput, NotFound
+from capool.ids import parse_ids
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.models import Organisation
@@ -126,15 +127,10 @@ async def offer_labels(session: AsyncSession, actor: Actor, offer_ids: Iterable[
     """Id (as text) -> "factory · resource" of the offers among `offer_ids` the actor
     may see, for pages that would otherwise show a bare offer id (matching plans, repairs,
     withdrawn-work alerts); ids that are not UUIDs, or offers hidden from the actor, are absent."""
-    ids = []
-    for ident in offer_ids:
-        try:
-            ids.append(ident if isinstance(ident, uuid.UUID) else uuid.UUID(str(ident)))
-        except ValueError:
-            continue
+    ids = parse_ids(offer_ids)
     if not ids:
         return {}
-    visible = await repository.visible_by_ids(session, actor, CapacityOffer, list(dict.fromkeys(ids)))
+    visible = await repository.visible_by_ids(session, actor, CapacityOffer, ids)
     names = await repository.offer_names(session, list(visible))
     return {str(oid): " · ".join(part for part in names.get(oid, ("", "")) if part) for oid in visible}
 

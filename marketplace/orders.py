@@ -14,6 +14,7 @@ from capool import events, live
 from capool.clock import ensure_utc, utcnow
 from capool.currencies import check_currencies
 from capool.errors import Conflict, InvalidInput, PermissionDenied
+from capool.ids import parse_ids
 from capool.pagination import Page, paginate
 from capool.tenancy.actor import Actor, Permission
 from capool.tenancy.policy import get_visible, get_writable
@@ -168,12 +169,7 @@ async def order_references(session: AsyncSession, actor: Actor, order_ids: Itera
     UUIDs, or orders the actor may not read, are simply absent."""
     if not actor.can(Permission.ORDERS_READ):
         return {}
-    ids = []
-    for ident in order_ids:
-        try:
-            ids.append(ident if isinstance(ident, uuid.UUID) else uuid.UUID(str(ident)))
-        except ValueError:
-            continue
+    ids = parse_ids(order_ids)
     if not ids:
         return {}
     return {str(oid): order.reference for oid, order in (await visible_orders(session, actor, ids)).items()}
