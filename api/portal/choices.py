@@ -24,10 +24,11 @@ class Choice:
 
 
 async def process_choices(db_session: AsyncSession, actor: Actor, lang: str) -> list[Choice]:
-    """The alliance's active codes, labelled `name (code)` in the page's language."""
+    """The alliance's active codes, labelled by their names in the page's language (the code
+    only where the catalogue has no name: zh-CN pages show no process codes)."""
     rows = await catalogue.list_processes(db_session, actor)
     zh = lang.lower().startswith("zh")
-    return [Choice(row.code, f"{(row.name_zh_cn if zh else row.name_en) or row.code} ({row.code})") for row in rows]
+    return [Choice(row.code, (row.name_zh_cn if zh else row.name_en) or row.code) for row in rows]
 
 
 @cache
