@@ -25,17 +25,18 @@ from forecasting import dashboard as dashboard_service
 from forecasting import health
 
 
-def _heat_map(grid: dashboard_service.Grid, title: str) -> str:
+def _heat_map(grid: dashboard_service.Grid, title: str, rows: list[str] | None = None, row_ids: list[str] | None = None) -> str:
+    """A grid's week heat map; `rows` label the grid's rows in its place (`row_ids` then keep
+    what data-row says)."""
     cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
-    return heat_map(grid.rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title)
+    return heat_map(grid.rows if rows is None else rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title, row_ids=row_ids)
 
 
 def _process_heat_map(ctx: PageContext, grid: dashboard_service.Grid, title: str) -> str:
     """The process x week heat map, its rows by the catalogue's names in the page's language
     (web.process_name; the code where the catalogue does not know it), data-row the code."""
-    cells = {key: HeatCell(row.utilisation, row.allocated, row.published or 0) for key, row in grid.cells.items()}
     rows = [process_label(ctx, ctx.lang, code) + (f" ({ctx.t('unit.' + unit)})" if grid.units_shown else "") for code, unit in grid.keys]
-    return heat_map(rows, [w.strftime("%m-%d") for w in grid.weeks], cells, title, row_ids=[code for code, _ in grid.keys])
+    return _heat_map(grid, title, rows, [code for code, _ in grid.keys])
 
 
 def _weekly_charts(view: dashboard_service.Dashboard, t) -> list[tuple[str, str]]:
